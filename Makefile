@@ -1,0 +1,66 @@
+# coopnet — two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+FLASK  := $(BIN)/flask --app coopnet
+PO     := $(wildcard coopnet/translations/*/LC_MESSAGES/messages.po)
+MO     := $(PO:.po=.mo)
+# the embedded default database and a per-installation secret key live in instance/
+SECRET := instance/secret_key
+
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test setup lint translations clean-db
+
+run: setup $(SECRET) ## set up, migrate, load the demo on an empty database, serve
+	@COOPNET_ENV=development COOPNET_SECRET_KEY=$$(cat $(SECRET)) $(FLASK) db upgrade
+	@COOPNET_ENV=development COOPNET_SECRET_KEY=$$(cat $(SECRET)) $(FLASK) demo load --if-empty
+	@echo ""
+	@echo "  Demo accounts (password: coopnet-demo):"
+	@echo "    coordinator@coopnet.test   coordinator"
+	@echo "    staff@coopnet.test         staff"
+	@echo "    member@coopnet.test        member (contact person of a member co-op)"
+	@echo ""
+	@echo "  coopnet is served on http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
+	@echo ""
+	@COOPNET_ENV=development COOPNET_SECRET_KEY=$$(cat $(SECRET)) COOPNET_BASE_URL=http://$(HOST):$(PORT) \
+		$(FLASK) run --host $(HOST) --port $(PORT) --no-reload
+
+test: setup ## the whole test suite, then ruff
+	$(BIN)/python -m pytest -n auto -q -p no:cacheprovider
+	$(BIN)/ruff check .
+
+setup: $(STAMP) $(MO)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# reinstall only when the project's dependencies change
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+%.mo: %.po | $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ >/dev/null
+
+$(SECRET):
+	@mkdir -p instance
+	@$(BIN)/python -c 'import secrets; print(secrets.token_hex(32))' > $@
+	@chmod 600 $@
+
+translations: $(STAMP) ## extract strings, update catalogues (then translate, then `make setup`)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs='.* node_modules' \
+		--sort-output --no-location --omit-header -o coopnet/translations/messages.pot . >/dev/null
+	$(BIN)/pybabel update -i coopnet/translations/messages.pot -d coopnet/translations \
+		--no-location --omit-header --width 100 --ignore-obsolete
+	@echo "Now translate the empty msgstr entries in coopnet/translations/nl/LC_MESSAGES/messages.po"
+
+lint: setup
+	$(BIN)/ruff check .
+
+clean-db: ## remove the embedded SQLite database (the next `make run` starts over with the demo)
+	rm -f instance/coopnet.sqlite instance/coopnet.sqlite-wal instance/coopnet.sqlite-shm

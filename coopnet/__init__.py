@@ -1,0 +1,72 @@
+"""coopnet: the event and membership-network manager of Coopkracht."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+
+from coopnet.config import load_config
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Application factory: config, extensions, blueprints, CLI and error pages."""
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.update(load_config(app.instance_path, config))
+
+    from coopnet import sqlite_setup
+    from coopnet.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+    from coopnet.i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    with app.app_context():
+        sqlite_setup.configure_engine(db.engine)
+    migrate.init_app(
+        app,
+        db,
+        directory=os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+    )
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
+                   default_translation_directories=os.path.join(app.root_path, "translations"))
+    bootstrap.init_app(app)
+    login_manager.init_app(app)
+
+    from coopnet import models  # noqa: F401 - registers every table on the metadata
+    from coopnet.auth import access
+    from coopnet.errors import register_error_handlers
+    from coopnet.i18n import register_template_helpers
+
+    access.init_app(app)
+    register_error_handlers(app)
+    register_template_helpers(app)
+    _register_blueprints(app)
+    _register_cli(app)
+
+    @app.teardown_appcontext
+    def _shutdown_session(_exc: BaseException | None) -> None:
+        db.session.remove()
+
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from coopnet.auth.views import bp as auth_bp
+    from coopnet.events.views import bp as events_bp
+    from coopnet.main.views import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(events_bp)
+
+
+def _register_cli(app: Flask) -> None:
+    from coopnet.auth.cli import user_cli
+    from coopnet.demo.cli import demo_cli
+
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(user_cli)

@@ -1,0 +1,23 @@
+"""Sign-in form."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SubmitField
+from wtforms.validators import DataRequired, Length
+
+from coopnet.validators import EmailAddress
+
+
+class LoginForm(FlaskForm):
+    """E-mail and password of a staff member or coordinator."""
+
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[DataRequired(_l("Enter your e-mail address.")),
+                    EmailAddress(),
+                    Length(max=254)],
+    )
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password.")),
+                                                        Length(max=200)])
+    remember = BooleanField(_l("Keep me signed in"))
+    submit = SubmitField(_l("Sign in"))

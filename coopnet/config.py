@@ -1,0 +1,90 @@
+"""Settings read from the environment, with safe defaults.
+
+Every setting has the prefix COOPNET_. COOPNET_ENV chooses the profile:
+``production`` (the default: strict), ``development`` (what `make run` uses) or ``testing``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+DEV_SECRET_KEY = "coopnet-development-key-not-secret"  # noqa: S105 - refused in production
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unsafe or incomplete; the message says what to set."""
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from exc
+
+
+def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Build the Flask config from the environment, then apply `overrides` (tests)."""
+    env = os.environ.get("COOPNET_ENV", "production").strip().lower()
+    overrides = dict(overrides or {})
+    env = "testing" if overrides.get("TESTING") else env
+    if env not in {"production", "development", "testing"}:
+        raise ConfigError(f"COOPNET_ENV must be production, development or testing, not {env!r}")
+    default_db = "sqlite:///" + str(Path(instance_path) / "coopnet.sqlite")
+    production = env == "production"
+    config: dict[str, Any] = {
+        "COOPNET_ENV": env,
+        "TESTING": env == "testing",
+        "SECRET_KEY": os.environ.get("COOPNET_SECRET_KEY") or None,
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("COOPNET_DATABASE_URL") or default_db,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # public site address, used in e-mails, calendar files and API answers
+        "COOPNET_BASE_URL": os.environ.get("COOPNET_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "COOPNET_TIMEZONE": "Europe/Brussels",
+        "BABEL_DEFAULT_LOCALE": "nl",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Brussels",
+        "COOPNET_LANGUAGES": ("nl", "en"),
+        "BOOTSTRAP_SERVE_LOCAL": True,
+        "BOOTSTRAP_BTN_STYLE": "primary",
+        "MAX_CONTENT_LENGTH": _int("COOPNET_MAX_UPLOAD_BYTES", 5 * 1024 * 1024),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool(os.environ.get("COOPNET_COOKIE_SECURE"), production),
+        "REMEMBER_COOKIE_SECURE": _bool(os.environ.get("COOPNET_COOKIE_SECURE"), production),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "WTF_CSRF_TIME_LIMIT": None,
+        # mail (the outbox delivers through SMTP when COOPNET_SMTP_HOST is set)
+        "COOPNET_MAIL_FROM": os.environ.get("COOPNET_MAIL_FROM", "Coopkracht <noreply@coopkracht.test>"),
+        "COOPNET_SMTP_HOST": os.environ.get("COOPNET_SMTP_HOST", ""),
+        "COOPNET_SMTP_PORT": _int("COOPNET_SMTP_PORT", 587),
+        "COOPNET_SMTP_USER": os.environ.get("COOPNET_SMTP_USER", ""),
+        "COOPNET_SMTP_PASSWORD": os.environ.get("COOPNET_SMTP_PASSWORD", ""),
+        "COOPNET_SMTP_STARTTLS": _bool(os.environ.get("COOPNET_SMTP_STARTTLS"), True),
+        "COOPNET_MAIL_DIR": os.environ.get("COOPNET_MAIL_DIR") or str(Path(instance_path) / "mail"),
+    }
+    config.update(overrides)
+    if not config["SECRET_KEY"]:
+        if production:
+            raise ConfigError(
+                "COOPNET_SECRET_KEY is not set. Outside development and testing coopnet refuses "
+                "to start without a real secret key. Generate one with\n"
+                "  python -c 'import secrets; print(secrets.token_hex(32))'\n"
+                "and set it in the environment (or set COOPNET_ENV=development on your own machine)."
+            )
+        config["SECRET_KEY"] = DEV_SECRET_KEY
+    elif production and (config["SECRET_KEY"] == DEV_SECRET_KEY or len(config["SECRET_KEY"]) < 16):
+        raise ConfigError(
+            "COOPNET_SECRET_KEY is too short or is the development key; use at least 16 random "
+            "characters, e.g. python -c 'import secrets; print(secrets.token_hex(32))'"
+        )
+    return config

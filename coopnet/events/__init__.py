@@ -1,0 +1,1 @@
+"""Event kinds, events, series and calendar files."""

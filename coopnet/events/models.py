@@ -1,0 +1,87 @@
+"""Event kinds and events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from coopnet.db import TimestampMixin, UTCDateTime
+from coopnet.extensions import db
+
+VISIBILITIES = ("public", "members", "internal")
+STATUSES = ("draft", "published", "cancelled")
+
+
+class EventKind(db.Model):
+    """What sort of event: webinar, coopborrel, … The plan counts events by kind."""
+
+    __tablename__ = "event_kinds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(40), unique=True, nullable=False)
+    name_nl: Mapped[str] = mapped_column(sa.String(80), nullable=False)
+    name_en: Mapped[str] = mapped_column(sa.String(80), nullable=False)
+    # internal meetings (stuurgroep, bestuursorgaan …) never show on the public site
+    is_internal: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
+    sort_order: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=100)
+
+    def name(self, locale: str) -> str:
+        """The kind's name in the given language (Dutch unless English is asked)."""
+        return self.name_en if locale.startswith("en") else self.name_nl
+
+    @property
+    def label(self) -> str:
+        """The kind's name in the current language."""
+        from flask_babel import get_locale
+
+        return self.name(str(get_locale() or "nl"))
+
+    def __repr__(self) -> str:
+        return f"<EventKind {self.slug}>"
+
+
+class Event(TimestampMixin, db.Model):
+    """Something that happens at a time: a webinar, a coopborrel, a board meeting …"""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    description: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    kind_id: Mapped[int] = mapped_column(sa.ForeignKey("event_kinds.id"), nullable=False, index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    location: Mapped[str] = mapped_column(sa.String(200), nullable=False, default="")
+    address: Mapped[str] = mapped_column(sa.String(300), nullable=False, default="")
+    city: Mapped[str] = mapped_column(sa.String(120), nullable=False, default="")
+    online_url: Mapped[str] = mapped_column(sa.String(500), nullable=False, default="")
+    # None means unlimited
+    capacity: Mapped[int | None] = mapped_column(sa.Integer)
+    waitlist_enabled: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=True)
+    visibility: Mapped[str] = mapped_column(sa.String(16), nullable=False, default="public")
+    status: Mapped[str] = mapped_column(sa.String(16), nullable=False, default="published")
+    registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # iCalendar SEQUENCE: raised on every change a calendar client should pick up
+    sequence: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    kind: Mapped[EventKind] = relationship(lazy="joined", innerjoin=True)
+
+    __table_args__ = (
+        sa.CheckConstraint("ends_at >= starts_at", name="ends_after_start"),
+        sa.CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+        sa.CheckConstraint("visibility IN ('public', 'members', 'internal')", name="visibility_known"),
+        sa.CheckConstraint("status IN ('draft', 'published', 'cancelled')", name="status_known"),
+        sa.Index("ix_events_status_starts_at", "status", "starts_at"),
+    )
+
+    @property
+    def is_online(self) -> bool:
+        """True when the event takes place online (it has a link and no city)."""
+        return bool(self.online_url) and not self.city
+
+    def __repr__(self) -> str:
+        return f"<Event {self.id} {self.title!r}>"

@@ -1,0 +1,51 @@
+"""Language and time zone choice, and the date/time filters templates use."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask, current_app, has_request_context, request
+from flask_babel import format_date, format_datetime, format_time, get_locale
+
+LANG_COOKIE = "coopnet_lang"
+
+
+def select_locale() -> str:
+    """The visitor's chosen language (cookie), else the browser's, else Dutch."""
+    languages = current_app.config["COOPNET_LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]  # CLI, mail: Dutch
+    chosen = request.cookies.get(LANG_COOKIE)
+    if chosen in languages:
+        return chosen
+    # Dutch is the default: only switch when the browser prefers English over Dutch
+    return request.accept_languages.best_match(languages, default="nl") or "nl"
+
+
+def select_timezone() -> str:
+    """Everything is shown in Brussels time; the database holds UTC."""
+    return current_app.config["COOPNET_TIMEZONE"]
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Jinja filters for Brussels-time dates in the visitor's language."""
+
+    @app.template_filter("datetime")
+    def _datetime(value: datetime | None, fmt: str = "medium") -> str:
+        return format_datetime(value, fmt) if value else ""
+
+    @app.template_filter("date")
+    def _date(value: date | datetime | None, fmt: str = "medium") -> str:
+        if value is None:
+            return ""
+        if isinstance(value, datetime):
+            return format_datetime(value, "EEEE d MMMM y" if fmt == "long" else "d MMM y")
+        return format_date(value, fmt)
+
+    @app.template_filter("time")
+    def _time(value: datetime | None) -> str:
+        return format_time(value, "HH:mm") if value else ""
+
+    @app.context_processor
+    def _inject_locale() -> dict[str, object]:
+        return {"current_locale": str(get_locale()), "languages": app.config["COOPNET_LANGUAGES"]}

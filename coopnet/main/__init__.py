@@ -1,0 +1,1 @@
+"""Home page and site-wide pages (language choice)."""

@@ -1,0 +1,1 @@
+"""Member co-ops, their contact persons and membership history."""

@@ -1,0 +1,97 @@
+"""Organisations (member co-ops and others), people and memberships."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from coopnet.db import TimestampMixin
+from coopnet.extensions import db
+
+if TYPE_CHECKING:
+    from coopnet.auth.models import User
+
+
+class Organization(TimestampMixin, db.Model):
+    """A co-op or other organisation; a member of the network while a membership runs."""
+
+    __tablename__ = "organizations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    # Belgian enterprise number (KBO/BCE), 10 digits without dots
+    enterprise_number: Mapped[str | None] = mapped_column(sa.String(10), unique=True)
+    legal_form: Mapped[str | None] = mapped_column(sa.String(80))
+    sector: Mapped[str | None] = mapped_column(sa.String(80))
+    province: Mapped[str | None] = mapped_column(sa.String(80))
+    city: Mapped[str | None] = mapped_column(sa.String(120))
+    website: Mapped[str | None] = mapped_column(sa.String(300))
+
+    people: Mapped[list[Person]] = relationship(back_populates="organization")
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="organization", order_by="Membership.starts_on"
+    )
+
+    __table_args__ = (
+        sa.Index("ix_organizations_name", "name"),
+        sa.CheckConstraint("enterprise_number IS NULL OR length(enterprise_number) = 10",
+                           name="enterprise_number_length"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<Organization {self.id} {self.name!r}>"
+
+
+class Membership(TimestampMixin, db.Model):
+    """One period of membership: from `starts_on` until `ends_on` (inclusive), open if null."""
+
+    __tablename__ = "memberships"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organizations.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    starts_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    ends_on: Mapped[date | None] = mapped_column(sa.Date)
+
+    organization: Mapped[Organization] = relationship(back_populates="memberships")
+
+    __table_args__ = (
+        sa.CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="ends_after_start"),
+    )
+
+    @classmethod
+    def active_on(cls, day: date) -> sa.ColumnElement[bool]:
+        """SQL predicate: this membership runs on `day` (one definition for every query)."""
+        return sa.and_(cls.starts_on <= day, sa.or_(cls.ends_on.is_(None), cls.ends_on >= day))
+
+
+class Person(TimestampMixin, db.Model):
+    """A person: a contact person of an organisation, a registrant, or a staff member."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_name: Mapped[str] = mapped_column(sa.String(100), nullable=False)
+    last_name: Mapped[str] = mapped_column(sa.String(100), nullable=False, default="")
+    # stored lower-cased; unique so one e-mail address is one person
+    email: Mapped[str | None] = mapped_column(sa.String(254), unique=True)
+    phone: Mapped[str | None] = mapped_column(sa.String(40))
+    role: Mapped[str | None] = mapped_column(sa.String(120))
+    organization_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organizations.id", ondelete="SET NULL"), index=True
+    )
+
+    organization: Mapped[Organization | None] = relationship(back_populates="people")
+    user: Mapped[User | None] = relationship(back_populates="person")
+
+    @property
+    def full_name(self) -> str:
+        """First and last name, as shown on lists."""
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def __repr__(self) -> str:
+        return f"<Person {self.id} {self.full_name!r}>"

@@ -1,0 +1,5 @@
+"""Imports every area's models so that the metadata knows all tables (Alembic, tests)."""
+
+from coopnet.auth.models import User  # noqa: F401
+from coopnet.events.models import Event, EventKind  # noqa: F401
+from coopnet.members.models import Membership, Organization, Person  # noqa: F401

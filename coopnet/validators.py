@@ -1,0 +1,36 @@
+"""Input rules shared by forms, the JSON API and services (one rule, one place)."""
+
+from __future__ import annotations
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+from wtforms import Field, Form, ValidationError
+
+
+def normalize_email(value: str) -> str | None:
+    """The address trimmed and lower-cased if it is a syntactically valid e-mail, else None.
+
+    No DNS lookups (deliverability checks are slow and fail offline). The reserved
+    `.test` domain is accepted: the demo accounts and tests use it.
+    """
+    value = (value or "").strip()
+    if not value or len(value) > 254:
+        return None
+    try:
+        result = validate_email(value, check_deliverability=False, test_environment=True)
+    except EmailNotValidError:
+        return None
+    return result.normalized.lower()
+
+
+class EmailAddress:
+    """WTForms validator around normalize_email, with a Dutch/English message."""
+
+    def __init__(self, message: str | None = None) -> None:
+        self.message = message
+
+    def __call__(self, form: Form, field: Field) -> None:
+        if not field.data:
+            return
+        if normalize_email(field.data) is None:
+            raise ValidationError(self.message or str(_l("Enter a valid e-mail address.")))

@@ -1,0 +1,48 @@
+"""The app refuses unsafe configuration with a clear message."""
+
+import pytest
+
+from coopnet import create_app
+from coopnet.config import ConfigError
+
+
+def test_production_refuses_to_start_without_secret_key(monkeypatch, tmp_path):
+    monkeypatch.delenv("COOPNET_SECRET_KEY", raising=False)
+    monkeypatch.setenv("COOPNET_ENV", "production")
+    monkeypatch.setenv("COOPNET_DATABASE_URL", f"sqlite:///{tmp_path}/x.sqlite")
+    with pytest.raises(ConfigError, match="COOPNET_SECRET_KEY is not set"):
+        create_app()
+
+
+def test_production_refuses_a_short_key(monkeypatch, tmp_path):
+    monkeypatch.setenv("COOPNET_ENV", "production")
+    monkeypatch.setenv("COOPNET_SECRET_KEY", "short")
+    monkeypatch.setenv("COOPNET_DATABASE_URL", f"sqlite:///{tmp_path}/x.sqlite")
+    with pytest.raises(ConfigError, match="too short"):
+        create_app()
+
+
+def test_production_with_a_real_key_starts_with_secure_cookies(monkeypatch, tmp_path):
+    monkeypatch.setenv("COOPNET_ENV", "production")
+    monkeypatch.setenv("COOPNET_SECRET_KEY", "a" * 64)
+    monkeypatch.setenv("COOPNET_DATABASE_URL", f"sqlite:///{tmp_path}/x.sqlite")
+    app = create_app()
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("x.sqlite")
+
+
+def test_development_starts_without_key_and_defaults_to_sqlite_in_instance(monkeypatch):
+    monkeypatch.delenv("COOPNET_SECRET_KEY", raising=False)
+    monkeypatch.delenv("COOPNET_DATABASE_URL", raising=False)
+    monkeypatch.setenv("COOPNET_ENV", "development")
+    app = create_app()
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == (
+        "sqlite:///" + app.instance_path + "/coopnet.sqlite"
+    )
+    assert app.config["SESSION_COOKIE_SECURE"] is False
+
+
+def test_unknown_environment_is_refused(monkeypatch):
+    monkeypatch.setenv("COOPNET_ENV", "staging")
+    with pytest.raises(ConfigError, match="COOPNET_ENV"):
+        create_app()
