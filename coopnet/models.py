@@ -2,4 +2,6 @@
 
 from coopnet.auth.models import User  # noqa: F401
 from coopnet.events.models import Event, EventKind  # noqa: F401
+from coopnet.mail.models import OutboxAttachment, OutboxMessage  # noqa: F401
 from coopnet.members.models import Membership, Organization, Person  # noqa: F401
+from coopnet.registrations.models import CheckInEvent, Registration  # noqa: F401

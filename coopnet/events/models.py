@@ -59,6 +59,10 @@ class Event(TimestampMixin, db.Model):
     online_url: Mapped[str] = mapped_column(sa.String(500), nullable=False, default="")
     # None means unlimited
     capacity: Mapped[int | None] = mapped_column(sa.Integer)
+    # confirmed online/staff registrations holding a seat; changed only by a conditional
+    # UPDATE in the registration service, so concurrent registrations never oversell
+    seats_taken: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0,
+                                             server_default="0")
     waitlist_enabled: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=True)
     visibility: Mapped[str] = mapped_column(sa.String(16), nullable=False, default="public")
     status: Mapped[str] = mapped_column(sa.String(16), nullable=False, default="published")
@@ -73,6 +77,7 @@ class Event(TimestampMixin, db.Model):
     __table_args__ = (
         sa.CheckConstraint("ends_at >= starts_at", name="ends_after_start"),
         sa.CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+        sa.CheckConstraint("seats_taken >= 0", name="seats_taken_not_negative"),
         sa.CheckConstraint("visibility IN ('public', 'members', 'internal')", name="visibility_known"),
         sa.CheckConstraint("status IN ('draft', 'published', 'cancelled')", name="status_known"),
         sa.Index("ix_events_status_starts_at", "status", "starts_at"),

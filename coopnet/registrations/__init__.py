@@ -1,0 +1,1 @@
+"""Registrations, the waiting list, tickets, check-in and attendance."""

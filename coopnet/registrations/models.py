@@ -1,0 +1,115 @@
+"""Registrations for events and the history of check-ins.
+
+Attendance ("deelnemer" in the plan) is a registration with `checked_in_at` set: one
+definition, `Registration.attended`, used by lists, exports and indicators alike.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from coopnet.db import TimestampMixin, UTCDateTime, utcnow
+from coopnet.extensions import db
+
+if TYPE_CHECKING:
+    from coopnet.auth.models import User
+    from coopnet.events.models import Event
+    from coopnet.members.models import Organization, Person
+
+REGISTRATION_STATUSES = ("confirmed", "waitlisted", "cancelled")
+# how the registration came about
+REGISTRATION_SOURCES = ("online", "staff", "walkin", "import", "api")
+
+
+class Registration(TimestampMixin, db.Model):
+    """One person's place (or place in the queue) at one event."""
+
+    __tablename__ = "registrations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), nullable=False
+    )
+    person_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("people.id", ondelete="RESTRICT"), nullable=False, index=True
+    )
+    # the organisation the person registered for: a known one, or a typed name
+    organization_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organizations.id", ondelete="SET NULL"), index=True
+    )
+    organization_name: Mapped[str] = mapped_column(sa.String(200), nullable=False, default="")
+    status: Mapped[str] = mapped_column(sa.String(16), nullable=False)
+    source: Mapped[str] = mapped_column(sa.String(16), nullable=False, default="online")
+    # unguessable: the QR code, and the key of the private manage link
+    ticket_code: Mapped[str] = mapped_column(sa.String(43), nullable=False, unique=True)
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    registered_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    # order of the waiting list: the first waiting person is the earliest waitlisted_at
+    waitlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    checked_in_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+
+    event: Mapped[Event] = relationship()
+    person: Mapped[Person] = relationship()
+    organization: Mapped[Organization | None] = relationship()
+    checked_in_by: Mapped[User | None] = relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint("status IN ('confirmed', 'waitlisted', 'cancelled')",
+                           name="status_known"),
+        sa.CheckConstraint("source IN ('online', 'staff', 'walkin', 'import', 'api')",
+                           name="source_known"),
+        sa.CheckConstraint("checked_in_at IS NULL OR status = 'confirmed'",
+                           name="only_confirmed_check_in"),
+        # one active registration per person per event; cancelled ones may repeat
+        sa.Index("uq_registrations_active_person", "event_id", "person_id", unique=True,
+                 sqlite_where=sa.text("status != 'cancelled'"),
+                 postgresql_where=sa.text("status != 'cancelled'")),
+        sa.Index("ix_registrations_event_status", "event_id", "status"),
+        sa.Index("ix_registrations_event_checked_in", "event_id", "checked_in_at"),
+    )
+
+    @hybrid_property
+    def attended(self) -> bool:
+        """The person came: checked in at the door, marked present, or imported attendance."""
+        return self.checked_in_at is not None
+
+    @attended.inplace.expression
+    @classmethod
+    def _attended_expression(cls) -> sa.ColumnElement[bool]:
+        return cls.checked_in_at.is_not(None)
+
+    def __repr__(self) -> str:
+        return f"<Registration {self.id} event={self.event_id} {self.status}>"
+
+
+class CheckInEvent(db.Model):
+    """History of check-ins and undos (who and when); the registration holds the current state."""
+
+    __tablename__ = "check_in_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("registrations.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    action: Mapped[str] = mapped_column(sa.String(16), nullable=False)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # door scan, attendance list, CSV import, API …
+    channel: Mapped[str] = mapped_column(sa.String(16), nullable=False, default="door")
+
+    registration: Mapped[Registration] = relationship()
+    by: Mapped[User | None] = relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint("action IN ('check_in', 'undo')", name="action_known"),
+    )
