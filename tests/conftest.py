@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -40,7 +41,9 @@ def _migrate(app: Flask) -> None:
 def _worker_database_url() -> str:
     url = make_url(PG_URL)
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    name = f"{url.database}_{worker}"
+    # one database per checkout and worker, so parallel runs of several clones never collide
+    checkout = re.sub(r"[^a-z0-9]+", "_", Path(__file__).resolve().parents[1].name.lower())
+    name = f"{url.database}_{checkout}_{worker}"[:63]
     admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
