@@ -17,7 +17,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(load_config(app.instance_path, config))
 
     from coopnet import sqlite_setup
-    from coopnet.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+    from coopnet.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
     from coopnet.i18n import select_locale, select_timezone
 
     db.init_app(app)
@@ -35,6 +35,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                    default_translation_directories=os.path.join(app.root_path, "translations"))
     bootstrap.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
 
     from coopnet import models  # noqa: F401 - registers every table on the metadata
     from coopnet.auth import access
@@ -55,6 +56,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from coopnet.api import bp as api_bp
     from coopnet.auth.views import bp as auth_bp
     from coopnet.events.views import bp as events_bp
     from coopnet.main.views import bp as main_bp
@@ -62,11 +64,13 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(events_bp)
+    app.register_blueprint(api_bp)
 
 
 def _register_cli(app: Flask) -> None:
-    from coopnet.auth.cli import user_cli
+    from coopnet.auth.cli import token_cli, user_cli
     from coopnet.demo.cli import demo_cli
 
     app.cli.add_command(demo_cli)
     app.cli.add_command(user_cli)
+    app.cli.add_command(token_cli)

@@ -70,6 +70,9 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "COOPNET_SMTP_USER": os.environ.get("COOPNET_SMTP_USER", ""),
         "COOPNET_SMTP_PASSWORD": os.environ.get("COOPNET_SMTP_PASSWORD", ""),
         "COOPNET_SMTP_STARTTLS": _bool(os.environ.get("COOPNET_SMTP_STARTTLS"), True),
+        "RATELIMIT_STORAGE_URI": os.environ.get("COOPNET_RATELIMIT_STORAGE_URL", "memory://"),
+        "RATELIMIT_ENABLED": _bool(os.environ.get("COOPNET_RATELIMIT_ENABLED"), env != "testing"),
+        "RATELIMIT_HEADERS_ENABLED": True,
         "COOPNET_MAIL_DIR": os.environ.get("COOPNET_MAIL_DIR") or str(Path(instance_path) / "mail"),
     }
     config.update(overrides)

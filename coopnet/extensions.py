@@ -2,6 +2,8 @@
 
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -15,3 +17,6 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 bootstrap = Bootstrap5()
+# rate limits for public endpoints; storage from COOPNET_RATELIMIT_STORAGE_URL
+# (memory:// for one process, redis://… when several app processes share the limits)
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

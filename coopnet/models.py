@@ -1,6 +1,7 @@
 """Imports every area's models so that the metadata knows all tables (Alembic, tests)."""
 
-from coopnet.auth.models import User  # noqa: F401
+from coopnet.audit.models import AuditEntry  # noqa: F401
+from coopnet.auth.models import ApiToken, User  # noqa: F401
 from coopnet.events.models import Event, EventKind  # noqa: F401
 from coopnet.mail.models import OutboxAttachment, OutboxMessage  # noqa: F401
 from coopnet.members.models import Membership, Organization, Person  # noqa: F401

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import Flask, abort, current_app, redirect, request, url_for
+from flask import Flask, Request, abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
 PUBLIC = "public"
@@ -85,10 +85,26 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def _load_user(user_id: str) -> User | None:
+        if request.path.startswith("/api/"):
+            return None  # the API ignores the session cookie: bearer tokens only (no CSRF)
         try:
             user = db.session.get(User, int(user_id))
         except ValueError:
             return None
         return user if user is not None and user.is_active_account else None
+
+    @login_manager.request_loader
+    def _load_user_from_token(req: Request) -> User | None:
+        if not req.path.startswith("/api/"):
+            return None
+        scheme, _, token = req.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return None
+        from coopnet.auth.tokens import user_for_token
+
+        user = user_for_token(token.strip())
+        if user is not None:
+            db.session.commit()  # keep last_used_at even if the request fails later
+        return user
 
     app.before_request(check_request_access)

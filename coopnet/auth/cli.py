@@ -6,9 +6,12 @@ import click
 from flask.cli import with_appcontext
 
 from coopnet.auth.models import ROLES
+from coopnet.auth.queries import user_by_email
 from coopnet.auth.services import create_user
+from coopnet.auth.tokens import create_api_token
 from coopnet.errors import DomainError
 from coopnet.extensions import db
+from coopnet.validators import normalize_email
 
 
 @click.group("user")
@@ -30,3 +33,23 @@ def create_user_command(email: str, display_name: str, role: str, password: str)
         raise click.ClickException(error.message) from error
     db.session.commit()
     click.echo(f"Created {user.role} account {user.email}")
+
+
+@click.group("token")
+def token_cli() -> None:
+    """API tokens."""
+
+
+@token_cli.command("create")
+@click.argument("email")
+@click.option("--name", default="", help="What the token is for, e.g. 'scanner at the door'.")
+@with_appcontext
+def create_token_command(email: str, name: str) -> None:
+    """Create an API token for the account EMAIL; prints it alone on the last line."""
+    user = user_by_email(normalize_email(email) or "")
+    if user is None:
+        raise click.ClickException(f"No account with e-mail address {email}")
+    token = create_api_token(user, name=name)
+    db.session.commit()
+    click.echo(f"API token for {user.email} ({user.role}); store it now, it is not shown again:")
+    click.echo(token)

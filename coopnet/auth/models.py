@@ -58,3 +58,23 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role}>"
+
+
+class ApiToken(TimestampMixin, db.Model):
+    """A bearer token for scanners and scripts; it acts as its user, with that user's role.
+
+    Only a SHA-256 hash is stored; the token itself is shown once, when created.
+    """
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(120), nullable=False, default="")
+    token_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False, unique=True)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()

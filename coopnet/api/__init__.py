@@ -1,0 +1,40 @@
+"""JSON API v1 (see API.md): the same services as the pages, bearer tokens for staff.
+
+Each resource lives in its own module (events.py, registrations.py, checkins.py, plans.py)
+and registers its routes on `bp`. Requests under /api/ never use the session cookie: staff
+authenticate with `Authorization: Bearer <token>`, so the API is exempt from CSRF.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, request
+from flask_babel import gettext as _
+
+from coopnet.errors import Invalid
+from coopnet.extensions import csrf
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+
+def json_body() -> dict[str, Any]:
+    """The request's JSON object, or a 422 `invalid` answer when it is missing or malformed."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise Invalid({"body": _("Send a JSON object.")},
+                      message=_("The request body must be a JSON object."))
+    return data
+
+
+def _load_modules() -> None:
+    # resource modules import `bp` from here; importing them registers their routes
+    import importlib
+    import pkgutil
+
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
+
+
+_load_modules()
