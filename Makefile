@@ -56,7 +56,7 @@ translations: $(STAMP) ## extract strings, update catalogues (then translate, th
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs='.* node_modules' \
 		--sort-output --no-location --omit-header -o coopnet/translations/messages.pot . >/dev/null
 	$(BIN)/pybabel update -i coopnet/translations/messages.pot -d coopnet/translations \
-		--no-location --omit-header --width 100 --ignore-obsolete
+		--omit-header --width 100 --ignore-obsolete
 	@echo "Now translate the empty msgstr entries in coopnet/translations/nl/LC_MESSAGES/messages.po"
 
 lint: setup
