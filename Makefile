@@ -56,8 +56,8 @@ translations: $(STAMP) ## extract strings, update catalogues (then translate, th
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs='.* node_modules' \
 		--sort-output --no-location --omit-header -o coopnet/translations/messages.pot . >/dev/null
 	$(BIN)/pybabel update -i coopnet/translations/messages.pot -d coopnet/translations \
-		--omit-header --width 100 --ignore-obsolete
-	@echo "Now translate the empty msgstr entries in coopnet/translations/nl/LC_MESSAGES/messages.po"
+		--width 100 --ignore-obsolete
+	@echo "Now translate the empty msgstr entries in coopnet/translations/nl/LC_MESSAGES/messages.po (remove fuzzy flags)"
 
 lint: setup
 	$(BIN)/ruff check .
