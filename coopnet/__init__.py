@@ -37,12 +37,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     limiter.init_app(app)
 
-    from coopnet import models  # noqa: F401 - registers every table on the metadata
+    from coopnet import (
+        models,  # noqa: F401 - registers every table on the metadata
+        security,
+    )
     from coopnet.auth import access
     from coopnet.errors import register_error_handlers
     from coopnet.i18n import register_template_helpers
 
     access.init_app(app)
+    security.init_app(app)
     register_error_handlers(app)
     register_template_helpers(app)
     _register_blueprints(app)
@@ -70,7 +74,10 @@ def _register_blueprints(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from coopnet.auth.cli import token_cli, user_cli
     from coopnet.demo.cli import demo_cli
+    from coopnet.maintenance.cli import backup_command, restore_command
 
     app.cli.add_command(demo_cli)
     app.cli.add_command(user_cli)
     app.cli.add_command(token_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

@@ -26,6 +26,8 @@ MEMBER = "member"
 STAFF = "staff"
 COORDINATOR = "coordinator"
 LEVELS = (PUBLIC, TICKET, MEMBER, STAFF, COORDINATOR)
+# signed-in levels by rank (a higher rank may do what a lower one may)
+ROLE_ORDER = {MEMBER: 1, STAFF: 2, COORDINATOR: 3}
 
 # endpoints that Flask or an extension adds; they serve files only
 EXEMPT_ENDPOINTS = frozenset({"static", "bootstrap.static"})

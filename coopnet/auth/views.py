@@ -11,13 +11,14 @@ from coopnet.auth.forms import LoginForm
 from coopnet.auth.services import authenticate
 from coopnet.auth.urls import safe_next
 from coopnet.errors import DomainError
-from coopnet.extensions import db
+from coopnet.extensions import db, limiter
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @access(PUBLIC)
+@limiter.limit("10 per minute; 50 per hour", methods=["POST"])
 def login():  # type: ignore[no-untyped-def]
     """Staff and coordinators sign in with e-mail and password."""
     if current_user.is_authenticated:
