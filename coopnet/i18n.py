@@ -11,15 +11,18 @@ LANG_COOKIE = "coopnet_lang"
 
 
 def select_locale() -> str:
-    """The visitor's chosen language (cookie), else the browser's, else Dutch."""
+    """The visitor's chosen language (cookie), else Dutch.
+
+    The browser's Accept-Language is deliberately not followed: many Flemish members
+    run English-language browsers and still expect Coopkracht's site in Dutch.
+    """
     languages = current_app.config["COOPNET_LANGUAGES"]
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]  # CLI, mail: Dutch
     chosen = request.cookies.get(LANG_COOKIE)
     if chosen in languages:
         return chosen
-    # Dutch is the default: only switch when the browser prefers English over Dutch
-    return request.accept_languages.best_match(languages, default="nl") or "nl"
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def select_timezone() -> str:

@@ -61,9 +61,9 @@ def test_event_page_in_english_when_the_visitor_switches(client, app):
     assert "When" in html and "Wanneer" not in html
 
 
-def test_browser_preferring_english_gets_english(client):
+def test_dutch_is_the_default_even_for_an_english_browser(client):
     html = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True)
-    assert "Upcoming events" in html
+    assert "Komende activiteiten" in html
 
 
 def test_internal_event_page_is_not_found_for_the_public_but_visible_to_staff(client, app, login):
