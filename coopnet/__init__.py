@@ -64,20 +64,24 @@ def _register_blueprints(app: Flask) -> None:
     from coopnet.auth.views import bp as auth_bp
     from coopnet.events.views import bp as events_bp
     from coopnet.main.views import bp as main_bp
+    from coopnet.members.privacy_views import bp as privacy_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(privacy_bp)
 
 
 def _register_cli(app: Flask) -> None:
     from coopnet.auth.cli import token_cli, user_cli
     from coopnet.demo.cli import demo_cli
     from coopnet.maintenance.cli import backup_command, restore_command
+    from coopnet.members.privacy_cli import privacy_cli
 
     app.cli.add_command(demo_cli)
     app.cli.add_command(user_cli)
     app.cli.add_command(token_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(privacy_cli)

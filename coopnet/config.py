@@ -73,6 +73,7 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "RATELIMIT_STORAGE_URI": os.environ.get("COOPNET_RATELIMIT_STORAGE_URL", "memory://"),
         "RATELIMIT_ENABLED": _bool(os.environ.get("COOPNET_RATELIMIT_ENABLED"), env != "testing"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        "COOPNET_RETENTION_MONTHS": _int("COOPNET_RETENTION_MONTHS", 24),
         "COOPNET_MAIL_DIR": os.environ.get("COOPNET_MAIL_DIR") or str(Path(instance_path) / "mail"),
     }
     config.update(overrides)

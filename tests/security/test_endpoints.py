@@ -33,7 +33,8 @@ def _concrete_urls(app: Flask) -> list[tuple[str, str, str]]:
         path = rule.build(values, append_unknown=False)[1]
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             urls.append((rule.endpoint, method, path))
-    return urls
+    # signing out ends the session: walk it last
+    return sorted(urls, key=lambda url: url[0] == "auth.logout")
 
 
 def _expected_refusal(level: str, role: str | None, path: str) -> int | None:
