@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import secrets
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
@@ -12,6 +13,7 @@ from coopnet.auth.services import create_user
 from coopnet.events.models import Event, EventKind
 from coopnet.extensions import db
 from coopnet.members.models import Membership, Organization, Person
+from coopnet.registrations.models import Registration
 from coopnet.timezones import brussels
 
 _seq = itertools.count(1)
@@ -63,3 +65,32 @@ def make_event(title: str | None = None, *, kind_slug: str = "webinar",
     db.session.add(event)
     db.session.commit()
     return event
+
+
+def make_registration(event: Event, person: Person | None = None, *, status: str = "confirmed",
+                      source: str = "online", ticket_code: str | None = None,
+                      checked_in_at: datetime | None = None, checked_in_by: User | None = None,
+                      organization_name: str = "", **fields: object) -> Registration:
+    """A consistent registration row: times per status, and a seat taken when it holds one.
+
+    Confirmed registrations that are not walk-ins or imported attendance hold a seat
+    (Event.seats_taken + 1), as the registration service does.
+    """
+    n = next(_seq)
+    person = person or make_person(email=f"registrant{n}@example.test")
+    now = fields.pop("registered_at", None) or event.starts_at - timedelta(days=7)
+    registration = Registration(
+        event_id=event.id, person=person, status=status, source=source,
+        ticket_code=ticket_code or secrets.token_urlsafe(32),
+        organization_name=organization_name, registered_at=now,
+        confirmed_at=now if status == "confirmed" else None,
+        waitlisted_at=now if status == "waitlisted" else None,
+        cancelled_at=now if status == "cancelled" else None,
+        checked_in_at=checked_in_at, checked_in_by=checked_in_by, **fields,
+    )
+    db.session.add(registration)
+    if status == "confirmed" and source not in ("walkin", "import"):
+        db.session.execute(sa.update(Event).where(Event.id == event.id)
+                           .values(seats_taken=Event.seats_taken + 1))
+    db.session.commit()
+    return registration

@@ -1,0 +1,318 @@
+"""Check-in and attendance: the one service behind the door page, the attendance list,
+the attendee-report import and the scanner API.
+
+Attendance is `Registration.attended` (checked_in_at set). Every entry point calls
+`check_in` / `undo_check_in` / `add_walk_in` here, so the rules cannot drift apart:
+a conditional UPDATE decides who wins when two devices scan the same ticket at once,
+the history (CheckInEvent) and the audit log record every change, with who and when.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from coopnet.audit.services import record_audit
+from coopnet.auth.models import User
+from coopnet.db import utcnow
+from coopnet.errors import DomainError, Invalid, NotFound
+from coopnet.events.models import Event
+from coopnet.extensions import db
+from coopnet.members.models import Organization, Person
+from coopnet.members.services import find_or_create_person
+from coopnet.registrations.models import CheckInEvent, Registration
+from coopnet.timezones import to_brussels
+from coopnet.validators import normalize_email
+
+# where a check-in came from (CheckInEvent.channel)
+CHANNELS = ("door", "list", "import", "api")
+# registrations that never hold a seat in Event.seats_taken: people who came without
+# a place (walk-ins at the door, attendees found in a webinar report afterwards)
+SEATLESS_SOURCES = ("walkin", "import")
+
+
+@dataclass(frozen=True)
+class CheckInResult:
+    """What a check-in did: `checked_in` now, or `already_checked_in` earlier (by whom, when)."""
+
+    status: str
+    registration: Registration
+
+    @property
+    def checked_in_at(self) -> datetime:
+        """When the person was checked in (now, or the earlier time)."""
+        assert self.registration.checked_in_at is not None
+        return self.registration.checked_in_at
+
+    @property
+    def checked_in_by(self) -> User | None:
+        """The staff member who checked the person in."""
+        return self.registration.checked_in_by
+
+    @property
+    def message(self) -> str:
+        """'Checked in: An Peeters' or 'Already checked in at 19:02 by An' (Brussels time)."""
+        name = self.registration.person.full_name
+        if self.status == "checked_in":
+            return _("Checked in: %(name)s", name=name)
+        at = to_brussels(self.checked_in_at).strftime("%H:%M")
+        if self.checked_in_by is not None:
+            return _("%(name)s: already checked in at %(time)s by %(staff)s",
+                     name=name, time=at, staff=self.checked_in_by.display_name)
+        return _("%(name)s: already checked in at %(time)s", name=name, time=at)
+
+
+def ticket_code_from_scan(scanned: str) -> str:
+    """The ticket code in what a scanner typed: the code itself, or the last part of a ticket URL."""
+    text = (scanned or "").strip()
+    if "/" in text:
+        text = text.split("?", 1)[0].split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    return text
+
+
+def _load_registration(event: Event, code_or_registration: str | Registration | int
+                       ) -> Registration:
+    """The registration a code (or id) points to, checked to belong to `event`."""
+    if isinstance(code_or_registration, Registration):
+        registration = code_or_registration
+    else:
+        stmt = sa.select(Registration).options(
+            joinedload(Registration.person), joinedload(Registration.event),
+            joinedload(Registration.checked_in_by),
+        )
+        if isinstance(code_or_registration, int):
+            stmt = stmt.where(Registration.id == code_or_registration)
+        else:
+            code = ticket_code_from_scan(code_or_registration)
+            if not code or len(code) > 100:
+                raise NotFound("unknown_ticket", _("Unknown ticket: this code is not ours."))
+            stmt = stmt.where(Registration.ticket_code == code)
+        registration = db.session.execute(stmt).unique().scalar_one_or_none()
+        if registration is None:
+            raise NotFound("unknown_ticket", _("Unknown ticket: this code is not ours."))
+    if registration.event_id != event.id:
+        raise DomainError(
+            "wrong_event",
+            _("This ticket is for another event: %(title)s (%(when)s).",
+              title=registration.event.title,
+              when=to_brussels(registration.event.starts_at).strftime("%d/%m/%Y %H:%M")),
+        )
+    return registration
+
+
+def _refuse_unconfirmed(registration: Registration) -> None:
+    if registration.status == "waitlisted":
+        raise DomainError("not_confirmed",
+                          _("%(name)s is on the waiting list, not confirmed.",
+                            name=registration.person.full_name))
+    if registration.status != "confirmed":
+        raise DomainError("not_confirmed",
+                          _("The registration of %(name)s was cancelled.",
+                            name=registration.person.full_name))
+
+
+def check_in(
+    event: Event,
+    code_or_registration: str | Registration | int,
+    *,
+    actor: User | None,
+    now: datetime | None = None,
+    channel: str = "door",
+) -> CheckInResult:
+    """Check a confirmed registration in, exactly once however many devices scan it at once.
+
+    Raises `unknown_ticket` (404), `wrong_event` or `not_confirmed` (409). A second scan
+    returns status `already_checked_in` with the first check-in's time and staff member.
+    """
+    now = now or utcnow()
+    registration = _load_registration(event, code_or_registration)
+    _refuse_unconfirmed(registration)
+    if registration.checked_in_at is not None:
+        return CheckInResult("already_checked_in", registration)
+    # the database decides between concurrent scans: only one UPDATE finds the row unchecked
+    result = db.session.execute(
+        sa.update(Registration)
+        .where(Registration.id == registration.id, Registration.checked_in_at.is_(None),
+               Registration.status == "confirmed")
+        .values(checked_in_at=now, checked_in_by_id=actor.id if actor else None)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        # another device won (or the registration changed meanwhile): read what it did
+        db.session.refresh(registration)
+        _refuse_unconfirmed(registration)
+        return CheckInResult("already_checked_in", registration)
+    set_committed_value(registration, "checked_in_at", now)
+    set_committed_value(registration, "checked_in_by_id", actor.id if actor else None)
+    set_committed_value(registration, "checked_in_by", actor)
+    db.session.add(CheckInEvent(registration_id=registration.id, action="check_in", at=now,
+                                by_id=actor.id if actor else None, channel=channel))
+    record_audit("registration.checked_in", object_type="registration",
+                 object_id=registration.id, actor=actor, now=now,
+                 details={"event_id": event.id, "channel": channel})
+    return CheckInResult("checked_in", registration)
+
+
+def undo_check_in(
+    event: Event,
+    code_or_registration: str | Registration | int,
+    *,
+    actor: User | None,
+    now: datetime | None = None,
+    channel: str = "door",
+) -> Registration:
+    """Clear a check-in (a mistaken tap); the history keeps the check-in and the undo.
+
+    Raises `unknown_ticket`, `wrong_event`, or `not_checked_in` when there is nothing to undo.
+    """
+    now = now or utcnow()
+    registration = _load_registration(event, code_or_registration)
+    result = db.session.execute(
+        sa.update(Registration)
+        .where(Registration.id == registration.id, Registration.checked_in_at.is_not(None))
+        .values(checked_in_at=None, checked_in_by_id=None)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise DomainError("not_checked_in", _("%(name)s is not checked in.",
+                                              name=registration.person.full_name))
+    set_committed_value(registration, "checked_in_at", None)
+    set_committed_value(registration, "checked_in_by_id", None)
+    set_committed_value(registration, "checked_in_by", None)
+    db.session.add(CheckInEvent(registration_id=registration.id, action="undo", at=now,
+                                by_id=actor.id if actor else None, channel=channel))
+    record_audit("registration.check_in_undone", object_type="registration",
+                 object_id=registration.id, actor=actor, now=now,
+                 details={"event_id": event.id, "channel": channel})
+    return registration
+
+
+def _organization_named(name: str) -> Organization | None:
+    """The organisation with exactly this name (case-insensitive), if there is one."""
+    if not name:
+        return None
+    return db.session.execute(
+        sa.select(Organization).where(sa.func.lower(Organization.name) == name.lower())
+        .order_by(Organization.id).limit(1)
+    ).scalar_one_or_none()
+
+
+def _active_registration(event: Event, person: Person) -> Registration | None:
+    return db.session.execute(
+        sa.select(Registration).where(Registration.event_id == event.id,
+                                      Registration.person_id == person.id,
+                                      Registration.status != "cancelled")
+    ).scalar_one_or_none()
+
+
+def add_walk_in(
+    event: Event,
+    *,
+    name: str,
+    email: str | None = None,
+    organization: Organization | None = None,
+    organization_name: str = "",
+    actor: User | None,
+    now: datetime | None = None,
+    channel: str = "door",
+    source: str = "walkin",
+) -> CheckInResult:
+    """Add a person who came without a place and check them in, even when the event is full.
+
+    Walk-ins do not take a seat (Event.seats_taken): staff decide at the door. Someone who
+    already has an active registration is checked in on that one instead; a waiting-list
+    registration is confirmed as a walk-in first. Raises `invalid` for a missing name or a
+    malformed e-mail address.
+    """
+    now = now or utcnow()
+    name = " ".join((name or "").split())
+    organization_name = " ".join((organization_name or "").split())
+    fields: dict[str, str] = {}
+    if not name:
+        fields["name"] = _("Enter a name.")
+    if len(name) > 200:
+        fields["name"] = _("At most %(count)s characters.", count=200)
+    if len(organization_name) > 200:
+        fields["organization"] = _("At most %(count)s characters.", count=200)
+    normalized = normalize_email(email or "") if email else None
+    if email and normalized is None:
+        fields["email"] = _("Enter a valid e-mail address.")
+    if fields:
+        raise Invalid(fields)
+    if organization is None and organization_name:
+        organization = _organization_named(organization_name)
+    person = find_or_create_person(name=name, email=normalized, organization=organization,
+                                   actor=actor, now=now)
+    registration = _active_registration(event, person) if normalized else None
+    if registration is not None and registration.status == "waitlisted":
+        # they are here and staff let them in: confirmed as a walk-in, still without a seat
+        registration.status = "confirmed"
+        registration.source = source
+        registration.confirmed_at = now
+        db.session.flush()
+        record_audit("registration.confirmed_at_door", object_type="registration",
+                     object_id=registration.id, actor=actor, now=now,
+                     details={"event_id": event.id, "channel": channel})
+    if registration is None:
+        registration = Registration(
+            event_id=event.id, person=person, status="confirmed", source=source,
+            organization=organization or person.organization,
+            organization_name=(organization.name if organization else organization_name)
+            or (person.organization.name if person.organization else ""),
+            ticket_code=secrets.token_urlsafe(32), registered_at=now, confirmed_at=now,
+        )
+        registration.event = event
+        db.session.add(registration)
+        db.session.flush()
+        record_audit("registration.walk_in_added", object_type="registration",
+                     object_id=registration.id, actor=actor, now=now,
+                     details={"event_id": event.id, "channel": channel, "source": source})
+    return check_in(event, registration, actor=actor, now=now, channel=channel)
+
+
+@dataclass(frozen=True)
+class AttendanceChange:
+    """What `mark_attendance` changed."""
+
+    checked_in: int
+    undone: int
+
+
+def mark_attendance(
+    event: Event,
+    registration_ids_present: Iterable[int],
+    *,
+    actor: User | None,
+    now: datetime | None = None,
+) -> AttendanceChange:
+    """Make the ticked confirmed registrations attended and the unticked ones not.
+
+    Raises `unknown_registration` for an id that is not a confirmed registration of `event`.
+    """
+    now = now or utcnow()
+    present = set(registration_ids_present)
+    registrations = db.session.execute(
+        sa.select(Registration).options(joinedload(Registration.person))
+        .where(Registration.event_id == event.id, Registration.status == "confirmed")
+    ).scalars().all()
+    known = {r.id for r in registrations}
+    if present - known:
+        raise DomainError("unknown_registration",
+                          _("Some ticked people are not confirmed for this event."))
+    checked = undone = 0
+    for registration in registrations:
+        if registration.id in present and registration.checked_in_at is None:
+            if check_in(event, registration, actor=actor, now=now,
+                        channel="list").status == "checked_in":
+                checked += 1
+        elif registration.id not in present and registration.checked_in_at is not None:
+            undo_check_in(event, registration, actor=actor, now=now, channel="list")
+            undone += 1
+    return AttendanceChange(checked, undone)

@@ -1,0 +1,168 @@
+"""Read side of check-in and attendance: counters, door list, events lacking attendance."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from coopnet.events.models import Event
+from coopnet.extensions import db
+from coopnet.members.models import Person
+from coopnet.registrations.models import Registration
+
+
+@dataclass(frozen=True)
+class EventCounts:
+    """The door counters of one event."""
+
+    registered: int
+    checked_in: int
+    waitlisted: int
+    capacity: int | None
+
+    def as_dict(self) -> dict[str, int | None]:
+        """The JSON shape of API.md."""
+        return {"registered": self.registered, "checked_in": self.checked_in,
+                "waitlisted": self.waitlisted, "capacity": self.capacity}
+
+
+def _counts_columns() -> list[sa.ColumnElement[int]]:
+    confirmed = Registration.status == "confirmed"
+    return [
+        sa.func.count(Registration.id).filter(confirmed).label("registered"),
+        sa.func.count(Registration.id).filter(confirmed, Registration.attended).label("checked_in"),
+        sa.func.count(Registration.id).filter(Registration.status == "waitlisted")
+        .label("waitlisted"),
+    ]
+
+
+def event_counts(event: Event | int) -> EventCounts | None:
+    """Registered (confirmed), checked in, waiting and capacity, as ONE SQL aggregate.
+
+    Takes an event or its id; None when no such event exists.
+    """
+    event_id = event if isinstance(event, int) else event.id
+    row = db.session.execute(
+        sa.select(Event.capacity, *_counts_columns())
+        .select_from(Event)
+        .outerjoin(Registration, Registration.event_id == Event.id)
+        .where(Event.id == event_id)
+        .group_by(Event.id, Event.capacity)
+    ).one_or_none()
+    if row is None:
+        return None
+    return EventCounts(row.registered, row.checked_in, row.waitlisted, row.capacity)
+
+
+def door_list(event: Event) -> list[Registration]:
+    """Confirmed and waiting registrations of an event, by name, with what the door page shows."""
+    return list(db.session.execute(
+        sa.select(Registration)
+        .join(Registration.person)
+        .options(joinedload(Registration.person), joinedload(Registration.checked_in_by),
+                 joinedload(Registration.organization))
+        .where(Registration.event_id == event.id, Registration.status != "cancelled")
+        .order_by(sa.func.lower(Person.first_name), sa.func.lower(Person.last_name),
+                  Registration.id)
+    ).scalars())
+
+
+def checked_in_state(event_id: int) -> list[sa.Row]:
+    """(id, checked_in_at, staff name) of every checked-in registration: the door page's poll."""
+    from coopnet.auth.models import User
+
+    return list(db.session.execute(
+        sa.select(Registration.id, Registration.checked_in_at, User.display_name)
+        .outerjoin(User, User.id == Registration.checked_in_by_id)
+        .where(Registration.event_id == event_id, Registration.attended)
+    ))
+
+
+def registrations_by_email(event: Event, emails: Iterable[str]) -> dict[str, Registration]:
+    """The active (else latest cancelled) registration of the event per lower-cased e-mail."""
+    wanted = sorted({e.lower() for e in emails if e})
+    if not wanted:
+        return {}
+    found: dict[str, Registration] = {}
+    rows = db.session.execute(
+        sa.select(Registration).join(Registration.person)
+        .options(joinedload(Registration.person))
+        .where(Registration.event_id == event.id, sa.func.lower(Person.email).in_(wanted))
+        # active ones last, so they win over cancelled ones
+        .order_by(sa.case((Registration.status == "cancelled", 0), else_=1), Registration.id)
+    ).scalars()
+    for registration in rows:
+        found[(registration.person.email or "").lower()] = registration
+    return found
+
+
+def registrations_by_name(event: Event, names: Iterable[str]) -> dict[str, Registration]:
+    """Active registrations of the event per lower-cased full name (for rows without e-mail)."""
+    wanted = sorted({" ".join(n.lower().split()) for n in names if n})
+    if not wanted:
+        return {}
+    full_name = sa.func.lower(Person.first_name + " " + Person.last_name)
+    rows = db.session.execute(
+        sa.select(Registration).join(Registration.person)
+        .options(joinedload(Registration.person))
+        .where(Registration.event_id == event.id, Registration.status != "cancelled",
+               sa.func.trim(full_name).in_(wanted))
+    ).scalars()
+    return {" ".join(r.person.full_name.lower().split()): r for r in rows}
+
+
+@dataclass(frozen=True)
+class UnrecordedEvent:
+    """A past event with confirmed registrations and no attendance recorded."""
+
+    event: Event
+    registered: int
+
+
+def _without_attendance(now: datetime) -> sa.Select:
+    confirmed = Registration.status == "confirmed"
+    registered = sa.func.count(Registration.id).filter(confirmed)
+    attended = sa.func.count(Registration.id).filter(confirmed, Registration.attended)
+    # aggregate per event first, then join the events (their kind is eager-loaded)
+    figures = (
+        sa.select(Registration.event_id, registered.label("registered"))
+        .group_by(Registration.event_id)
+        .having(registered > 0, attended == 0)
+        .subquery()
+    )
+    return (
+        sa.select(Event, figures.c.registered)
+        .join(figures, figures.c.event_id == Event.id)
+        .where(Event.ends_at < now, Event.status != "cancelled")
+    )
+
+
+def past_events_without_attendance(now: datetime) -> list[UnrecordedEvent]:
+    """Past, not cancelled events that have confirmed registrations but no attendance at all.
+
+    They would count zero participants in the plan; the most recent come first.
+    """
+    rows = db.session.execute(
+        _without_attendance(now).order_by(Event.starts_at.desc(), Event.id.desc())
+    ).all()
+    return [UnrecordedEvent(row[0], row.registered) for row in rows]
+
+
+def lacks_attendance(event: Event, now: datetime) -> bool:
+    """True when this event is one of `past_events_without_attendance(now)`."""
+    stmt = _without_attendance(now).where(Event.id == event.id)
+    return bool(db.session.execute(sa.select(stmt.exists())).scalar())
+
+
+def events_at_the_door(now: datetime, *, hours: int = 24) -> list[Event]:
+    """Events running now or starting within `hours`, soonest first (the staff check-in list)."""
+    return list(db.session.execute(
+        sa.select(Event)
+        .where(Event.status != "cancelled", Event.ends_at >= now - timedelta(hours=2),
+               Event.starts_at <= now + timedelta(hours=hours))
+        .order_by(Event.starts_at, Event.id)
+    ).scalars())
