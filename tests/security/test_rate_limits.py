@@ -1,6 +1,9 @@
 """Rate limits: sign-in attempts are limited, across processes when Redis holds the counts."""
 
+import json
 import socket
+import subprocess
+import sys
 import uuid
 
 import pytest
@@ -16,7 +19,7 @@ def _redis_available() -> bool:
         return False
 
 
-def _app(database_template, tmp_path, storage, prefix="coopnet"):
+def _app(database_template, tmp_path, storage):
     import shutil
 
     if database_template["kind"] == "sqlite":
@@ -28,8 +31,18 @@ def _app(database_template, tmp_path, storage, prefix="coopnet"):
         url = database_template["url"]
     return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False,
                        "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": storage,
-                       "RATELIMIT_KEY_PREFIX": prefix,
                        "SECRET_KEY": "x" * 32})
+
+
+def _client(app, address):
+    """A client with its own remote address: limits count per address."""
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def _fresh_address() -> str:
+    return f"127.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250 + 1}"
 
 
 def _attempts(client, n):
@@ -39,23 +52,41 @@ def _attempts(client, n):
 
 def test_the_eleventh_sign_in_attempt_within_a_minute_is_refused(database_template, tmp_path):
     app = _app(database_template, tmp_path, "memory://")
-    statuses = _attempts(app.test_client(), 11)
+    address = _fresh_address()
+    statuses = _attempts(_client(app, address), 11)
     assert statuses[:10] == [200] * 10
     assert statuses[10] == 429
-    page = app.test_client().post("/auth/login", data={"email": "x@coopnet.test", "password": "n"})
+    assert _attempts(_client(app, _fresh_address()), 1) == [200]  # others are not blocked
+    page = _client(app, address).post("/auth/login", data={"email": "x@coopnet.test", "password": "n"})
     assert "Te veel verzoeken" in page.get_data(as_text=True)
+
+
+SECOND_PROCESS = """
+import json, sys
+from coopnet import create_app
+app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": sys.argv[1],
+                  "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": True,
+                  "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0", "SECRET_KEY": "x" * 32})
+client = app.test_client()
+client.environ_base["REMOTE_ADDR"] = sys.argv[2]
+print(json.dumps([client.post("/auth/login", data={"email": "x@coopnet.test", "password": "n"}
+                              ).status_code for _ in range(5)]))
+"""
 
 
 @pytest.mark.skipif(not _redis_available(), reason="needs Redis on 127.0.0.1:6379")
 def test_two_app_processes_share_the_limit_through_redis(database_template, tmp_path):
-    # a fresh key prefix per run keeps runs independent
-    storage, prefix = "redis://127.0.0.1:6379/0", f"coopnet-test-{uuid.uuid4().hex}"
-    first = _app(database_template, tmp_path, storage, prefix)
-    second = _app(database_template, tmp_path, storage, prefix)
-    assert _attempts(first.test_client(), 6) == [200] * 6
-    assert _attempts(second.test_client(), 5) == [200] * 4 + [429]
+    address = _fresh_address()
+    first = _app(database_template, tmp_path, "redis://127.0.0.1:6379/0")
+    assert _attempts(_client(first, address), 6) == [200] * 6
+    # a second, separate process sees the same count through Redis
+    result = subprocess.run(
+        [sys.executable, "-c", SECOND_PROCESS, first.config["SQLALCHEMY_DATABASE_URI"], address],
+        capture_output=True, text=True, timeout=60, check=True,
+    )
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == [200] * 4 + [429]
 
 
 def test_an_unreachable_limit_store_does_not_break_sign_in(database_template, tmp_path):
     app = _app(database_template, tmp_path, "redis://127.0.0.1:1/0")
-    assert _attempts(app.test_client(), 2) == [200, 200]
+    assert _attempts(_client(app, _fresh_address()), 2) == [200, 200]
