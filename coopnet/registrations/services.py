@@ -1,0 +1,386 @@
+"""Registering, cancelling and the waiting list: every rule in one place.
+
+Seats are counted in `Event.seats_taken`. A seat is taken only by a conditional UPDATE
+(`... WHERE seats_taken < capacity`) whose row count says whether it worked, and it is
+given back in the same transaction as the cancellation that frees it. Counting rows and
+then inserting oversells under load on both SQLite and PostgreSQL (PITFALLS.md §4).
+
+The first UPDATE of the event row also serialises every seat change of one event until
+commit: PostgreSQL holds the row lock, SQLite the database write lock. The waiting list
+and promotions rely on that to keep their order exact.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import current_app, render_template
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+
+from coopnet.audit.services import record_audit
+from coopnet.auth.models import User
+from coopnet.db import utcnow
+from coopnet.errors import DomainError, Invalid, NotFound
+from coopnet.events.models import Event
+from coopnet.extensions import db
+from coopnet.mail.services import queue_mail
+from coopnet.members.models import Membership, Organization, Person
+from coopnet.members.services import find_or_create_person
+from coopnet.registrations.models import Registration
+from coopnet.timezones import brussels_today
+from coopnet.validators import normalize_email
+
+# walk-ins and imported attendance do not hold a seat; every other confirmed registration does
+SEATLESS_SOURCES = ("walkin", "import")
+NAME_MAX = 200
+
+
+def holds_seat(registration: Registration) -> bool:
+    """True when this registration occupies one of the event's counted seats."""
+    return registration.status == "confirmed" and registration.source not in SEATLESS_SOURCES
+
+
+def new_ticket_code() -> str:
+    """An unguessable ticket code: 32 random bytes, URL-safe (43 characters)."""
+    return secrets.token_urlsafe(32)
+
+
+def manage_url(registration: Registration) -> str:
+    """The private link where the holder views or cancels the registration."""
+    return f"{current_app.config['COOPNET_BASE_URL']}/r/{registration.ticket_code}"
+
+
+def _begin_write() -> None:
+    """On SQLite, take the database write lock now (BEGIN IMMEDIATE), waiting for it.
+
+    SQLite's default deferred transaction reads a snapshot first and fails with
+    "database is locked" instead of waiting when it later wants to write and another
+    writer committed meanwhile. Taking the lock up front makes it wait (busy timeout).
+    The driver only begins transactions before writes, so earlier reads hold no snapshot.
+    PostgreSQL needs nothing here: its row locks wait on their own.
+    """
+    connection = db.session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    driver_connection = connection.connection.dbapi_connection
+    if driver_connection is not None and not driver_connection.in_transaction:
+        driver_connection.execute("BEGIN IMMEDIATE")
+
+
+# -- seat counter --------------------------------------------------------------------------
+
+def _take_seat(event_id: int) -> bool:
+    """Take one seat if one is free; the database decides, atomically."""
+    result = db.session.execute(
+        sa.update(Event)
+        .where(Event.id == event_id,
+               sa.or_(Event.capacity.is_(None), Event.seats_taken < Event.capacity))
+        .values(seats_taken=Event.seats_taken + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def _lock_event(event_id: int) -> None:
+    """Hold the event row's write lock until commit (a no-op UPDATE)."""
+    db.session.execute(
+        sa.update(Event).where(Event.id == event_id)
+        .values(seats_taken=Event.seats_taken)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _free_seat(event_id: int) -> None:
+    db.session.execute(
+        sa.update(Event).where(Event.id == event_id, Event.seats_taken > 0)
+        .values(seats_taken=Event.seats_taken - 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _refresh_seats(event: Event) -> None:
+    # the counter changed behind the ORM's back; reload it so callers see the truth
+    db.session.expire(event, ["seats_taken"])
+
+
+# -- reads used by the rules ---------------------------------------------------------------
+
+def waitlist_position(registration: Registration) -> int | None:
+    """1 for the first person waiting, 2 for the next …; None when not waiting."""
+    if registration.status != "waitlisted" or registration.waitlisted_at is None:
+        return None
+    before = db.session.execute(
+        sa.select(sa.func.count(Registration.id)).where(
+            Registration.event_id == registration.event_id,
+            Registration.status == "waitlisted",
+            sa.or_(Registration.waitlisted_at < registration.waitlisted_at,
+                   sa.and_(Registration.waitlisted_at == registration.waitlisted_at,
+                           Registration.id < registration.id)),
+        )
+    ).scalar_one()
+    return before + 1
+
+
+def _active_registration(event_id: int, email: str) -> Registration | None:
+    return db.session.execute(
+        sa.select(Registration).join(Person, Registration.person_id == Person.id)
+        .where(Registration.event_id == event_id, Person.email == email,
+               Registration.status != "cancelled")
+    ).scalar_one_or_none()
+
+
+def is_member_contact(email: str, now: datetime) -> bool:
+    """True when the e-mail belongs to a contact person of a co-op that is a member today."""
+    stmt = (
+        sa.select(Person.id)
+        .join(Membership, Membership.organization_id == Person.organization_id)
+        .where(Person.email == email, Membership.active_on(brussels_today(now)))
+        .limit(1)
+    )
+    return db.session.execute(stmt).first() is not None
+
+
+def _check_public_event(event: Event) -> None:
+    if event.status == "draft" or event.visibility == "internal" or event.kind.is_internal:
+        raise NotFound("not_found", _("This event does not exist (any more)."))
+    if event.status == "cancelled":
+        raise DomainError("event_cancelled", _("This event has been cancelled."))
+
+
+def _check_window(event: Event, now: datetime) -> None:
+    if event.registration_opens_at is not None and now < event.registration_opens_at:
+        raise DomainError("registration_closed",
+                          _("Registration for this event has not opened yet."))
+    closes = event.registration_closes_at
+    if now >= event.starts_at or (closes is not None and now >= closes):
+        raise DomainError("registration_closed", _("Registration for this event is closed."))
+
+
+def _validate(name: str, email: str, consent: bool) -> tuple[str, str]:
+    fields: dict[str, str] = {}
+    clean_name = " ".join((name or "").split())
+    if not clean_name:
+        fields["name"] = _("Fill in your name.")
+    elif len(clean_name) > NAME_MAX:
+        fields["name"] = _("Use at most %(max)s characters.", max=NAME_MAX)
+    clean_email = normalize_email(email or "")
+    if clean_email is None:
+        fields["email"] = _("Enter a valid e-mail address.")
+    if consent is not True:
+        fields["consent"] = _("Agree to the privacy notice to register.")
+    if fields:
+        raise Invalid(fields, _("Some fields are not filled in correctly."))
+    return clean_name, clean_email or ""
+
+
+# -- mail ----------------------------------------------------------------------------------
+
+def _calendar_attachments(event: Event) -> list[tuple[str, str, bytes]]:
+    """The event's .ics, for confirmation and promotion mails."""
+    return []
+
+
+def _queue_registration_mail(registration: Registration, kind: str, *, now: datetime) -> None:
+    event = registration.event
+    subjects = {
+        "registration_confirmed": _("Your registration: %(title)s", title=event.title),
+        "registration_waitlisted": _("On the waiting list: %(title)s", title=event.title),
+        "registration_promoted": _("A place is free for you: %(title)s", title=event.title),
+        "registration_resend": _("Your registration link: %(title)s", title=event.title),
+        "registration_cancelled": _("Registration cancelled: %(title)s", title=event.title),
+    }
+    text = render_template(
+        "registrations/mail/registration.txt", kind=kind, registration=registration,
+        event=event, person=registration.person, manage_url=manage_url(registration),
+        position=waitlist_position(registration),
+    )
+    confirmed = registration.status == "confirmed" and kind != "registration_cancelled"
+    queue_mail(kind=kind, to=registration.person.email or "", subject=subjects[kind], text=text,
+               attachments=_calendar_attachments(event) if confirmed else (), now=now)
+
+
+# -- the services --------------------------------------------------------------------------
+
+def register(
+    event: Event,
+    *,
+    name: str,
+    email: str,
+    organization: Organization | None = None,
+    organization_name: str = "",
+    consent: bool,
+    source: str = "online",
+    actor: User | None = None,
+    now: datetime | None = None,
+) -> tuple[Registration, bool]:
+    """Register a person for an event: confirmed while seats are free, else on the waiting list.
+
+    Returns (registration, created). The same e-mail again for the same event returns the
+    existing active registration (created False) and mails its link again.
+    """
+    now = now or utcnow()
+    clean_name, clean_email = _validate(name, email, consent)
+    organization_name = " ".join((organization_name or "").split())[:200]
+    if organization is not None:
+        organization_name = organization.name
+    _check_public_event(event)
+    _begin_write()
+
+    existing = _active_registration(event.id, clean_email)
+    if existing is not None:
+        _queue_registration_mail(existing, "registration_resend", now=now)
+        return existing, False
+
+    _check_window(event, now)
+    if event.visibility == "members" and not is_member_contact(clean_email, now):
+        raise DomainError("members_only",
+                          _("Only contact persons of member co-ops can register for this event."))
+
+    person = _person_for(clean_name, clean_email, organization, actor, now)
+    try:
+        with db.session.begin_nested():
+            registration = _place(event, person, organization, organization_name, source, now)
+    except IntegrityError:
+        # someone registered the same e-mail at the same moment and committed first
+        existing = _active_registration(event.id, clean_email)
+        if existing is None:
+            raise
+        _queue_registration_mail(existing, "registration_resend", now=now)
+        return existing, False
+    _refresh_seats(event)
+
+    record_audit("registration.created", object_type="registration", object_id=registration.id,
+                 actor=actor, now=now,
+                 details={"event_id": event.id, "status": registration.status, "source": source})
+    kind = ("registration_confirmed" if registration.status == "confirmed"
+            else "registration_waitlisted")
+    _queue_registration_mail(registration, kind, now=now)
+    return registration, True
+
+
+def _person_for(name: str, email: str, organization: Organization | None, actor: User | None,
+                now: datetime) -> Person:
+    """The person with this e-mail; a concurrent first registration of the same address wins."""
+    for _attempt in range(3):
+        try:
+            with db.session.begin_nested():
+                return find_or_create_person(name=name, email=email, organization=organization,
+                                             actor=actor, now=now)
+        except IntegrityError:
+            continue  # the other insert committed; the next lookup finds that person
+    raise DomainError("busy", _("Please try again in a moment."), status=503)
+
+
+def _place(event: Event, person: Person, organization: Organization | None,
+           organization_name: str, source: str, now: datetime) -> Registration:
+    """Insert the registration as confirmed (a seat was taken) or waitlisted."""
+    registration = Registration(
+        event_id=event.id, person=person, organization=organization,
+        organization_name=organization_name, source=source, ticket_code=new_ticket_code(),
+        consent_at=now, registered_at=now,
+    )
+    if source in SEATLESS_SOURCES or _take_seat(event.id):
+        registration.status, registration.confirmed_at = "confirmed", now
+    else:
+        _lock_event(event.id)
+        # a seat may have been freed while we waited for the lock
+        if _take_seat(event.id):
+            registration.status, registration.confirmed_at = "confirmed", now
+        elif not event.waitlist_enabled:
+            raise DomainError("waitlist_closed",
+                              _("This event is full and has no waiting list."))
+        else:
+            # the event row is locked: nobody else joins this waiting list before we commit.
+            # Keep the queue's order equal to the order of joining even if clocks disagree.
+            last = db.session.execute(
+                sa.select(sa.func.max(Registration.waitlisted_at))
+                .where(Registration.event_id == event.id, Registration.status == "waitlisted")
+            ).scalar_one()
+            registration.status = "waitlisted"
+            registration.waitlisted_at = max(now, last) if last is not None else now
+    db.session.add(registration)
+    db.session.flush()
+    return registration
+
+
+def cancel_registration(
+    registration: Registration, *, actor: User | None = None, now: datetime | None = None
+) -> list[Registration]:
+    """Cancel a registration; a freed seat goes to the first people waiting (returned).
+
+    Cancelling twice is harmless: the second time changes nothing.
+    """
+    now = now or utcnow()
+    _begin_write()
+    for _attempt in range(5):
+        db.session.refresh(registration)
+        old_status = registration.status
+        if old_status == "cancelled":
+            return []
+        if registration.checked_in_at is not None:
+            raise DomainError("already_checked_in",
+                              _("This person has already been checked in."))
+        changed = db.session.execute(
+            sa.update(Registration)
+            .where(Registration.id == registration.id, Registration.status == old_status)
+            .values(status="cancelled", cancelled_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if changed == 1:
+            break
+        # promoted (or cancelled) by someone else meanwhile: look again
+    else:
+        raise DomainError("busy", _("Please try again in a moment."), status=503)
+    db.session.expire(registration)
+    freed = old_status == "confirmed" and registration.source not in SEATLESS_SOURCES
+    if freed:
+        _free_seat(registration.event_id)
+    record_audit("registration.cancelled", object_type="registration",
+                 object_id=registration.id, actor=actor, now=now,
+                 details={"event_id": registration.event_id, "previous_status": old_status})
+    _queue_registration_mail(registration, "registration_cancelled", now=now)
+    event = registration.event
+    promoted = promote_waiting(event, now=now, actor=actor) if freed else []
+    _refresh_seats(event)
+    return promoted
+
+
+def promote_waiting(event: Event, *, now: datetime | None = None,
+                    actor: User | None = None) -> list[Registration]:
+    """Give free seats to the people waiting longest, in order; each is told by e-mail."""
+    now = now or utcnow()
+    promoted: list[Registration] = []
+    if event.status == "cancelled":
+        return promoted
+    _begin_write()
+    while True:
+        first = db.session.execute(
+            sa.select(Registration.id)
+            .where(Registration.event_id == event.id, Registration.status == "waitlisted")
+            .order_by(Registration.waitlisted_at, Registration.id)
+            .limit(1)
+        ).scalar_one_or_none()
+        if first is None or not _take_seat(event.id):
+            break
+        changed = db.session.execute(
+            sa.update(Registration)
+            .where(Registration.id == first, Registration.status == "waitlisted")
+            .values(status="confirmed", confirmed_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if changed != 1:
+            _free_seat(event.id)  # that person left the queue meanwhile; try the next
+            continue
+        registration = db.session.get(Registration, first)
+        assert registration is not None
+        db.session.refresh(registration)
+        record_audit("registration.promoted", object_type="registration",
+                     object_id=registration.id, actor=actor, now=now,
+                     details={"event_id": event.id})
+        _queue_registration_mail(registration, "registration_promoted", now=now)
+        promoted.append(registration)
+    _refresh_seats(event)
+    return promoted
