@@ -78,6 +78,7 @@ def _register_cli(app: Flask) -> None:
     from coopnet.demo.cli import demo_cli
     from coopnet.maintenance.cli import backup_command, restore_command
     from coopnet.members.privacy_cli import privacy_cli
+    from coopnet.plan.cli import plan_cli
 
     app.cli.add_command(demo_cli)
     app.cli.add_command(user_cli)
@@ -85,3 +86,4 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(privacy_cli)
+    app.cli.add_command(plan_cli)

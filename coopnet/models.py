@@ -5,4 +5,13 @@ from coopnet.auth.models import ApiToken, User  # noqa: F401
 from coopnet.events.models import Event, EventKind  # noqa: F401
 from coopnet.mail.models import OutboxAttachment, OutboxMessage  # noqa: F401
 from coopnet.members.models import Membership, Organization, Person  # noqa: F401
+from coopnet.plan.models import (  # noqa: F401
+    Action,
+    Goal,
+    Indicator,
+    ManualValue,
+    Plan,
+    ReportSnapshot,
+    event_actions,
+)
 from coopnet.registrations.models import CheckInEvent, Registration  # noqa: F401

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import secrets
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 import sqlalchemy as sa
 
@@ -13,6 +14,7 @@ from coopnet.auth.services import create_user
 from coopnet.events.models import Event, EventKind
 from coopnet.extensions import db
 from coopnet.members.models import Membership, Organization, Person
+from coopnet.plan.models import Action, Goal, Indicator, Plan, event_actions
 from coopnet.registrations.models import Registration
 from coopnet.timezones import brussels
 
@@ -94,3 +96,37 @@ def make_registration(event: Event, person: Person | None = None, *, status: str
                            .values(seats_taken=Event.seats_taken + 1))
     db.session.commit()
     return registration
+
+
+def make_plan(name: str = "Testplan 2021", *, starts_on: date = date(2021, 1, 1),
+              ends_on: date = date(2021, 12, 31)) -> tuple[Plan, Action]:
+    """A plan with one SD, one operational goal and one action; returns (plan, action)."""
+    plan = Plan(name=name, starts_on=starts_on, ends_on=ends_on)
+    sd = Goal(plan=plan, level=1, number="1", title="Strategische doelstelling", position=1)
+    goal = Goal(plan=plan, parent=sd, level=2, number="1", title="Operationele doelstelling",
+                position=2)
+    action = Action(goal=goal, title="Regionale ontmoeting", position=1)
+    db.session.add_all([plan, sd, goal, action])
+    db.session.commit()
+    return plan, action
+
+
+def make_indicator(action: Action, measure: str | None = "events_held", *,
+                   target: int | float | None = 3, text: str | None = None,
+                   status: str = "confirmed", **fields: object) -> Indicator:
+    """An indicator of an action, confirmed by default."""
+    position = next(_seq)
+    indicator = Indicator(action=action, measure=measure, text=text or f"{target} {measure}",
+                          target=None if target is None else Decimal(str(target)),
+                          status=status, position=position,
+                          params=fields.pop("params", {}), **fields)
+    db.session.add(indicator)
+    db.session.commit()
+    return indicator
+
+
+def link_events(action: Action, *events: Event) -> None:
+    """Link events to a plan action."""
+    db.session.execute(sa.insert(event_actions),
+                       [{"event_id": e.id, "action_id": action.id} for e in events])
+    db.session.commit()

@@ -1,0 +1,1 @@
+"""The action plan: goals, actions, indicators, measures, the dashboard and its report."""

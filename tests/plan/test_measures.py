@@ -1,0 +1,238 @@
+"""Every measure on a small hand-built data set; expected numbers written by hand."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+
+import pytest
+
+from coopnet.extensions import db
+from coopnet.members.models import Membership
+from coopnet.plan import measures
+from coopnet.plan.models import ManualValue
+from coopnet.plan.queries import compute_figures, indicator_records, judge
+from coopnet.timezones import brussels
+from tests.factories import (
+    link_events,
+    make_event,
+    make_indicator,
+    make_organization,
+    make_person,
+    make_plan,
+    make_registration,
+)
+
+CHECKED = datetime(2021, 3, 10, 18, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def world(ctx):
+    """Plan 2021; an action with coopborrels in and out of scope and their registrations.
+
+    E1 Antwerpen 10 Mar 2021 (linked): P1 (M1) attended, P2 (M2) no-show, P3 cancelled,
+       P4 walk-in attended (no organisation), P7 (M3) attended.
+    E2 Gent 10 Jun 2021 (linked): P1 attended again, P5 (M3, which left on 30 Apr) attended,
+       P6 waiting list.
+    E3 Brussel 1 Feb 2022 (linked): outside the period, P2 attended.
+    E4 Gent 1 May 2021 (linked) cancelled: P2 attended before it was cancelled.
+    E5 webinar 1 Apr 2021 NOT linked: P2 attended.
+    E6 webinar 1 Jul 2021 linked: P2 attended.
+    """
+    plan, action = make_plan()
+    m1 = make_organization("M1")
+    m2 = make_organization("M2")
+    m3 = make_organization("M3", member_until=date(2021, 4, 30))
+    p1, p2 = make_person("P1", organization=m1), make_person("P2", organization=m2)
+    p3, p4 = make_person("P3", organization=m2), make_person("P4")
+    p5, p6 = make_person("P5", organization=m3), make_person("P6", organization=m1)
+    p7 = make_person("P7", organization=m3)
+
+    def event(title, day, slug="coopborrel", city="Gent", **fields):
+        return make_event(title, kind_slug=slug, starts_at=brussels(day, time(18)), city=city,
+                          **fields)
+
+    e1 = event("E1", date(2021, 3, 10), city="Antwerpen")
+    e2 = event("E2", date(2021, 6, 10))
+    e3 = event("E3", date(2022, 2, 1), city="Brussel")
+    e4 = event("E4", date(2021, 5, 1), status="cancelled")
+    e5 = event("E5", date(2021, 4, 1), slug="webinar", city="")
+    e6 = event("E6", date(2021, 7, 1), slug="webinar", city="")
+    link_events(action, e1, e2, e3, e4, e6)
+
+    def reg(ev, person, **kw):
+        attended = kw.pop("attended", False)
+        return make_registration(ev, person, organization_id=person.organization_id,
+                                 checked_in_at=ev.starts_at if attended else None, **kw)
+
+    reg(e1, p1, attended=True)
+    reg(e1, p2)
+    reg(e1, p3, status="cancelled")
+    reg(e1, p4, source="walkin", attended=True)
+    reg(e1, p7, attended=True)
+    reg(e2, p1, attended=True)
+    reg(e2, p5, attended=True)
+    reg(e2, p6, status="waitlisted")
+    for ev in (e3, e4, e5, e6):
+        reg(ev, p2, attended=True)
+    return plan, action
+
+
+BORRELS = {"kinds": ["coopborrel"]}
+
+
+@pytest.mark.parametrize(("measure", "params", "expected", "names"), [
+    ("events_held", BORRELS, 2, ["E1", "E2"]),
+    ("events_held", {}, 3, ["E1", "E2", "E6"]),
+    ("events_held", {"kinds": ["coopborrel"], "cities": ["Antwerpen"]}, 1, ["E1"]),
+    # confirmed advance registrations: P1, P2, P7 at E1; P1, P5 at E2
+    ("registrations", BORRELS, 5, None),
+    # attended: P1, P4 (walk-in), P7 at E1; P1, P5 at E2
+    ("attendances", BORRELS, 5, None),
+    # P1 at two events counts once: P1, P4, P5, P7
+    ("distinct_attendees", BORRELS, 4, None),
+    # M1 (P1), M3 (P7 in March, still a member); P5 came for M3 after it left; P4 has none
+    ("distinct_member_orgs", BORRELS, 2, None),
+])
+def test_event_measures_count_by_hand(world, measure, params, expected, names):
+    plan, action = world
+    indicator = make_indicator(action, measure, target=10, params=params)
+    figures = compute_figures(plan, [indicator], date(2022, 6, 1))
+    assert figures[indicator.id].actual == expected
+    _m, rows, total = indicator_records(indicator, plan, date(2022, 6, 1))
+    assert len(rows) == total == expected  # the drill-down is the figure
+    if names:
+        assert [row["event"] for row in rows] == names
+
+
+def test_attendance_records_name_the_people_and_organisations(world):
+    plan, action = world
+    indicator = make_indicator(action, "attendances", target=50, params=BORRELS)
+    _m, rows, _total = indicator_records(indicator, plan, date(2021, 12, 31))
+    people = [(row["event"], row["person"].split()[0], row["organization"]) for row in rows]
+    assert sorted(people) == sorted([
+        ("E1", "P1", "M1"), ("E1", "P4", ""), ("E1", "P7", "M3"),
+        ("E2", "P1", "M1"), ("E2", "P5", "M3"),
+    ])
+
+
+def test_figures_as_of_a_date_count_only_what_had_ended(world):
+    plan, action = world
+    held = make_indicator(action, "events_held", target=3, params=BORRELS)
+    came = make_indicator(action, "attendances", target=50, params=BORRELS)
+    figures = compute_figures(plan, [held, came], date(2021, 4, 15))
+    assert (figures[held.id].actual, figures[came.id].actual) == (1, 3)
+    # the day of E2 itself counts once it has ended that evening
+    figures = compute_figures(plan, [held, came], date(2021, 6, 10))
+    assert (figures[held.id].actual, figures[came.id].actual) == (2, 5)
+
+
+def test_checking_someone_in_moves_the_figure(world):
+    plan, action = world
+    came = make_indicator(action, "attendances", target=50, params=BORRELS)
+    import sqlalchemy as sa
+
+    from coopnet.registrations.models import Registration
+
+    no_show = db.session.execute(sa.select(Registration).join(Registration.person)
+                                 .where(Registration.checked_in_at.is_(None),
+                                        Registration.status == "confirmed")
+                                 .order_by(Registration.id)).scalars().first()
+    before = compute_figures(plan, [came], date(2021, 12, 31))[came.id].actual
+    no_show.checked_in_at = CHECKED
+    db.session.commit()
+    assert compute_figures(plan, [came], date(2021, 12, 31))[came.id].actual == before + 1
+
+
+def test_member_count_and_growth_against_the_baseline(ctx):
+    plan, action = make_plan()
+    make_organization("Oud 1", member_since=date(2015, 1, 1))
+    make_organization("Oud 2", member_since=date(2018, 1, 1))
+    make_organization("Vertrokken", member_since=date(2016, 1, 1), member_until=date(2021, 4, 30))
+    make_organization("Nieuw juni", member_since=date(2021, 6, 1))
+    make_organization("Nieuw september", member_since=date(2021, 9, 1))
+    make_organization("Geen lid", member_since=None)
+    count = make_indicator(action, "member_count", target=5)
+    growth = make_indicator(action, "member_growth", target=10,
+                            params={"baseline": "2020-12-31"})
+    figures = compute_figures(plan, [count, growth], date(2021, 12, 31))
+    assert figures[count.id].actual == 4  # Oud 1, Oud 2, Nieuw juni, Nieuw september
+    assert figures[growth.id].actual == 33.3  # from 3 to 4
+    assert figures[growth.id].status == "achieved"
+    figures = compute_figures(plan, [count, growth], date(2021, 7, 1))
+    assert figures[count.id].actual == 3  # one left, one joined: from 3 to 3
+    assert figures[growth.id].actual == 0
+    _m, rows, total = indicator_records(count, plan, date(2021, 12, 31))
+    assert len(rows) == total == 4
+
+
+def test_manual_value_keeps_history_and_takes_the_latest(ctx):
+    plan, action = make_plan()
+    readers = make_indicator(action, "manual", target=2000)
+    assert compute_figures(plan, [readers], date(2021, 12, 31))[readers.id].status == "no_data"
+    db.session.add_all([ManualValue(indicator=readers, value=800, recorded_on=date(2021, 3, 1)),
+                        ManualValue(indicator=readers, value=1200, recorded_on=date(2021, 9, 1))])
+    db.session.commit()
+    assert compute_figures(plan, [readers], date(2021, 6, 30))[readers.id].actual == 800
+    fig = compute_figures(plan, [readers], date(2021, 12, 31))[readers.id]
+    assert (fig.actual, fig.percent, fig.status) == (1200, 60, "behind")
+    _m, rows, _total = indicator_records(readers, plan, date(2021, 12, 31))
+    assert [float(r["value"]) for r in rows] == [1200, 800]
+
+
+def test_milestone_done_or_not(ctx):
+    plan, action = make_plan()
+    rules = make_indicator(action, "milestone", target=1, text="Arbeidsreglement is opgemaakt")
+    fig = compute_figures(plan, [rules], date(2021, 6, 30))[rules.id]
+    assert (fig.actual, fig.status) == (0, "on_track")
+    assert compute_figures(plan, [rules], date(2022, 1, 5))[rules.id].status == "behind"
+    db.session.add(ManualValue(indicator=rules, value=1, recorded_on=date(2021, 10, 1)))
+    db.session.commit()
+    assert compute_figures(plan, [rules], date(2021, 12, 31))[rules.id].status == "achieved"
+    assert compute_figures(plan, [rules], date(2021, 9, 30))[rules.id].actual == 0
+
+
+def test_unconfirmed_or_unmeasured_indicators_have_no_data(world):
+    plan, action = world
+    proposed = make_indicator(action, "events_held", target=3, status="proposed")
+    bare = make_indicator(action, None, target=None, status="proposed")
+    figures = compute_figures(plan, [proposed, bare], date(2021, 12, 31))
+    assert figures[proposed.id].status == figures[bare.id].status == "no_data"
+    assert figures[proposed.id].actual is None
+
+
+def test_measures_of_missing_areas_say_no_data_never_zero(world, monkeypatch):
+    plan, action = world
+    monkeypatch.setattr(measures, "_model", lambda module, name: None)
+    indicators = [make_indicator(action, key, target=5) for key in (
+        "members_contacted_share", "new_members_intro_share", "pairings_held",
+        "vacancies_published")]
+    figures = compute_figures(plan, indicators, date(2021, 12, 31))
+    assert {(f.actual, f.status) for f in figures.values()} == {(None, "no_data")}
+
+
+def test_own_period_overrides_the_plans(world):
+    plan, action = world
+    spring = make_indicator(action, "events_held", target=1, params=BORRELS,
+                            starts_on=date(2021, 1, 1), ends_on=date(2021, 3, 31))
+    assert compute_figures(plan, [spring], date(2021, 12, 31))[spring.id].actual == 1
+
+
+@pytest.mark.parametrize(("actual", "status"), [(10, "achieved"), (12, "achieved"),
+                                               (6, "on_track"), (4, "behind"), (None, "no_data")])
+def test_status_against_linear_pace(ctx, actual, status):
+    plan, action = make_plan()
+    indicator = make_indicator(action, "events_held", target=10)
+    w = measures.window_for(indicator, plan, date(2021, 7, 2))  # day 183 of 365
+    _percent, expected, got = judge(indicator, actual, w)
+    assert got == status
+    assert expected == (None if actual is None else 5.0)
+
+
+def test_membership_rule_is_the_shared_one(ctx):
+    # the growth measure counts with Membership.active_on: a membership ending today still runs
+    plan, action = make_plan()
+    make_organization("Tot vandaag", member_since=date(2020, 1, 1), member_until=date(2021, 5, 1))
+    count = make_indicator(action, "member_count", target=1)
+    assert compute_figures(plan, [count], date(2021, 5, 1))[count.id].actual == 1
+    assert compute_figures(plan, [count], date(2021, 5, 2))[count.id].actual == 0
+    assert Membership.active_on  # the predicate the measure reuses
