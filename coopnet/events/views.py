@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort
 from flask_login import current_user
 
 from coopnet.auth.access import PUBLIC, access
@@ -18,4 +18,6 @@ def detail(event_id: int):  # type: ignore[no-untyped-def]
     event = event_for(current_user, event_id)
     if event is None:
         abort(404)
-    return render_template("events/detail.html", event=event)
+    from coopnet.registrations.views import render_event_page
+
+    return render_event_page(event)

@@ -159,6 +159,29 @@ def _check_window(event: Event, now: datetime) -> None:
         raise DomainError("registration_closed", _("Registration for this event is closed."))
 
 
+def registration_state(event: Event, now: datetime) -> str:
+    """What the event page can offer right now, by the same rules `register` applies.
+
+    One of: open, waitlist (full, the waiting list is open), full (no waiting list),
+    not_open, closed, cancelled, unavailable (drafts and internal meetings).
+    """
+    try:
+        _check_public_event(event)
+    except NotFound:
+        return "unavailable"
+    except DomainError:
+        return "cancelled"
+    if event.registration_opens_at is not None and now < event.registration_opens_at:
+        return "not_open"
+    try:
+        _check_window(event, now)
+    except DomainError:
+        return "closed"
+    if event.capacity is not None and event.seats_taken >= event.capacity:
+        return "waitlist" if event.waitlist_enabled else "full"
+    return "open"
+
+
 def _validate(name: str, email: str, consent: bool) -> tuple[str, str]:
     fields: dict[str, str] = {}
     clean_name = " ".join((name or "").split())

@@ -1,0 +1,100 @@
+"""Read side of registrations: ticket lookup, member co-ops to pick from, staff lists."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from coopnet.events.models import Event
+from coopnet.extensions import db
+from coopnet.members.models import Membership, Organization, Person
+from coopnet.registrations.models import Registration
+from coopnet.timezones import brussels_today
+
+# staff lists: confirmed first, then the waiting list, then cancelled
+STATUS_ORDER = sa.case({"confirmed": 0, "waitlisted": 1, "cancelled": 2}, value=Registration.status)
+
+
+def seats_left(event: Event) -> int | None:
+    """Free seats according to the seat counter; None when the event is unlimited."""
+    if event.capacity is None:
+        return None
+    return max(event.capacity - event.seats_taken, 0)
+
+
+def registration_by_ticket(ticket_code: str) -> Registration | None:
+    """The registration with this ticket code, with its event and person, or None."""
+    if not ticket_code or len(ticket_code) > 64:
+        return None
+    stmt = (
+        sa.select(Registration)
+        .options(joinedload(Registration.event), joinedload(Registration.person),
+                 joinedload(Registration.organization))
+        .where(Registration.ticket_code == ticket_code)
+    )
+    return db.session.execute(stmt).scalar_one_or_none()
+
+
+def _current_members(now: datetime) -> sa.Select[tuple[Organization]]:
+    current = (sa.select(Membership.organization_id)
+               .where(Membership.active_on(brussels_today(now))))
+    return sa.select(Organization).where(Organization.id.in_(current))
+
+
+def member_organizations(now: datetime) -> list[Organization]:
+    """Organisations that are members today, by name (the list people pick from)."""
+    stmt = _current_members(now).order_by(Organization.name, Organization.id)
+    return list(db.session.execute(stmt).scalars())
+
+
+def member_organization_named(name: str, now: datetime) -> Organization | None:
+    """The current member co-op with exactly this name (any letter case), if there is one."""
+    name = " ".join((name or "").split())
+    if not name:
+        return None
+    stmt = (_current_members(now)
+            .where(sa.func.lower(Organization.name) == name.lower())
+            .order_by(Organization.id).limit(1))
+    return db.session.execute(stmt).scalar_one_or_none()
+
+
+def event_registrations(event_id: int, search: str = "") -> list[Registration]:
+    """An event's registrations for staff: confirmed, waiting (in queue order), cancelled.
+
+    `search` matches name, e-mail or organisation, in any letter case.
+    """
+    stmt = (
+        sa.select(Registration)
+        .join(Person, Person.id == Registration.person_id)
+        .outerjoin(Organization, Organization.id == Registration.organization_id)
+        .options(joinedload(Registration.person), joinedload(Registration.organization))
+        .where(Registration.event_id == event_id)
+        .order_by(STATUS_ORDER, Registration.waitlisted_at, Registration.registered_at,
+                  Registration.id)
+    )
+    search = " ".join((search or "").split())
+    if search:
+        escaped = search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        like = f"%{escaped}%"
+        full_name = Person.first_name + " " + Person.last_name
+        stmt = stmt.where(sa.or_(
+            sa.func.lower(full_name).like(like, escape="\\"),
+            sa.func.lower(Person.email).like(like, escape="\\"),
+            sa.func.lower(Registration.organization_name).like(like, escape="\\"),
+            sa.func.lower(Organization.name).like(like, escape="\\"),
+        ))
+    return list(db.session.execute(stmt).unique().scalars())
+
+
+def status_counts(event_id: int) -> dict[str, int]:
+    """How many registrations of each status an event has (one SQL aggregate)."""
+    rows = db.session.execute(
+        sa.select(Registration.status, sa.func.count(Registration.id))
+        .where(Registration.event_id == event_id)
+        .group_by(Registration.status)
+    ).all()
+    counts = {"confirmed": 0, "waitlisted": 0, "cancelled": 0}
+    counts.update({status: count for status, count in rows})
+    return counts

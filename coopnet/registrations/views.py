@@ -1,0 +1,234 @@
+"""Registration pages: the form on the event page, the ticket page, cancelling, staff lists."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from coopnet.auth.access import PUBLIC, STAFF, TICKET, access
+from coopnet.db import utcnow
+from coopnet.errors import DomainError, Invalid
+from coopnet.events.models import Event
+from coopnet.events.queries import event_for
+from coopnet.extensions import db, limiter
+from coopnet.registrations.export import registration_rows, to_csv, to_xlsx
+from coopnet.registrations.forms import CancelForm, RegistrationForm, SearchForm
+from coopnet.registrations.models import Registration
+from coopnet.registrations.queries import (
+    event_registrations,
+    member_organization_named,
+    member_organizations,
+    registration_by_ticket,
+    seats_left,
+    status_counts,
+)
+from coopnet.registrations.services import (
+    cancel_registration,
+    manage_url,
+    register,
+    registration_state,
+    waitlist_position,
+)
+from coopnet.registrations.tickets import ticket_qr_svg
+
+bp = Blueprint("registrations", __name__)
+
+STATUS_LABELS = {
+    "confirmed": _l("Confirmed"),
+    "waitlisted": _l("Waiting list"),
+    "cancelled": _l("Cancelled"),
+}
+SOURCE_LABELS = {
+    "online": _l("Online"),
+    "staff": _l("By staff"),
+    "walkin": _l("Walk-in"),
+    "import": _l("Imported"),
+    "api": _l("API"),
+}
+# how many registrations one visitor may submit (pages and API share the service, not the limit)
+REGISTER_LIMIT = "20 per minute; 200 per hour"
+
+
+@bp.app_template_filter("registration_status")
+def registration_status_label(status: str) -> str:
+    """The translated label of a registration status."""
+    return str(STATUS_LABELS.get(status, status))
+
+
+@bp.app_template_filter("registration_source")
+def registration_source_label(source: str) -> str:
+    """The translated label of how a registration came about."""
+    return str(SOURCE_LABELS.get(source, source))
+
+
+def render_event_page(event: Event, form: RegistrationForm | None = None,
+                      error: str | None = None, status: int = 200):  # type: ignore[no-untyped-def]
+    """The event page with its registration panel (used by the event view and on errors)."""
+    now = utcnow()
+    state = registration_state(event, now)
+    organizations = member_organizations(now) if state in ("open", "waitlist") else []
+    return render_template(
+        "events/detail.html", event=event, form=form or RegistrationForm(), state=state,
+        seats_left=seats_left(event), member_organizations=organizations, error=error,
+    ), status
+
+
+@bp.route("/events/<int:event_id>/register", methods=["POST"])
+@access(PUBLIC)
+@limiter.limit(REGISTER_LIMIT, methods=["POST"])
+def register_page(event_id: int):  # type: ignore[no-untyped-def]
+    """Register from the event page; errors come back beside the fields, nothing typed is lost."""
+    event = event_for(current_user, event_id)
+    if event is None:
+        abort(404)
+    form = RegistrationForm()
+    if not form.validate_on_submit():
+        return render_event_page(event, form, status=422)
+    now = utcnow()
+    typed = form.organization.data or ""
+    organization = member_organization_named(typed, now)
+    try:
+        registration, created = register(
+            event, name=form.name.data or "", email=form.email.data or "",
+            organization=organization, organization_name="" if organization else typed,
+            consent=bool(form.consent.data), source="online", now=now,
+        )
+    except Invalid as error:
+        for name, message in error.fields.items():
+            if name in form:
+                form[name].errors = [*form[name].errors, message]
+        return render_event_page(event, form, status=422)
+    except DomainError as error:
+        db.session.rollback()
+        return render_event_page(event, form, error=error.message, status=error.status)
+    db.session.commit()
+    if not created:
+        # never show someone else's ticket to whoever types their address: mail it instead
+        return render_template("registrations/already.html", event=event,
+                               email=registration.person.email)
+    if registration.status == "confirmed":
+        flash(_("You are registered. We have sent you an e-mail with your ticket."), "success")
+    else:
+        flash(_("The event is full: you are on the waiting list. We have sent you an e-mail."),
+              "info")
+    return redirect(url_for("registrations.ticket", ticket_code=registration.ticket_code))
+
+
+def _registration_or_404(ticket_code: str) -> Registration:
+    registration = registration_by_ticket(ticket_code)
+    if registration is None:
+        abort(404)
+    return registration
+
+
+@bp.route("/r/<ticket_code>")
+@access(TICKET)
+def ticket(ticket_code: str):  # type: ignore[no-untyped-def]
+    """The holder's page: ticket (QR code), place on the waiting list, private link, cancel."""
+    registration = _registration_or_404(ticket_code)
+    qr = (ticket_qr_svg(registration.ticket_code, title=_("Ticket QR code"))
+          if registration.status == "confirmed" else None)
+    return render_template(
+        "registrations/ticket.html", registration=registration, event=registration.event,
+        qr=qr, position=waitlist_position(registration), link=manage_url(registration),
+    )
+
+
+@bp.route("/r/<ticket_code>/cancel", methods=["GET", "POST"])
+@access(TICKET)
+def cancel(ticket_code: str):  # type: ignore[no-untyped-def]
+    """Ask for confirmation, then cancel; the seat goes to the first person waiting."""
+    registration = _registration_or_404(ticket_code)
+    if registration.status == "cancelled":
+        return redirect(url_for("registrations.ticket", ticket_code=ticket_code))
+    form = CancelForm()
+    if form.validate_on_submit():
+        try:
+            cancel_registration(registration, now=utcnow())
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("Your registration has been cancelled."), "success")
+        return redirect(url_for("registrations.ticket", ticket_code=ticket_code))
+    return render_template("registrations/cancel.html", registration=registration,
+                           event=registration.event, form=form)
+
+
+@bp.route("/privacy")
+@access(PUBLIC)
+def privacy():  # type: ignore[no-untyped-def]
+    """The privacy notice the registration form links to."""
+    months = current_app.config.get("COOPNET_RETENTION_MONTHS", 24)
+    return render_template("registrations/privacy.html", months=months)
+
+
+# -- staff ----------------------------------------------------------------------------------
+
+def _staff_event_or_404(event_id: int) -> Event:
+    event = db.session.get(Event, event_id)
+    if event is None:
+        abort(404)
+    return event
+
+
+@bp.route("/staff/events/<int:event_id>/registrations")
+@access(STAFF)
+def staff_list(event_id: int):  # type: ignore[no-untyped-def]
+    """All registrations of an event: confirmed, waiting in order, cancelled; searchable."""
+    event = _staff_event_or_404(event_id)
+    form = SearchForm(request.args)
+    search = (form.q.data or "") if form.validate() else ""
+    registrations = event_registrations(event.id, search)
+    groups: dict[str, list[Registration]] = {"confirmed": [], "waitlisted": [], "cancelled": []}
+    for registration in registrations:
+        groups[registration.status].append(registration)
+    return render_template(
+        "registrations/staff_list.html", event=event, form=form, search=search, groups=groups,
+        counts=status_counts(event.id), seats_left=seats_left(event),
+    )
+
+
+def _export_name(event: Event, extension: str) -> str:
+    return f"inschrijvingen-{event.id}-{event.starts_at:%Y%m%d}.{extension}"
+
+
+@bp.route("/staff/events/<int:event_id>/registrations.csv")
+@access(STAFF)
+def staff_export_csv(event_id: int):  # type: ignore[no-untyped-def]
+    """The registration list as CSV (UTF-8, spreadsheet-safe)."""
+    event = _staff_event_or_404(event_id)
+    header, rows = registration_rows(event_registrations(event.id), _labels())
+    return Response(to_csv(header, rows), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{_export_name(event, "csv")}"'})
+
+
+@bp.route("/staff/events/<int:event_id>/registrations.xlsx")
+@access(STAFF)
+def staff_export_xlsx(event_id: int):  # type: ignore[no-untyped-def]
+    """The registration list as an Excel workbook."""
+    event = _staff_event_or_404(event_id)
+    header, rows = registration_rows(event_registrations(event.id), _labels())
+    content = to_xlsx(header, rows, title=_("Registrations"))
+    return Response(
+        content,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{_export_name(event, "xlsx")}"'},
+    )
+
+
+def _labels() -> dict[str, str]:
+    return {status: str(label) for status, label in STATUS_LABELS.items()}
