@@ -66,6 +66,7 @@ def _register_blueprints(app: Flask) -> None:
     from coopnet.main.views import bp as main_bp
     from coopnet.members.privacy_views import bp as privacy_bp
     from coopnet.registrations.views import bp as registrations_bp
+    from coopnet.vacancies.views import bp as vacancies_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -73,6 +74,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(registrations_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(vacancies_bp)
 
 
 def _register_cli(app: Flask) -> None:

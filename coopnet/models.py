@@ -15,3 +15,4 @@ from coopnet.plan.models import (  # noqa: F401
     event_actions,
 )
 from coopnet.registrations.models import CheckInEvent, Registration  # noqa: F401
+from coopnet.vacancies.models import Vacancy  # noqa: F401

@@ -17,6 +17,7 @@ from coopnet.members.models import Membership, Organization, Person
 from coopnet.plan.models import Action, Goal, Indicator, Plan, event_actions
 from coopnet.registrations.models import Registration
 from coopnet.timezones import brussels
+from coopnet.vacancies.models import Vacancy
 
 _seq = itertools.count(1)
 
@@ -130,3 +131,30 @@ def link_events(action: Action, *events: Event) -> None:
     db.session.execute(sa.insert(event_actions),
                        [{"event_id": e.id, "action_id": action.id} for e in events])
     db.session.commit()
+
+
+def make_member_user(organization: Organization, *, email: str | None = None,
+                     password: str | None = None) -> User:
+    """A `member` account of a contact person at `organization`."""
+    person = make_person("Lid", organization=organization, email=email)
+    return make_user("member", email=person.email, password=password, person=person)
+
+
+def make_vacancy(organization: Organization, *, title: str | None = None, kind: str = "job",
+                 status: str = "submitted", closes_on: date = date(2031, 12, 31),
+                 published_at: datetime | None = None, submitted_by: User | None = None,
+                 **fields: object) -> Vacancy:
+    """A vacancy at `organization`; a published one gets `published_at` (default 1 Mar 2022)."""
+    if status == "published" and published_at is None:
+        published_at = brussels(date(2022, 3, 1), time(10, 0))
+    vacancy = Vacancy(
+        organization=organization, kind=kind, title=title or f"Vacature {next(_seq)}",
+        description=fields.pop("description", "Wij zoeken een collega."), closes_on=closes_on,
+        status=status, published_at=published_at, submitted_by=submitted_by,
+        rejection_reason=fields.pop("rejection_reason",
+                                    "Onvolledig." if status == "rejected" else None),
+        **fields,
+    )
+    db.session.add(vacancy)
+    db.session.commit()
+    return vacancy

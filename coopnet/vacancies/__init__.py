@@ -1,0 +1,1 @@
+"""Vacancy database: jobs, internships and volunteer work at member co-ops."""
