@@ -126,13 +126,14 @@ def _day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
 
 
 def published_between_predicate(start: date, end: date) -> sa.ColumnElement[bool]:
-    """SQL predicate: first published by staff on a Brussels day from `start` to `end` inclusive.
+    """SQL predicate: published (and still so) with a first publication on a Brussels day
+    from `start` to `end` inclusive.
 
-    A vacancy counts once, in the period of its first approval, also when it was later
-    withdrawn, edited or taken down: it was published.
+    Same rule as the plan's `vacancies_published` measure: a vacancy counts once, in the
+    period of its first approval; one withdrawn, rejected or back in review no longer counts.
     """
     lower, upper = _day_bounds(start, end)
-    return sa.and_(Vacancy.published_at.is_not(None), Vacancy.published_at >= lower,
+    return sa.and_(Vacancy.status == "published", Vacancy.published_at >= lower,
                    Vacancy.published_at < upper)
 
 
@@ -144,6 +145,6 @@ def published_between_records(start: date, end: date) -> sa.Select[tuple[Vacancy
 
 
 def published_between(start: date, end: date) -> int:
-    """How many vacancies were first published from `start` to `end` (Brussels days, inclusive)."""
+    """How many vacancies published from `start` to `end` (Brussels days, inclusive) still are."""
     stmt = sa.select(sa.func.count(Vacancy.id)).where(published_between_predicate(start, end))
     return db.session.execute(stmt).scalar_one()

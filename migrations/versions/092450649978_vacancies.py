@@ -1,7 +1,7 @@
 """vacancies
 
 Revision ID: 092450649978
-Revises: 40036c455317
+Revises: 5ff3e4a6a504
 Create Date: 2026-11-28 08:43:22.667778
 
 """
@@ -13,7 +13,7 @@ import coopnet.db
 
 # revision identifiers, used by Alembic.
 revision = '092450649978'
-down_revision = '40036c455317'
+down_revision = '5ff3e4a6a504'
 branch_labels = None
 depends_on = None
 
