@@ -58,14 +58,15 @@ def event_counts(event: Event | int) -> EventCounts | None:
     return EventCounts(row.registered, row.checked_in, row.waitlisted, row.capacity)
 
 
-def door_list(event: Event) -> list[Registration]:
-    """Confirmed and waiting registrations of an event, by name, with what the door page shows."""
+def door_list(event: Event, statuses: tuple[str, ...] = ("confirmed", "waitlisted")
+              ) -> list[Registration]:
+    """Registrations of an event (confirmed and waiting), by name, with what the pages show."""
     return list(db.session.execute(
         sa.select(Registration)
         .join(Registration.person)
         .options(joinedload(Registration.person), joinedload(Registration.checked_in_by),
                  joinedload(Registration.organization))
-        .where(Registration.event_id == event.id, Registration.status != "cancelled")
+        .where(Registration.event_id == event.id, Registration.status.in_(statuses))
         .order_by(sa.func.lower(Person.first_name), sa.func.lower(Person.last_name),
                   Registration.id)
     ).scalars())

@@ -1,0 +1,215 @@
+"""Staff pages for the door and for attendance afterwards.
+
+The door page never reloads: its script posts JSON to the small endpoints below (session
+sign-in plus the CSRF token in the `X-CSRFToken` header) and polls the counters. Every
+endpoint calls the same check-in service as the list, the import and the scanner API.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from coopnet.auth.access import STAFF, access
+from coopnet.auth.models import User
+from coopnet.db import utcnow
+from coopnet.errors import DomainError, Invalid
+from coopnet.events.models import Event
+from coopnet.extensions import db
+from coopnet.registrations.checkin import (
+    CheckInResult,
+    add_walk_in,
+    check_in,
+    mark_attendance,
+    undo_check_in,
+)
+from coopnet.registrations.checkin_forms import AttendanceForm
+from coopnet.registrations.checkin_queries import (
+    checked_in_state,
+    door_list,
+    event_counts,
+    events_at_the_door,
+    lacks_attendance,
+    past_events_without_attendance,
+)
+from coopnet.registrations.models import Registration
+from coopnet.timezones import to_brussels
+
+bp = Blueprint("checkin", __name__, url_prefix="/staff")
+
+
+def _event_or_404(event_id: int) -> Event:
+    event = db.session.get(Event, event_id)
+    if event is None:
+        abort(404)
+    return event
+
+
+def _actor() -> User:
+    return current_user._get_current_object()  # type: ignore[attr-defined,no-any-return]
+
+
+def _hhmm(moment: Any) -> str:
+    return to_brussels(moment).strftime("%H:%M") if moment is not None else ""
+
+
+def _row_state(registration: Registration) -> dict[str, Any]:
+    by = registration.checked_in_by
+    return {"id": registration.id, "name": registration.person.full_name,
+            "organization": registration.organization_name,
+            "email": registration.person.email or "",
+            "checked_in": registration.checked_in_at is not None,
+            "at": _hhmm(registration.checked_in_at),
+            "by": by.display_name if by is not None else ""}
+
+
+def _json_result(event: Event, result: CheckInResult):  # type: ignore[no-untyped-def]
+    counts = event_counts(event)
+    status = 201 if result.status == "checked_in" else 200
+    return jsonify({"ok": True, "status": result.status, "message": result.message,
+                    "registration": _row_state(result.registration),
+                    "counts": counts.as_dict() if counts else None}), status
+
+
+def _json_error(error: DomainError):  # type: ignore[no-untyped-def]
+    body: dict[str, Any] = {"ok": False, "code": error.code, "message": error.message}
+    if error.fields:
+        body["fields"] = error.fields
+    return jsonify(body), error.status
+
+
+def _payload() -> dict[str, Any]:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise Invalid({"body": _("Send a JSON object.")},
+                      message=_("The request body must be a JSON object."))
+    return data
+
+
+def _text(data: dict[str, Any], key: str) -> str:
+    value = data.get(key)
+    return value if isinstance(value, str) else ""
+
+
+@bp.route("/checkin")
+@access(STAFF)
+def overview():  # type: ignore[no-untyped-def]
+    """Today's events (to open the door page) and past events whose attendance is missing."""
+    now = utcnow()
+    return render_template("registrations/checkin_overview.html",
+                           events=events_at_the_door(now),
+                           unrecorded=past_events_without_attendance(now))
+
+
+@bp.route("/events/<int:event_id>/checkin")
+@access(STAFF)
+def door(event_id: int):  # type: ignore[no-untyped-def]
+    """The door page: scan or search, one tap to check in, walk-ins, live counters."""
+    event = _event_or_404(event_id)
+    return render_template("registrations/checkin_door.html", event=event,
+                           registrations=door_list(event), counts=event_counts(event))
+
+
+@bp.route("/events/<int:event_id>/checkin/scan", methods=["POST"])
+@access(STAFF)
+def scan(event_id: int):  # type: ignore[no-untyped-def]
+    """Check in by scanned/typed code or by the tapped registration's id (JSON)."""
+    event = _event_or_404(event_id)
+    try:
+        data = _payload()
+        target: str | int
+        if isinstance(data.get("registration_id"), int):
+            target = data["registration_id"]
+        else:
+            target = _text(data, "code")
+        result = check_in(event, target, actor=_actor(), channel="door")
+    except DomainError as error:
+        db.session.rollback()
+        return _json_error(error)
+    db.session.commit()
+    return _json_result(event, result)
+
+
+@bp.route("/events/<int:event_id>/checkin/undo", methods=["POST"])
+@access(STAFF)
+def undo(event_id: int):  # type: ignore[no-untyped-def]
+    """Undo the check-in of a registration (JSON {registration_id})."""
+    event = _event_or_404(event_id)
+    try:
+        registration_id = _payload().get("registration_id")
+        if not isinstance(registration_id, int):
+            raise Invalid({"registration_id": _("Send the registration.")})
+        registration = undo_check_in(event, registration_id, actor=_actor(), channel="door")
+    except DomainError as error:
+        db.session.rollback()
+        return _json_error(error)
+    db.session.commit()
+    counts = event_counts(event)
+    return jsonify({"ok": True, "status": "undone",
+                    "message": _("Check-in undone: %(name)s", name=registration.person.full_name),
+                    "registration": _row_state(registration),
+                    "counts": counts.as_dict() if counts else None})
+
+
+@bp.route("/events/<int:event_id>/checkin/walkin", methods=["POST"])
+@access(STAFF)
+def walkin(event_id: int):  # type: ignore[no-untyped-def]
+    """Add a walk-in and check them in (JSON {name, email, organization})."""
+    event = _event_or_404(event_id)
+    try:
+        data = _payload()
+        result = add_walk_in(event, name=_text(data, "name"), email=_text(data, "email") or None,
+                             organization_name=_text(data, "organization"), actor=_actor(),
+                             channel="door")
+    except DomainError as error:
+        db.session.rollback()
+        return _json_error(error)
+    db.session.commit()
+    return _json_result(event, result)
+
+
+@bp.route("/events/<int:event_id>/checkin/state")
+@access(STAFF)
+def state(event_id: int):  # type: ignore[no-untyped-def]
+    """Counters and who is checked in, for the door page's poll (reads the database)."""
+    counts = event_counts(event_id)
+    if counts is None:
+        abort(404)
+    checked = {str(row.id): {"at": _hhmm(row.checked_in_at), "by": row.display_name or ""}
+               for row in checked_in_state(event_id)}
+    response = jsonify({"counts": counts.as_dict(), "checked_in": checked})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/events/<int:event_id>/attendance", methods=["GET", "POST"])
+@access(STAFF)
+def attendance(event_id: int):  # type: ignore[no-untyped-def]
+    """Tick who came (for small events where nobody scanned)."""
+    event = _event_or_404(event_id)
+    form = AttendanceForm()
+    if form.validate_on_submit():
+        try:
+            present = [int(value) for value in request.form.getlist("present")]
+        except ValueError:
+            present = None
+        try:
+            if present is None:
+                raise DomainError("unknown_registration",
+                                  _("Some ticked people are not confirmed for this event."))
+            change = mark_attendance(event, present, actor=_actor())
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("Attendance saved: %(added)s checked in, %(removed)s removed.",
+                    added=change.checked_in, removed=change.undone), "success")
+            return redirect(url_for("checkin.attendance", event_id=event.id))
+    registrations = door_list(event, statuses=("confirmed",))
+    return render_template("registrations/attendance.html", event=event, form=form,
+                           registrations=registrations, counts=event_counts(event),
+                           lacks_attendance=lacks_attendance(event, utcnow()))

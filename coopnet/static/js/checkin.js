@@ -1,0 +1,268 @@
+/* coopnet door check-in: scan or search, one tap to check in, live counters.
+ * No reloads: every action is one JSON request to the staff endpoints of the page
+ * (CSRF token from the meta tag, sent as X-CSRFToken). No third-party code. */
+(function () {
+  "use strict";
+  var door = document.getElementById("door");
+  if (!door) { return; }
+  var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
+  var input = document.getElementById("door-input");
+  var list = document.getElementById("door-list");
+  var empty = document.getElementById("door-empty");
+  var feedback = document.getElementById("door-feedback");
+  var feedbackText = document.getElementById("door-feedback-text");
+  var undoButton = document.getElementById("door-undo");
+  var lastRegistrationId = null;
+  var busy = false;
+  var POLL_MS = 4000;
+
+  function post(url, body) {
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: {"Content-Type": "application/json", "Accept": "application/json",
+                "X-CSRFToken": csrf},
+      body: JSON.stringify(body)
+    }).then(function (response) {
+      return response.json().catch(function () {
+        return {ok: false, message: door.dataset.msgNetwork};
+      });
+    });
+  }
+
+  function show(kind, message, undoable) {
+    feedback.hidden = false;
+    feedback.classList.remove("alert-success", "alert-warning", "alert-danger", "alert-secondary");
+    feedback.classList.add("alert-" + kind);
+    feedbackText.textContent = message;
+    undoButton.hidden = !undoable;
+    if (kind === "danger" && navigator.vibrate) { navigator.vibrate([80, 60, 80]); }
+  }
+
+  function setCounts(counts) {
+    if (!counts) { return; }
+    Object.keys(counts).forEach(function (key) {
+      var el = door.querySelector('[data-count="' + key + '"]');
+      if (el) { el.textContent = counts[key] === null ? "∞" : counts[key]; }
+    });
+  }
+
+  function rowFor(id) { return list.querySelector('li[data-id="' + id + '"]'); }
+
+  function setRowState(li, checkedIn, at, by) {
+    var state = li.querySelector(".door-state");
+    if (li.querySelector("[data-waiting]")) { return; }
+    state.textContent = "";
+    if (checkedIn) {
+      var badge = document.createElement("span");
+      badge.className = "badge text-bg-success";
+      badge.textContent = "✓ " + at + (by ? " · " + by : "");
+      state.appendChild(badge);
+    }
+  }
+
+  function addRow(reg) {
+    var li = document.createElement("li");
+    li.className = "list-group-item p-0";
+    li.dataset.id = reg.id;
+    li.dataset.search = (reg.name + " " + reg.organization + " " + reg.email).toLowerCase();
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "door-row btn w-100 text-start d-flex justify-content-between align-items-center gap-2 py-2 px-3";
+    var who = document.createElement("span");
+    var name = document.createElement("span");
+    name.className = "d-block fw-semibold text-truncate";
+    name.textContent = reg.name;
+    var sub = document.createElement("span");
+    sub.className = "d-block small text-body-secondary text-truncate";
+    sub.textContent = reg.organization || reg.email || "";
+    who.appendChild(name);
+    who.appendChild(sub);
+    var state = document.createElement("span");
+    state.className = "door-state text-nowrap small";
+    button.appendChild(who);
+    button.appendChild(state);
+    li.appendChild(button);
+    list.insertBefore(li, list.firstChild);
+    return li;
+  }
+
+  function handle(answer) {
+    if (answer.ok) {
+      var reg = answer.registration;
+      var li = rowFor(reg.id) || addRow(reg);
+      setRowState(li, reg.checked_in, reg.at, reg.by);
+      setCounts(answer.counts);
+      if (answer.status === "checked_in") {
+        lastRegistrationId = reg.id;
+        show("success", answer.message, true);
+      } else if (answer.status === "already_checked_in") {
+        lastRegistrationId = null;
+        show("warning", answer.message, false);
+      } else {
+        lastRegistrationId = null;
+        show("secondary", answer.message, false);
+      }
+    } else {
+      show("danger", answer.message || door.dataset.msgNetwork, false);
+    }
+    return answer;
+  }
+
+  function send(url, body) {
+    if (busy) { return Promise.resolve(null); }
+    busy = true;
+    return post(url, body).then(handle, function () {
+      show("danger", door.dataset.msgNetwork, false);
+      return null;
+    }).then(function (answer) { busy = false; return answer; });
+  }
+
+  function resetSearch() {
+    input.value = "";
+    filter();
+    input.focus();
+  }
+
+  function filter() {
+    var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+    var shown = 0;
+    Array.prototype.forEach.call(list.children, function (li) {
+      var text = li.dataset.search || "";
+      var match = words.every(function (w) { return text.indexOf(w) !== -1; });
+      li.hidden = !match;
+      if (match) { shown += 1; }
+    });
+    empty.hidden = shown > 0;
+    return shown;
+  }
+
+  function looksLikeCode(text) {
+    return text.indexOf("/") !== -1 || (text.length >= 20 && !/\s/.test(text));
+  }
+
+  input.addEventListener("input", function () {
+    if (!looksLikeCode(input.value.trim())) { filter(); }
+  });
+
+  document.getElementById("door-search").addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = input.value.trim();
+    if (!text) { return; }
+    if (looksLikeCode(text)) {
+      send(door.dataset.scanUrl, {code: text}).then(resetSearch);
+      return;
+    }
+    if (filter() === 1) {
+      var only = Array.prototype.filter.call(list.children, function (li) { return !li.hidden; })[0];
+      send(door.dataset.scanUrl, {registration_id: Number(only.dataset.id)}).then(resetSearch);
+    }
+  });
+
+  list.addEventListener("click", function (event) {
+    var button = event.target.closest(".door-row");
+    if (!button) { return; }
+    var li = button.closest("li");
+    send(door.dataset.scanUrl, {registration_id: Number(li.dataset.id)}).then(function (answer) {
+      if (answer && answer.ok) { resetSearch(); }
+    });
+  });
+
+  undoButton.addEventListener("click", function () {
+    if (lastRegistrationId === null) { return; }
+    send(door.dataset.undoUrl, {registration_id: lastRegistrationId});
+    lastRegistrationId = null;
+  });
+
+  var walkinForm = document.getElementById("walkin-form");
+  walkinForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var body = {};
+    ["name", "email", "organization"].forEach(function (key) {
+      body[key] = walkinForm.elements[key].value.trim();
+      walkinForm.elements[key].classList.remove("is-invalid");
+    });
+    send(door.dataset.walkinUrl, body).then(function (answer) {
+      if (!answer) { return; }
+      if (answer.ok) {
+        walkinForm.reset();
+        document.getElementById("walkin").open = false;
+        resetSearch();
+        return;
+      }
+      Object.keys(answer.fields || {}).forEach(function (key) {
+        var field = walkinForm.elements[key];
+        var message = walkinForm.querySelector('[data-field="' + key + '"]');
+        if (field && message) { field.classList.add("is-invalid"); message.textContent = answer.fields[key]; }
+      });
+    });
+  });
+
+  /* live counters and check-ins made on other devices: the database is the truth */
+  function poll() {
+    if (document.hidden) { return; }
+    fetch(door.dataset.stateUrl, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (state) {
+        if (!state) { return; }
+        setCounts(state.counts);
+        Array.prototype.forEach.call(list.children, function (li) {
+          var seen = state.checked_in[li.dataset.id];
+          setRowState(li, Boolean(seen), seen ? seen.at : "", seen ? seen.by : "");
+        });
+      })
+      .catch(function () { /* offline for a moment: the next poll tries again */ });
+  }
+  window.setInterval(poll, POLL_MS);
+  document.addEventListener("visibilitychange", poll);
+
+  /* camera: the browser's own BarcodeDetector, only where it exists */
+  var cameraButton = document.getElementById("door-camera");
+  var videoBox = document.getElementById("door-video-box");
+  var video = document.getElementById("door-video");
+  var stream = null;
+  var timer = null;
+
+  function stopCamera() {
+    if (timer) { window.clearTimeout(timer); timer = null; }
+    if (stream) { stream.getTracks().forEach(function (t) { t.stop(); }); stream = null; }
+    videoBox.hidden = true;
+  }
+
+  if ("BarcodeDetector" in window && navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
+    window.BarcodeDetector.getSupportedFormats().then(function (formats) {
+      if (formats.indexOf("qr_code") === -1) { return; }
+      var detector = new window.BarcodeDetector({formats: ["qr_code"]});
+      cameraButton.hidden = false;
+      var lastCode = "";
+
+      function look() {
+        if (!stream) { return; }
+        detector.detect(video).then(function (codes) {
+          var code = codes.length ? codes[0].rawValue : "";
+          if (code && code !== lastCode && !busy) {
+            lastCode = code;
+            send(door.dataset.scanUrl, {code: code});
+            window.setTimeout(function () { lastCode = ""; }, 3000);
+          }
+        }).catch(function () { /* a frame without a code */ }).then(function () {
+          timer = window.setTimeout(look, 250);
+        });
+      }
+
+      cameraButton.addEventListener("click", function () {
+        if (stream) { stopCamera(); return; }
+        navigator.mediaDevices.getUserMedia({video: {facingMode: "environment"}, audio: false})
+          .then(function (s) {
+            stream = s;
+            video.srcObject = s;
+            videoBox.hidden = false;
+            return video.play();
+          })
+          .then(look)
+          .catch(function () { stopCamera(); show("danger", door.dataset.msgCamera, false); });
+      });
+      document.getElementById("door-camera-stop").addEventListener("click", stopCamera);
+    }).catch(function () { /* no detector after all: the button stays hidden */ });
+  }
+})();
