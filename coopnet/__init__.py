@@ -65,6 +65,7 @@ def _register_blueprints(app: Flask) -> None:
     from coopnet.events.views import bp as events_bp
     from coopnet.main.views import bp as main_bp
     from coopnet.members.privacy_views import bp as privacy_bp
+    from coopnet.members.views import bp as members_bp
     from coopnet.registrations.checkin_views import bp as checkin_bp
     from coopnet.registrations.views import bp as registrations_bp
     from coopnet.vacancies.views import bp as vacancies_bp
@@ -72,6 +73,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(events_bp)
+    app.register_blueprint(members_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(registrations_bp)
     app.register_blueprint(privacy_bp)

@@ -1,10 +1,16 @@
 """Imports every area's models so that the metadata knows all tables (Alembic, tests)."""
 
 from coopnet.audit.models import AuditEntry  # noqa: F401
-from coopnet.auth.models import ApiToken, User  # noqa: F401
+from coopnet.auth.models import ApiToken, SignInLink, User  # noqa: F401
 from coopnet.events.models import Event, EventKind  # noqa: F401
 from coopnet.mail.models import OutboxAttachment, OutboxMessage  # noqa: F401
-from coopnet.members.models import Membership, Organization, Person  # noqa: F401
+from coopnet.members.models import (  # noqa: F401
+    MemberContact,
+    MemberImport,
+    Membership,
+    Organization,
+    Person,
+)
 from coopnet.plan.models import (  # noqa: F401
     Action,
     Goal,

@@ -13,7 +13,7 @@ from coopnet.auth.models import User
 from coopnet.auth.services import create_user
 from coopnet.events.models import Event, EventKind
 from coopnet.extensions import db
-from coopnet.members.models import Membership, Organization, Person
+from coopnet.members.models import MemberContact, Membership, Organization, Person
 from coopnet.plan.models import Action, Goal, Indicator, Plan, event_actions
 from coopnet.registrations.models import Registration
 from coopnet.timezones import brussels
@@ -158,3 +158,14 @@ def make_vacancy(organization: Organization, *, title: str | None = None, kind: 
     db.session.add(vacancy)
     db.session.commit()
     return vacancy
+def make_contact(organization: Organization, *, kind: str = "conversation",
+                 contacted_on: date = date(2021, 3, 1), person: Person | None = None,
+                 follow_up_on: date | None = None, follow_up_done_on: date | None = None,
+                 notes: str = "") -> MemberContact:
+    """A logged contact with a member co-op."""
+    contact = MemberContact(organization=organization, kind=kind, contacted_on=contacted_on,
+                            person=person, follow_up_on=follow_up_on,
+                            follow_up_done_on=follow_up_done_on, notes=notes)
+    db.session.add(contact)
+    db.session.commit()
+    return contact

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import TYPE_CHECKING
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from coopnet.db import TimestampMixin
+from coopnet.db import TimestampMixin, UTCDateTime
 from coopnet.extensions import db
 
 if TYPE_CHECKING:
@@ -68,6 +68,11 @@ class Membership(TimestampMixin, db.Model):
         """SQL predicate: this membership runs on `day` (one definition for every query)."""
         return sa.and_(cls.starts_on <= day, sa.or_(cls.ends_on.is_(None), cls.ends_on >= day))
 
+    @classmethod
+    def overlaps(cls, start: date, end: date) -> sa.ColumnElement[bool]:
+        """SQL predicate: this membership runs on at least one day from `start` to `end`."""
+        return sa.and_(cls.starts_on <= end, sa.or_(cls.ends_on.is_(None), cls.ends_on >= start))
+
 
 class Person(TimestampMixin, db.Model):
     """A person: a contact person of an organisation, a registrant, or a staff member."""
@@ -95,3 +100,64 @@ class Person(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Person {self.id} {self.full_name!r}>"
+
+
+# kind of member contact -> its label (translated where shown, see members/labels.py)
+CONTACT_KINDS = ("intro", "conversation", "visit", "phone", "email")
+
+
+class MemberContact(TimestampMixin, db.Model):
+    """One contact of staff with a member co-op: an intro conversation, a visit, a call ..."""
+
+    __tablename__ = "member_contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organizations.id", ondelete="CASCADE"), nullable=False
+    )
+    # the person spoken to, if known
+    person_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
+    staff_user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    kind: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+    contacted_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    notes: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    follow_up_on: Mapped[date | None] = mapped_column(sa.Date)
+    follow_up_done_on: Mapped[date | None] = mapped_column(sa.Date)
+
+    organization: Mapped[Organization] = relationship()
+    person: Mapped[Person | None] = relationship()
+    staff_user: Mapped[User | None] = relationship()
+
+    __table_args__ = (
+        sa.Index("ix_member_contacts_organization_contacted", "organization_id", "contacted_on"),
+        sa.Index("ix_member_contacts_follow_up", "follow_up_on"),
+        sa.CheckConstraint(
+            "kind IN ('intro', 'conversation', 'visit', 'phone', 'email')", name="kind_known"
+        ),
+    )
+
+
+class MemberImport(db.Model):
+    """An uploaded member list between preview and confirm (no state in process memory).
+
+    `rows` holds the parsed, validated rows; the plan is recomputed on confirm against
+    the register as it is then. `applied_at` is set once: a second confirm is refused.
+    """
+
+    __tablename__ = "member_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(sa.String(43), nullable=False, unique=True)
+    filename: Mapped[str] = mapped_column(sa.String(255), nullable=False, default="")
+    created_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    rows: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, nullable=False, default=list)
+    rejected: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, nullable=False, default=list)
+    notes: Mapped[list[str]] = mapped_column(sa.JSON, nullable=False, default=list)
+    applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,0 +1,317 @@
+"""Staff pages of the member register and the member contact log (under /staff/members)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from coopnet.auth.access import STAFF, access
+from coopnet.db import utcnow
+from coopnet.errors import DomainError
+from coopnet.extensions import db
+from coopnet.members import queries, services
+from coopnet.members.forms import (
+    CONTACT_KIND_LABELS,
+    ContactForm,
+    EndMembershipForm,
+    MembershipForm,
+    OrganizationForm,
+    PersonForm,
+)
+from coopnet.members.kbo import format_kbo
+from coopnet.members.models import MemberContact, Membership, Person
+from coopnet.timezones import brussels_today
+
+bp = Blueprint("members", __name__, url_prefix="/staff/members")
+
+ORG_FIELDS = ("name", "enterprise_number", "legal_form", "sector", "province", "city", "website")
+
+
+@bp.app_template_filter("kbo")
+def _kbo_filter(value: str | None) -> str:
+    return format_kbo(value)
+
+
+def _today() -> date:
+    return brussels_today(utcnow())
+
+
+def _show_errors(form, error: DomainError) -> None:  # type: ignore[no-untyped-def]
+    """Put a service's field errors beside the form's fields (or flash the message)."""
+    placed = False
+    for name, message in error.fields.items():
+        field = getattr(form, name, None)
+        if field is not None:
+            field.errors = [*field.errors, message] if field.errors else [message]
+            placed = True
+    if not placed:
+        flash(error.message, "error")
+
+
+def _organization_or_404(organization_id: int):  # type: ignore[no-untyped-def]
+    organization = queries.organization_detail(organization_id)
+    if organization is None:
+        abort(404)
+    return organization
+
+
+@bp.route("/")
+@access(STAFF)
+def index():  # type: ignore[no-untyped-def]
+    """The register: search and filter organisations."""
+    flt = queries.OrganizationFilter(
+        search=request.args.get("q", "").strip()[:100],
+        sector=request.args.get("sector", "")[:80],
+        province=request.args.get("province", "")[:80],
+        status=request.args.get("status", "") if request.args.get("status") in
+        queries.MEMBER_STATUSES else "",
+    )
+    page = request.args.get("page", 1, type=int) or 1
+    today = _today()
+    rows, total = queries.register_list(flt, today, page=page)
+    sectors, provinces = queries.filter_choices()
+    last_contacts = queries.last_contact_dates([org.id for org, _member in rows])
+    return render_template(
+        "members/index.html", rows=rows, total=total, flt=flt, page=page, per_page=50,
+        sectors=sectors, provinces=provinces, last_contacts=last_contacts,
+        member_count=queries.member_count_on(today), today=today,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@access(STAFF)
+def create():  # type: ignore[no-untyped-def]
+    """Add an organisation to the register."""
+    form = OrganizationForm()
+    if form.validate_on_submit():
+        try:
+            organization = services.create_organization(
+                actor=current_user, member_since=form.member_since.data,
+                member_until=form.member_until.data,
+                **{name: getattr(form, name).data for name in ORG_FIELDS})
+        except DomainError as error:
+            db.session.rollback()
+            _show_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("%(name)s is in the register.", name=organization.name), "success")
+            return redirect(url_for("members.detail", organization_id=organization.id))
+    return render_template("members/form.html", form=form, organization=None)
+
+
+@bp.route("/<int:organization_id>/edit", methods=["GET", "POST"])
+@access(STAFF)
+def edit(organization_id: int):  # type: ignore[no-untyped-def]
+    """Change an organisation's details."""
+    organization = _organization_or_404(organization_id)
+    form = OrganizationForm(obj=organization)
+    if request.method == "GET":
+        form.enterprise_number.data = format_kbo(organization.enterprise_number)
+    del form.member_since, form.member_until
+    if form.validate_on_submit():
+        try:
+            services.update_organization(
+                organization, actor=current_user,
+                **{name: getattr(form, name).data for name in ORG_FIELDS})
+        except DomainError as error:
+            db.session.rollback()
+            _show_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("members.detail", organization_id=organization.id))
+    return render_template("members/form.html", form=form, organization=organization)
+
+
+def _contact_form(organization, data=None) -> ContactForm:  # type: ignore[no-untyped-def]
+    form = ContactForm(data=data)
+    form.person_id.choices = [(0, "—")] + [
+        (person.id, person.full_name) for person in organization.people]
+    return form
+
+
+def _render_detail(organization, *, contact_form=None, membership_form=None,  # type: ignore[no-untyped-def]
+                   end_form=None, status: int = 200):
+    today = _today()
+    return render_template(
+        "members/detail.html", organization=organization, today=today,
+        contacts=queries.contacts_of(organization.id),
+        people=sorted(organization.people, key=lambda p: (p.first_name, p.last_name, p.id)),
+        is_member=any(m.starts_on <= today and (m.ends_on is None or m.ends_on >= today)
+                      for m in organization.memberships),
+        contact_form=contact_form or _contact_form(organization, {"contacted_on": today}),
+        membership_form=membership_form or MembershipForm(formdata=None),
+        end_form=end_form or EndMembershipForm(formdata=None, data={"ends_on": today}),
+        kind_labels=CONTACT_KIND_LABELS,
+    ), status
+
+
+@bp.route("/<int:organization_id>")
+@access(STAFF)
+def detail(organization_id: int):  # type: ignore[no-untyped-def]
+    """One organisation: details, membership history, contact persons, contact log."""
+    return _render_detail(_organization_or_404(organization_id))
+
+
+@bp.route("/<int:organization_id>/contacts", methods=["POST"])
+@access(STAFF)
+def log_contact(organization_id: int):  # type: ignore[no-untyped-def]
+    """Log a contact with this organisation."""
+    organization = _organization_or_404(organization_id)
+    form = _contact_form(organization)
+    if form.validate_on_submit():
+        person = db.session.get(Person, form.person_id.data) if form.person_id.data else None
+        try:
+            services.log_contact(
+                organization, kind=form.kind.data, contacted_on=form.contacted_on.data,
+                person=person, notes=form.notes.data or "", follow_up_on=form.follow_up_on.data,
+                actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            _show_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Contact logged."), "success")
+            return redirect(url_for("members.detail", organization_id=organization.id))
+    return _render_detail(organization, contact_form=form, status=422)
+
+
+@bp.route("/<int:organization_id>/memberships", methods=["POST"])
+@access(STAFF)
+def add_membership(organization_id: int):  # type: ignore[no-untyped-def]
+    """Record a membership period."""
+    organization = _organization_or_404(organization_id)
+    form = MembershipForm()
+    if form.validate_on_submit():
+        try:
+            services.add_membership(organization, form.starts_on.data, form.ends_on.data,
+                                    actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            organization = _organization_or_404(organization_id)
+            _show_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Membership period saved."), "success")
+            return redirect(url_for("members.detail", organization_id=organization.id))
+    return _render_detail(organization, membership_form=form, status=422)
+
+
+@bp.route("/<int:organization_id>/memberships/<int:membership_id>/end", methods=["POST"])
+@access(STAFF)
+def end_membership(organization_id: int, membership_id: int):  # type: ignore[no-untyped-def]
+    """End an open membership period."""
+    organization = _organization_or_404(organization_id)
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.organization_id != organization.id:
+        abort(404)
+    form = EndMembershipForm()
+    if form.validate_on_submit():
+        try:
+            services.end_membership(membership, form.ends_on.data, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            organization = _organization_or_404(organization_id)
+            _show_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Membership ended."), "success")
+            return redirect(url_for("members.detail", organization_id=organization.id))
+    return _render_detail(organization, end_form=form, status=422)
+
+
+@bp.route("/<int:organization_id>/people/new", methods=["GET", "POST"])
+@bp.route("/<int:organization_id>/people/<int:person_id>/edit", methods=["GET", "POST"])
+@access(STAFF)
+def person_form(organization_id: int, person_id: int | None = None):  # type: ignore[no-untyped-def]
+    """Add or change a contact person of this organisation."""
+    organization = _organization_or_404(organization_id)
+    person = None
+    if person_id is not None:
+        person = db.session.get(Person, person_id)
+        if person is None or person.organization_id != organization.id:
+            abort(404)
+    form = PersonForm(obj=person)
+    if form.validate_on_submit():
+        try:
+            services.save_contact_person(
+                organization, person, first_name=form.first_name.data or "",
+                last_name=form.last_name.data or "", email=form.email.data,
+                phone=form.phone.data, role=form.role.data, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            _show_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("Contact person saved."), "success")
+            return redirect(url_for("members.detail", organization_id=organization.id))
+    return render_template("members/person_form.html", form=form, organization=organization,
+                           person=person)
+
+
+@bp.route("/contacts/<int:contact_id>/follow-up-done", methods=["POST"])
+@access(STAFF)
+def follow_up_done(contact_id: int):  # type: ignore[no-untyped-def]
+    """Mark a follow-up as done."""
+    contact = db.session.get(MemberContact, contact_id)
+    if contact is None:
+        abort(404)
+    try:
+        services.complete_follow_up(contact, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Follow-up marked as done."), "success")
+    target = request.form.get("next", "")
+    if target == "overview":
+        return redirect(url_for("members.contacts_overview"))
+    return redirect(url_for("members.detail", organization_id=contact.organization_id))
+
+
+def _period_from_args(today: date) -> tuple[date, date, str | None]:
+    """The period chosen on the page; default: the current calendar year."""
+    start, end = date(today.year, 1, 1), date(today.year, 12, 31)
+    error = None
+    try:
+        if request.args.get("start"):
+            start = date.fromisoformat(request.args["start"])
+        if request.args.get("end"):
+            end = date.fromisoformat(request.args["end"])
+    except ValueError:
+        error = _("Enter dates as year-month-day.")
+        start, end = date(today.year, 1, 1), date(today.year, 12, 31)
+    if end < start:
+        error = _("The end date is before the start date.")
+        start, end = end, start
+    return start, end, error
+
+
+@bp.route("/contacts")
+@access(STAFF)
+def contacts_overview():  # type: ignore[no-untyped-def]
+    """What the plan asks: members not contacted, new members without intro, follow-ups due."""
+    today = _today()
+    start, end, error = _period_from_args(today)
+    if error:
+        flash(error, "error")
+    not_contacted = db.session.execute(queries.members_not_contacted_between(start, end)
+                                       ).scalars().all()
+    without_intro = db.session.execute(queries.new_members_without_intro(start, end)
+                                       ).scalars().all()
+    due = db.session.execute(queries.follow_ups_due(today).options(
+        *queries.contact_list_options())).scalars().all()
+    return render_template(
+        "members/contacts.html", start=start, end=end, today=today,
+        not_contacted=not_contacted, without_intro=without_intro, due=due,
+        members_during=queries.count_of(queries.members_during(start, end)),
+        new_members=queries.new_member_count_between(start, end),
+        kind_labels=CONTACT_KIND_LABELS,
+    )
+
+
+
