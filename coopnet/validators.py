@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from wtforms import Field, Form, ValidationError
@@ -34,3 +36,15 @@ class EmailAddress:
             return
         if normalize_email(field.data) is None:
             raise ValidationError(self.message or str(_l("Enter a valid e-mail address.")))
+
+
+def clean_text(value: object, *, multiline: bool = False) -> str:
+    """Text without control characters (PostgreSQL refuses NUL); one line unless `multiline`.
+
+    One-line text also has its runs of white space collapsed and is trimmed.
+    """
+    text = str(value or "")
+    keep = "\n\t" if multiline else ""
+    text = "".join(ch for ch in text.replace("\r\n", "\n")
+                   if ch in keep or unicodedata.category(ch) != "Cc")
+    return text.strip() if multiline else " ".join(text.split())

@@ -18,7 +18,7 @@ from coopnet.extensions import db
 from coopnet.members.kbo import normalize_kbo
 from coopnet.members.models import CONTACT_KINDS, MemberContact, Membership, Organization, Person
 from coopnet.timezones import brussels_today
-from coopnet.validators import normalize_email
+from coopnet.validators import clean_text, normalize_email
 
 
 def split_name(name: str) -> tuple[str, str]:
@@ -64,7 +64,7 @@ ORG_TEXT_FIELDS = {"legal_form": 80, "sector": 80, "province": 80, "city": 120}
 
 def clean_website(value: str | None) -> str | None:
     """'www.x.be' -> 'https://www.x.be'; None for empty; raises ValueError for other schemes."""
-    text = (value or "").strip()
+    text = clean_text(value)
     if not text:
         return None
     if "://" not in text:
@@ -86,13 +86,13 @@ def _clean_organization(organization: Organization | None, fields: dict[str, Any
     """Validate and normalise organisation fields; raise Invalid with every field's error."""
     errors: dict[str, str] = {}
     clean: dict[str, Any] = {}
-    name = " ".join(str(fields.get("name") or "").split())
+    name = clean_text(fields.get("name"))
     if not name:
         errors["name"] = str(_l("Enter the organisation's name."))
     elif len(name) > 200:
         errors["name"] = str(_l("At most 200 characters."))
     clean["name"] = name
-    raw_number = str(fields.get("enterprise_number") or "").strip()
+    raw_number = clean_text(fields.get("enterprise_number"))
     number = normalize_kbo(raw_number) if raw_number else None
     if raw_number and number is None:
         errors["enterprise_number"] = str(_l(
@@ -109,7 +109,7 @@ def _clean_organization(organization: Organization | None, fields: dict[str, Any
                 "Another organisation already has this enterprise number."))
     clean["enterprise_number"] = number
     for field, limit in ORG_TEXT_FIELDS.items():
-        value = " ".join(str(fields.get(field) or "").split()) or None
+        value = clean_text(fields.get(field)) or None
         if value is not None and len(value) > limit:
             errors[field] = str(_l("At most %(count)s characters.", count=limit))
         clean[field] = value
@@ -210,8 +210,7 @@ def save_contact_person(organization: Organization, person: Person | None = None
                         actor: User | None, now: datetime | None = None) -> Person:
     """Add a contact person to an organisation, or change one of its contact persons."""
     errors: dict[str, str] = {}
-    first = " ".join((first_name or "").split())
-    last = " ".join((last_name or "").split())
+    first, last = clean_text(first_name), clean_text(last_name)
     if not first:
         errors["first_name"] = str(_l("Enter a first name."))
     normalized = None
@@ -237,8 +236,8 @@ def save_contact_person(organization: Organization, person: Person | None = None
         person = Person(first_name=first, organization=organization)
         db.session.add(person)
     person.first_name, person.last_name, person.email = first, last, normalized
-    person.phone = " ".join((phone or "").split())[:40] or None
-    person.role = " ".join((role or "").split())[:120] or None
+    person.phone = clean_text(phone)[:40] or None
+    person.role = clean_text(role)[:120] or None
     person.organization = organization
     db.session.flush()
     record_audit("person.created" if created else "person.updated", object_type="person",
@@ -272,7 +271,7 @@ def log_contact(organization: Organization, *, kind: str, contacted_on: date,
     contact = MemberContact(
         organization=organization, person=person,
         staff_user_id=actor.id if actor is not None else None, kind=kind,
-        contacted_on=contacted_on, notes=(notes or "").strip(), follow_up_on=follow_up_on,
+        contacted_on=contacted_on, notes=clean_text(notes, multiline=True), follow_up_on=follow_up_on,
     )
     db.session.add(contact)
     db.session.flush()

@@ -24,6 +24,7 @@ from coopnet.members.forms import (
 from coopnet.members.kbo import format_kbo
 from coopnet.members.models import MemberContact, Membership, Person
 from coopnet.timezones import brussels_today
+from coopnet.validators import clean_text
 
 bp = Blueprint("members", __name__, url_prefix="/staff/members")
 
@@ -63,13 +64,13 @@ def _organization_or_404(organization_id: int):  # type: ignore[no-untyped-def]
 def index():  # type: ignore[no-untyped-def]
     """The register: search and filter organisations."""
     flt = queries.OrganizationFilter(
-        search=request.args.get("q", "").strip()[:100],
-        sector=request.args.get("sector", "")[:80],
-        province=request.args.get("province", "")[:80],
+        search=clean_text(request.args.get("q"))[:100],
+        sector=clean_text(request.args.get("sector"))[:80],
+        province=clean_text(request.args.get("province"))[:80],
         status=request.args.get("status", "") if request.args.get("status") in
         queries.MEMBER_STATUSES else "",
     )
-    page = request.args.get("page", 1, type=int) or 1
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), 10_000)
     today = _today()
     rows, total = queries.register_list(flt, today, page=page)
     sectors, provinces = queries.filter_choices()

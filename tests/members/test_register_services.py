@@ -153,3 +153,16 @@ def test_register_list_filters(ctx):
     assert names(flt(search="0403.123")) == [("Zonnecoop", True)]
     assert names(flt(sector="Voeding")) == [("Broodcoop", False)]
     assert names(flt(province="Limburg")) == [("Zonnecoop", True)]
+
+
+def test_control_characters_are_removed_before_storing(ctx):
+    # PostgreSQL refuses NUL in text; pasted text carries other control characters too
+    org = services.create_organization(actor=None, name="Zonne\x00coop\x1b ", city="Gent\x07")
+    person = services.save_contact_person(org, first_name="An\x00", role="di\x01recteur",
+                                          actor=None)
+    contact = services.log_contact(org, kind="visit", contacted_on=date(2021, 5, 1),
+                                   notes="Lijn 1\r\nLijn\x00 2", actor=None, now=NOW)
+    db.session.commit()
+    assert (org.name, org.city) == ("Zonnecoop", "Gent")
+    assert (person.first_name, person.role) == ("An", "directeur")
+    assert contact.notes == "Lijn 1\nLijn 2"
