@@ -1,7 +1,7 @@
 """member contacts, member imports, sign-in links
 
 Revision ID: 0a8cc393baec
-Revises: 5ff3e4a6a504
+Revises: 092450649978
 Create Date: 2026-11-28 08:43:31.958655
 
 """
@@ -13,7 +13,7 @@ import coopnet.db
 
 # revision identifiers, used by Alembic.
 revision = '0a8cc393baec'
-down_revision = '5ff3e4a6a504'
+down_revision = '092450649978'
 branch_labels = None
 depends_on = None
 
