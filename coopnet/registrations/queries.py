@@ -60,6 +60,12 @@ def member_organization_named(name: str, now: datetime) -> Organization | None:
     return db.session.execute(stmt).scalar_one_or_none()
 
 
+def member_organization_by_id(organization_id: int, now: datetime) -> Organization | None:
+    """The organisation with this id if it is a member today."""
+    stmt = _current_members(now).where(Organization.id == organization_id)
+    return db.session.execute(stmt).scalar_one_or_none()
+
+
 def event_registrations(event_id: int, search: str = "") -> list[Registration]:
     """An event's registrations for staff: confirmed, waiting (in queue order), cancelled.
 

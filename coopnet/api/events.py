@@ -1,0 +1,128 @@
+"""Events in the JSON API (API.md, "Events"): list and detail; create and change for staff."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app, jsonify, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from coopnet.api import bp
+from coopnet.auth.access import PUBLIC, access
+from coopnet.errors import Invalid, NotFound
+from coopnet.events.models import Event, EventKind
+from coopnet.events.queries import is_staff, visible_to
+from coopnet.extensions import db
+from coopnet.registrations.queries import seats_left
+from coopnet.timezones import BRUSSELS, to_brussels
+
+
+def iso(moment: datetime | None) -> str | None:
+    """ISO 8601 in Brussels time with its offset, e.g. 2022-02-10T19:00:00+01:00."""
+    return to_brussels(moment).isoformat() if moment is not None else None
+
+
+def action_ids_for(event_ids: list[int]) -> dict[int, list[int]]:
+    """The plan actions each event serves (one query for any number of events)."""
+    from coopnet.plan.models import event_actions
+
+    if not event_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(event_actions.c.event_id, event_actions.c.action_id)
+        .where(event_actions.c.event_id.in_(event_ids))
+        .order_by(event_actions.c.event_id, event_actions.c.action_id)
+    ).all()
+    result: dict[int, list[int]] = {}
+    for event_id, action_id in rows:
+        result.setdefault(event_id, []).append(action_id)
+    return result
+
+
+def event_json(event: Event, action_ids: list[int] | None = None) -> dict[str, Any]:
+    """An event with the fields API.md fixes."""
+    base = current_app.config["COOPNET_BASE_URL"]
+    return {
+        "id": event.id,
+        "title": event.title,
+        "description": event.description,
+        "kind": event.kind.slug,
+        "starts_at": iso(event.starts_at),
+        "ends_at": iso(event.ends_at),
+        "city": event.city,
+        "location": event.location,
+        "address": event.address,
+        "online_url": event.online_url,
+        "capacity": event.capacity,
+        "seats_left": seats_left(event),
+        "waitlist_enabled": event.waitlist_enabled,
+        "visibility": event.visibility,
+        "status": event.status,
+        "registration_opens_at": iso(event.registration_opens_at),
+        "registration_closes_at": iso(event.registration_closes_at),
+        "action_ids": action_ids if action_ids is not None else [],
+        "url": base + url_for("events.detail", event_id=event.id),
+        "ics_url": f"{base}/events/{event.id}.ics",
+    }
+
+
+def _parse_bound(name: str, value: str, *, end: bool) -> datetime:
+    """A `from`/`to` bound: a date (whole day, Brussels) or an ISO datetime with offset."""
+    try:
+        if len(value) == 10:
+            day = date.fromisoformat(value)
+            if end:
+                day += timedelta(days=1)
+            return datetime.combine(day, time(0), tzinfo=BRUSSELS)
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise Invalid({name: _("Use a date (YYYY-MM-DD) or a date and time with offset.")})
+    return moment
+
+
+def public_event_or_404(event_id: int) -> Event:
+    """The event if the caller may see it (staff: any), else a 404 `not_found`."""
+    event = db.session.execute(
+        sa.select(Event).where(Event.id == event_id, visible_to(current_user))
+    ).scalar_one_or_none()
+    if event is None:
+        raise NotFound("not_found", _("This event does not exist (any more)."))
+    return event
+
+
+@bp.get("/events")
+@access(PUBLIC)
+def list_events():  # type: ignore[no-untyped-def]
+    """Events by start time. Public: published public and members-only events; staff: all.
+
+    `from` and `to` (dates or ISO datetimes) bound the start; `kind` is a kind slug.
+    """
+    stmt = sa.select(Event).where(visible_to(current_user)).order_by(Event.starts_at, Event.id)
+    if not is_staff(current_user):
+        stmt = stmt.where(Event.status == "published")
+    if request.args.get("from"):
+        stmt = stmt.where(Event.starts_at >= _parse_bound("from", request.args["from"], end=False))
+    if request.args.get("to"):
+        # a date includes that whole day; a datetime is the exact last start
+        bound = request.args["to"]
+        moment = _parse_bound("to", bound, end=True)
+        stmt = stmt.where(Event.starts_at < moment if len(bound) == 10
+                          else Event.starts_at <= moment)
+    if request.args.get("kind"):
+        stmt = stmt.where(Event.kind.has(EventKind.slug == request.args["kind"]))
+    events = list(db.session.execute(stmt).scalars())
+    actions = action_ids_for([event.id for event in events])
+    return jsonify({"events": [event_json(e, actions.get(e.id, [])) for e in events]})
+
+
+@bp.get("/events/<int:event_id>")
+@access(PUBLIC)
+def get_event(event_id: int):  # type: ignore[no-untyped-def]
+    """One event."""
+    event = public_event_or_404(event_id)
+    return jsonify(event_json(event, action_ids_for([event.id]).get(event.id, [])))
