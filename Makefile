@@ -30,6 +30,9 @@ run: setup $(SECRET) ## set up, migrate, load the demo on an empty database, ser
 		$(FLASK) run --host $(HOST) --port $(PORT) --no-reload
 
 test: setup ## the whole test suite, then ruff
+	@# ical.js (Thunderbird's calendar parser) checks our .ics files when node is available
+	@if command -v npm >/dev/null 2>&1 && [ ! -d tests/js/node_modules ]; then \
+		npm ci --prefix tests/js --no-audit --no-fund --silent || true; fi
 	$(BIN)/python -m pytest -n auto -q -p no:cacheprovider
 	$(BIN)/ruff check .
 

@@ -84,6 +84,7 @@ def _register_blueprints(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from coopnet.auth.cli import token_cli, user_cli
     from coopnet.demo.cli import demo_cli
+    from coopnet.mail.cli import mail_cli
     from coopnet.maintenance.cli import backup_command, restore_command
     from coopnet.members.privacy_cli import privacy_cli
     from coopnet.plan.cli import plan_cli
@@ -94,4 +95,5 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(privacy_cli)
+    app.cli.add_command(mail_cli)
     app.cli.add_command(plan_cli)

@@ -2,7 +2,7 @@
 
 from coopnet.audit.models import AuditEntry  # noqa: F401
 from coopnet.auth.models import ApiToken, SignInLink, User  # noqa: F401
-from coopnet.events.models import Event, EventKind  # noqa: F401
+from coopnet.events.models import Event, EventKind, EventSeries  # noqa: F401
 from coopnet.mail.models import OutboxAttachment, OutboxMessage  # noqa: F401
 from coopnet.members.models import (  # noqa: F401
     MemberContact,

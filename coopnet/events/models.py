@@ -42,6 +42,20 @@ class EventKind(db.Model):
         return f"<EventKind {self.slug}>"
 
 
+class EventSeries(TimestampMixin, db.Model):
+    """Recurring events under one name, e.g. a thematic group whose meetings are events."""
+
+    __tablename__ = "event_series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200), nullable=False, unique=True)
+    kind_id: Mapped[int | None] = mapped_column(sa.ForeignKey("event_kinds.id"))
+    description: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+
+    def __repr__(self) -> str:
+        return f"<EventSeries {self.id} {self.name!r}>"
+
+
 class Event(TimestampMixin, db.Model):
     """Something that happens at a time: a webinar, a coopborrel, a board meeting …"""
 
@@ -71,8 +85,12 @@ class Event(TimestampMixin, db.Model):
     # iCalendar SEQUENCE: raised on every change a calendar client should pick up
     sequence: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    series_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("event_series.id", ondelete="SET NULL"), index=True
+    )
 
     kind: Mapped[EventKind] = relationship(lazy="joined", innerjoin=True)
+    series: Mapped[EventSeries | None] = relationship()
 
     __table_args__ = (
         sa.CheckConstraint("ends_at >= starts_at", name="ends_after_start"),

@@ -57,3 +57,16 @@ def event_for(user: User | AnonymousUserMixin | None, event_id: int) -> Event | 
     """The event if it exists and the user may see it, else None (the view answers 404)."""
     stmt = db.select(Event).where(Event.id == event_id, visible_to(user))
     return db.session.execute(stmt).scalar_one_or_none()
+
+
+def calendar_feed_events(now: datetime, *, kind: str | None = None) -> list[Event]:
+    """Public events for the calendar feed, cancelled ones included (so subscribed calendars
+    learn of the cancellation). Past events stay: people look back in their calendars."""
+    stmt = (
+        db.select(Event)
+        .where(visible_to(None), Event.status != "draft")
+        .order_by(Event.starts_at, Event.id)
+    )
+    if kind:
+        stmt = stmt.where(Event.kind.has(EventKind.slug == kind))
+    return list(db.session.execute(stmt).scalars())

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort
+from flask import Blueprint, Response, abort, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from coopnet.auth.access import PUBLIC, access
-from coopnet.events.queries import event_for
+from coopnet.db import utcnow
+from coopnet.events.ics import event_ics, feed_ics
+from coopnet.events.queries import calendar_feed_events, event_for
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 
@@ -21,3 +24,30 @@ def detail(event_id: int):  # type: ignore[no-untyped-def]
     from coopnet.registrations.views import render_event_page
 
     return render_event_page(event)
+
+
+def _ics_response(body: bytes, filename: str) -> Response:
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.charset = "utf-8"
+    return response
+
+
+@bp.route("/<int:event_id>.ics")
+@access(PUBLIC)
+def ics(event_id: int):  # type: ignore[no-untyped-def]
+    """The event as a calendar file (add it to Outlook, Google, Apple or Thunderbird)."""
+    event = event_for(current_user, event_id)
+    if event is None or event.status == "draft":
+        abort(404)
+    return _ics_response(event_ics(event), f"coopkracht-{event.id}.ics")
+
+
+@bp.route("/feed.ics")
+@access(PUBLIC)
+def feed():  # type: ignore[no-untyped-def]
+    """A subscribable calendar of Coopkracht's public events (`?kind=webinar` narrows it)."""
+    kind = request.args.get("kind", "").strip()[:40] or None
+    events = calendar_feed_events(utcnow(), kind=kind)
+    name = _("Coopkracht events")
+    return _ics_response(feed_ics(events, name=name), "coopkracht.ics")

@@ -203,7 +203,9 @@ def _validate(name: str, email: str, consent: bool) -> tuple[str, str]:
 
 def _calendar_attachments(event: Event) -> list[tuple[str, str, bytes]]:
     """The event's .ics, for confirmation and promotion mails."""
-    return []
+    from coopnet.events.ics import event_ics
+
+    return [(f"coopkracht-{event.id}.ics", "text/calendar; method=PUBLISH", event_ics(event))]
 
 
 def _queue_registration_mail(registration: Registration, kind: str, *, now: datetime) -> None:

@@ -1,0 +1,108 @@
+"""iCalendar files (RFC 5545) for events: one event, or a feed of public events.
+
+The VTIMEZONE for Europe/Brussels is written by hand with yearly RRULE observances.
+icalendar's generated zones list every transition as comma-separated RDATEs, of which
+ical.js (Thunderbird's parser) reads only the first, putting events an hour off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from flask import current_app
+from icalendar import Calendar, Timezone, TimezoneDaylight, TimezoneStandard
+from icalendar import Event as VEvent
+
+from coopnet.db import utcnow
+from coopnet.events.models import Event
+from coopnet.timezones import BRUSSELS
+
+PRODID = "-//Coopkracht//coopnet//NL"
+TZID = "Europe/Brussels"
+CET, CEST = timedelta(hours=1), timedelta(hours=2)
+
+
+def brussels_vtimezone() -> Timezone:
+    """Europe/Brussels as two yearly rules: CEST from the last Sunday of March, CET from October's."""
+    zone = Timezone()
+    zone.add("tzid", TZID)
+    summer = TimezoneDaylight()
+    summer.add("tzname", "CEST")
+    summer.add("tzoffsetfrom", CET)
+    summer.add("tzoffsetto", CEST)
+    summer.add("dtstart", datetime(1981, 3, 29, 2, 0))  # noqa: DTZ001 - local wall time
+    summer.add("rrule", {"freq": "yearly", "bymonth": 3, "byday": "-1SU"})
+    winter = TimezoneStandard()
+    winter.add("tzname", "CET")
+    winter.add("tzoffsetfrom", CEST)
+    winter.add("tzoffsetto", CET)
+    winter.add("dtstart", datetime(1996, 10, 27, 3, 0))  # noqa: DTZ001 - local wall time
+    winter.add("rrule", {"freq": "yearly", "bymonth": 10, "byday": "-1SU"})
+    zone.add_component(summer)
+    zone.add_component(winter)
+    return zone
+
+
+def _calendar(name: str | None = None) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    if name:
+        calendar.add("x-wr-calname", name)
+        calendar.add("x-wr-timezone", TZID)
+    calendar.add_component(brussels_vtimezone())
+    return calendar
+
+
+def _location(event: Event) -> str:
+    if not event.city and event.online_url:
+        return event.online_url
+    parts = [event.location, event.address if event.address else event.city]
+    if event.address and event.city and event.city not in event.address:
+        parts.append(event.city)
+    return ", ".join(part for part in parts if part)
+
+
+def _vevent(event: Event, base_url: str, stamp: datetime) -> VEvent:
+    host = urlsplit(base_url).hostname or "coopnet"
+    url = f"{base_url}/events/{event.id}"
+    vevent = VEvent()
+    vevent.add("uid", f"event-{event.id}@{host}")
+    vevent.add("dtstamp", stamp)
+    vevent.add("dtstart", event.starts_at.astimezone(BRUSSELS))
+    vevent.add("dtend", event.ends_at.astimezone(BRUSSELS))
+    vevent.add("sequence", event.sequence)
+    vevent.add("summary", event.title)
+    description = event.description
+    if event.online_url:
+        description = f"{description}\n\n{event.online_url}".strip()
+    vevent.add("description", f"{description}\n\n{url}".strip())
+    location = _location(event)
+    if location:
+        vevent.add("location", location)
+    vevent.add("url", url)
+    vevent.add("status", "CANCELLED" if event.status == "cancelled" else "CONFIRMED")
+    vevent.add("last-modified", event.updated_at)
+    vevent.add("categories", [event.kind.name_nl])
+    return vevent
+
+
+def event_ics(event: Event, *, now: datetime | None = None) -> bytes:
+    """The .ics file of one event (also attached to confirmation e-mails)."""
+    calendar = _calendar()
+    calendar.add_component(_vevent(event, current_app.config["COOPNET_BASE_URL"], now or utcnow()))
+    return calendar.to_ical()
+
+
+def feed_ics(events: Iterable[Event], *, name: str, now: datetime | None = None) -> bytes:
+    """A subscribable calendar of several events."""
+    calendar = _calendar(name)
+    stamp = now or utcnow()
+    base_url = current_app.config["COOPNET_BASE_URL"]
+    for event in events:
+        calendar.add_component(_vevent(event, base_url, stamp))
+    return calendar.to_ical()

@@ -1,0 +1,92 @@
+"""Calendar files: valid iCalendar, read correctly by icalendar and by ical.js (Thunderbird)."""
+
+import json
+import shutil
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+
+from coopnet.events.services import cancel_event
+from coopnet.extensions import db
+from tests.factories import make_event
+
+JS = Path(__file__).resolve().parents[1] / "js"
+WINTER = datetime(2022, 2, 10, 18, 30, tzinfo=UTC)  # 19:30 in Brussels (CET)
+SUMMER = datetime(2021, 6, 17, 17, 30, tzinfo=UTC)  # 19:30 in Brussels (CEST)
+
+
+def _ical_js(ics: bytes) -> list[dict]:
+    if shutil.which("node") is None:
+        pytest.skip("node is not installed: cannot run ical.js")
+    if not (JS / "node_modules" / "ical.js").exists():
+        subprocess.run(["npm", "ci", "--prefix", str(JS), "--no-audit", "--no-fund"], check=True,
+                       capture_output=True, timeout=120)
+    result = subprocess.run(["node", str(JS / "parse-ics.cjs")], input=ics, capture_output=True,
+                            check=True, timeout=30)
+    return json.loads(result.stdout)
+
+
+@pytest.fixture
+def events(app):
+    with app.app_context():
+        winter = make_event("Coopborrel Gent", kind_slug="coopborrel", starts_at=WINTER,
+                            minutes=150, city="Gent", location="Bar Tuinwijk",
+                            address="Tuinwijkstraat 1, 9000 Gent")
+        summer = make_event("Webinar GDPR", starts_at=SUMMER, minutes=60,
+                            online_url="https://meet.coopkracht.test/gdpr")
+        internal = make_event("Bestuursorgaan", kind_slug="bestuursorgaan", starts_at=WINTER,
+                              visibility="internal")
+        return {"winter": winter.id, "summer": summer.id, "internal": internal.id}
+
+
+def test_event_file_has_the_fields_calendar_clients_need(client, events):
+    response = client.get(f"/events/{events['winter']}.ics")
+    assert response.status_code == 200
+    assert response.mimetype == "text/calendar"
+    calendar = Calendar.from_ical(response.data)
+    [vevent] = calendar.walk("VEVENT")
+    assert str(vevent["UID"]) == f"event-{events['winter']}@coopnet.test"
+    assert vevent["DTSTART"].dt == WINTER
+    assert vevent["DTSTART"].params["TZID"] == "Europe/Brussels"
+    assert vevent.decoded("DTEND") == datetime(2022, 2, 10, 21, 0, tzinfo=UTC)
+    assert str(vevent["SUMMARY"]) == "Coopborrel Gent"
+    assert str(vevent["LOCATION"]) == "Bar Tuinwijk, Tuinwijkstraat 1, 9000 Gent"
+    assert str(vevent["URL"]) == f"http://coopnet.test/events/{events['winter']}"
+    assert vevent["SEQUENCE"] == 0 and "DTSTAMP" in vevent
+    assert str(calendar["METHOD"]) == "PUBLISH"
+    text = response.data.decode()
+    assert "RDATE" not in text and "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3" in text
+
+
+def test_thunderbirds_parser_reads_winter_and_summer_times_right(client, events):
+    feed = client.get("/events/feed.ics").data
+    parsed = {e["summary"]: e for e in _ical_js(feed)}
+    assert parsed["Coopborrel Gent"]["start_utc"] == "2022-02-10T18:30:00.000Z"
+    assert parsed["Coopborrel Gent"]["end_utc"] == "2022-02-10T21:00:00.000Z"
+    assert parsed["Webinar GDPR"]["start_utc"] == "2021-06-17T17:30:00.000Z"
+    assert parsed["Webinar GDPR"]["location"] == "https://meet.coopkracht.test/gdpr"
+    assert parsed["Coopborrel Gent"]["tzid"] == "Europe/Brussels"
+
+
+def test_cancelled_event_keeps_its_uid_and_says_cancelled_with_a_higher_sequence(
+        client, app, events):
+    with app.app_context():
+        from coopnet.events.models import Event
+
+        cancel_event(db.session.get(Event, events["winter"]), actor=None)
+        db.session.commit()
+    [parsed] = _ical_js(client.get(f"/events/{events['winter']}.ics").data)
+    assert parsed["status"] == "CANCELLED"
+    assert parsed["sequence"] == 1
+    assert parsed["uid"] == f"event-{events['winter']}@coopnet.test"
+
+
+def test_feed_lists_public_events_only_and_filters_by_kind(client, events):
+    all_events = Calendar.from_ical(client.get("/events/feed.ics").data).walk("VEVENT")
+    assert sorted(str(e["SUMMARY"]) for e in all_events) == ["Coopborrel Gent", "Webinar GDPR"]
+    borrels = Calendar.from_ical(client.get("/events/feed.ics?kind=coopborrel").data)
+    assert [str(e["SUMMARY"]) for e in borrels.walk("VEVENT")] == ["Coopborrel Gent"]
+    assert client.get(f"/events/{events['internal']}.ics").status_code == 404
