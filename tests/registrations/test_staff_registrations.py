@@ -111,3 +111,10 @@ def test_list_query_count_does_not_grow_with_registrations(client, app, login, c
     assert response.status_code == 200
     assert many.count == few.count
     assert many.count <= 8
+
+
+def test_event_page_links_staff_to_the_registration_list(client, app, login):
+    event_id = _event_with_registrations(app, waiting=0)
+    login(client, "staff")
+    html = client.get(f"/events/{event_id}").get_data(as_text=True)
+    assert f'href="/staff/events/{event_id}/registrations"' in html
