@@ -62,6 +62,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from coopnet.api import bp as api_bp
     from coopnet.auth.views import bp as auth_bp
+    from coopnet.events.staff_views import bp as staff_events_bp
     from coopnet.events.views import bp as events_bp
     from coopnet.main.views import bp as main_bp
     from coopnet.members.privacy_views import bp as privacy_bp
@@ -73,6 +74,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(events_bp)
+    app.register_blueprint(staff_events_bp)
     app.register_blueprint(members_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(registrations_bp)

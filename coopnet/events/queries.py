@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask_login import AnonymousUserMixin
 
 from coopnet.auth.models import User
-from coopnet.events.models import Event, EventKind
+from coopnet.events.models import Event, EventKind, EventSeries
 from coopnet.extensions import db
 
 
@@ -70,3 +70,43 @@ def calendar_feed_events(now: datetime, *, kind: str | None = None) -> list[Even
     if kind:
         stmt = stmt.where(Event.kind.has(EventKind.slug == kind))
     return list(db.session.execute(stmt).scalars())
+
+
+def event_kinds() -> list[EventKind]:
+    """Every kind, in the plan's order."""
+    return list(db.session.execute(
+        db.select(EventKind).order_by(EventKind.sort_order, EventKind.id)).scalars())
+
+
+def event_series() -> list[EventSeries]:
+    """Every series, by name."""
+    return list(db.session.execute(db.select(EventSeries).order_by(EventSeries.name)).scalars())
+
+
+def staff_event_rows(now: datetime, *, upcoming: bool, limit: int | None = None
+                     ) -> list[tuple[Event, int, int]]:
+    """(event, confirmed, waiting) for the staff list, counted in one aggregate query."""
+    from coopnet.registrations.models import Registration
+
+    counts = (
+        sa.select(
+            Registration.event_id.label("event_id"),
+            sa.func.count(Registration.id).filter(Registration.status == "confirmed")
+            .label("confirmed"),
+            sa.func.count(Registration.id).filter(Registration.status == "waitlisted")
+            .label("waiting"),
+        ).group_by(Registration.event_id).subquery()
+    )
+    stmt = (
+        sa.select(Event, sa.func.coalesce(counts.c.confirmed, 0),
+                  sa.func.coalesce(counts.c.waiting, 0))
+        .outerjoin(counts, counts.c.event_id == Event.id)
+    )
+    if upcoming:
+        stmt = stmt.where(Event.ends_at >= now).order_by(Event.starts_at, Event.id)
+    else:
+        stmt = stmt.where(Event.ends_at < now).order_by(Event.starts_at.desc(), Event.id.desc())
+    if limit:
+        stmt = stmt.limit(limit)
+    return [(event, confirmed, waiting) for event, confirmed, waiting
+            in db.session.execute(stmt).all()]
