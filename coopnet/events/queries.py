@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time
 
 import sqlalchemy as sa
 from flask_login import AnonymousUserMixin
@@ -110,3 +112,79 @@ def staff_event_rows(now: datetime, *, upcoming: bool, limit: int | None = None
         stmt = stmt.limit(limit)
     return [(event, confirmed, waiting) for event, confirmed, waiting
             in db.session.execute(stmt).all()]
+
+
+@dataclass(frozen=True)
+class CalendarFilters:
+    """What the visitor narrowed the calendar to; unknown values are ignored, never an error."""
+
+    kind: str = ""
+    city: str = ""
+    month: str = ""  # "YYYY-MM"
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> CalendarFilters:
+        """Read and sanitise the GET parameters."""
+        month = (args.get("month") or "").strip()[:7]
+        try:
+            date.fromisoformat(month + "-01")
+        except ValueError:
+            month = ""
+        return cls(kind=(args.get("kind") or "").strip()[:40],
+                   city=(args.get("city") or "").strip()[:120], month=month)
+
+
+def _month_bounds(month: str) -> tuple[datetime, datetime]:
+    from coopnet.timezones import brussels
+
+    first = date.fromisoformat(month + "-01")
+    following = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+    return brussels(first, time(0, 0)), brussels(following, time(0, 0))
+
+
+def _upcoming(user: User | AnonymousUserMixin | None, now: datetime) -> sa.Select:
+    return db.select(Event).where(visible_to(user), Event.ends_at >= now,
+                                  Event.status == "published")
+
+
+def calendar_events(user: User | AnonymousUserMixin | None, now: datetime,
+                    filters: CalendarFilters, limit: int = 100) -> list[Event]:
+    """Upcoming published events matching the filters, soonest first."""
+    stmt = _upcoming(user, now)
+    if filters.kind:
+        stmt = stmt.where(Event.kind.has(EventKind.slug == filters.kind))
+    if filters.city:
+        stmt = stmt.where(Event.city == filters.city)
+    if filters.month:
+        start, end = _month_bounds(filters.month)
+        stmt = stmt.where(Event.starts_at >= start, Event.starts_at < end)
+    return list(db.session.execute(stmt.order_by(Event.starts_at, Event.id).limit(limit))
+                .scalars())
+
+
+def calendar_kinds(user: User | AnonymousUserMixin | None, now: datetime) -> list[EventKind]:
+    """Kinds that have upcoming events (the filter offers only those)."""
+    ids = _upcoming(user, now).with_only_columns(Event.kind_id).distinct()
+    return list(db.session.execute(
+        db.select(EventKind).where(EventKind.id.in_(ids)).order_by(EventKind.sort_order)
+    ).scalars())
+
+
+def calendar_cities(user: User | AnonymousUserMixin | None, now: datetime) -> list[str]:
+    """Cities that have upcoming events, alphabetically."""
+    stmt = (_upcoming(user, now).with_only_columns(Event.city).where(Event.city != "")
+            .distinct().order_by(Event.city))
+    return list(db.session.execute(stmt).scalars())
+
+
+def calendar_months(now: datetime, count: int = 12) -> list[date]:
+    """The first day of this month and the next ones, for the month filter."""
+    from coopnet.timezones import brussels_today
+
+    today = brussels_today(now)
+    months = []
+    year, month = today.year, today.month
+    for _ in range(count):
+        months.append(date(year, month, 1))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months

@@ -2,16 +2,42 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from coopnet.auth.access import PUBLIC, access
 from coopnet.db import utcnow
 from coopnet.events.ics import event_ics, feed_ics
-from coopnet.events.queries import calendar_feed_events, event_for
+from coopnet.events.queries import (
+    CalendarFilters,
+    calendar_cities,
+    calendar_events,
+    calendar_feed_events,
+    calendar_kinds,
+    calendar_months,
+    event_for,
+)
+from coopnet.registrations.queries import seats_left
 
 bp = Blueprint("events", __name__, url_prefix="/events")
+bp.add_app_template_filter(seats_left, "seats_left")
+
+
+@bp.route("/")
+@access(PUBLIC)
+def calendar():  # type: ignore[no-untyped-def]
+    """Upcoming events, filtered by kind, city and month (GET parameters, kept in the form)."""
+    now = utcnow()
+    filters = CalendarFilters.from_args(request.args)
+    return render_template(
+        "events/calendar.html",
+        events=calendar_events(current_user, now, filters),
+        filters=filters,
+        kinds=calendar_kinds(current_user, now),
+        cities=calendar_cities(current_user, now),
+        months=calendar_months(now),
+    )
 
 
 @bp.route("/<int:event_id>")
