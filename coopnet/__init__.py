@@ -70,8 +70,10 @@ def _register_blueprints(app: Flask) -> None:
     from coopnet.registrations.checkin_views import bp as checkin_bp
     from coopnet.registrations.views import bp as registrations_bp
     from coopnet.vacancies.views import bp as vacancies_bp
+    from coopnet.plan.views import bp as plan_bp
 
     app.register_blueprint(main_bp)
+    app.register_blueprint(plan_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(staff_events_bp)

@@ -177,6 +177,9 @@ def load_demo(*, today: date, actor: User | None = None) -> DemoSummary:
     ]
     db.session.add_all(events + upcoming)
     db.session.flush()
+    from coopnet.demo.plan import load_plan_demo
+
+    load_plan_demo(rng, events, people, actor=actor)
     return DemoSummary(
         organizations=len(orgs), members=MEMBER_COUNT, people=len(people),
         events=len(events) + len(upcoming), upcoming_events=len(upcoming),

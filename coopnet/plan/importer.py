@@ -245,12 +245,12 @@ RULES: list[tuple[re.Pattern[str], Any]] = [
 
 
 def _clean(fragment: str) -> str:
-    fragment = re.sub(r"\s+", " ", fragment).strip(" ,;")
+    fragment = re.sub(r"\s+", " ", fragment).strip(" ,;+")
     if fragment.startswith("(") and ")" not in fragment:
         fragment = fragment[1:]
     if fragment.endswith(")") and "(" not in fragment:
         fragment = fragment[:-1]
-    return fragment.strip(" ,;")
+    return fragment.strip(" ,;+")
 
 
 def propose(text: str) -> list[Proposal]:

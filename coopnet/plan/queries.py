@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+import sqlalchemy.orm
 from sqlalchemy.orm import selectinload
 
 from coopnet.events.models import Event
@@ -15,6 +16,7 @@ from coopnet.extensions import db
 from coopnet.plan.measures import MEASURES, Measured, Window, measure
 from coopnet.plan.models import Action, Goal, Indicator, Plan, ReportSnapshot
 from coopnet.registrations.models import Registration
+from coopnet.timezones import brussels_today
 
 STATUSES = ("achieved", "on_track", "behind", "no_data")
 
@@ -111,6 +113,65 @@ def _month_ends(w: Window) -> list[date]:
     return days
 
 
+def _month(column: Any) -> sa.ColumnElement[str]:
+    """'YYYY-MM' of a UTC timestamp or a date, on SQLite and PostgreSQL alike."""
+    if db.engine.dialect.name == "postgresql":
+        return sa.func.to_char(column, "YYYY-MM")
+    return sa.func.strftime("%Y-%m", column)
+
+
+def _trends(indicators: list[Indicator], measured: dict[int, tuple[Measured, Window]]
+            ) -> dict[int, list[tuple[date, float | None]]]:
+    """Cumulative figure at each month end: counted records per month (one UNION query) and
+    values entered by hand (one query). Other measures get no trend line."""
+    from coopnet.plan.models import ManualValue
+
+    parts, manual_ids = [], []
+    for indicator in indicators:
+        m, _w = measured[indicator.id]
+        if m.records is None:
+            continue
+        if m.records_kind == "count" and "when" in m.records.selected_columns:
+            sub = m.records.order_by(None).subquery()
+            parts.append(sa.select(sa.literal(indicator.id).label("iid"),
+                                   _month(sub.c.when).label("month"),
+                                   sa.func.count().label("n"))
+                         .select_from(sub).group_by(_month(sub.c.when)))
+        elif indicator.measure in ("manual", "milestone"):
+            manual_ids.append(indicator.id)
+    per_month: dict[int, dict[str, float]] = {}
+    if parts:
+        for iid, month, n in db.session.execute(sa.union_all(*parts)):
+            per_month.setdefault(iid, {})[month] = float(n)
+    history: dict[int, list[tuple[date, float]]] = {}
+    if manual_ids:
+        for iid, day, value in db.session.execute(
+                sa.select(ManualValue.indicator_id, ManualValue.recorded_on, ManualValue.value)
+                .where(ManualValue.indicator_id.in_(manual_ids))
+                .order_by(ManualValue.recorded_on, ManualValue.id)):
+            history.setdefault(iid, []).append((day, float(value)))
+    result: dict[int, list[tuple[date, float | None]]] = {}
+    for indicator in indicators:
+        m, w = measured[indicator.id]
+        if indicator.id in per_month:
+            total, points = 0.0, []
+            for day in _month_ends(w):
+                total += per_month[indicator.id].get(day.strftime("%Y-%m"), 0.0)
+                points.append((day, total))
+            result[indicator.id] = points
+        elif indicator.id in manual_ids:
+            entries = history.get(indicator.id, [])
+            points = []
+            for day in _month_ends(w):
+                known = [v for d, v in entries if d <= day]
+                value = known[-1] if known else None
+                if indicator.measure == "milestone":
+                    value = 1.0 if value is not None and value >= 1 else 0.0
+                points.append((day, value))
+            result[indicator.id] = points
+    return result
+
+
 def compute_figures(plan: Plan, indicators: list[Indicator], at: date, *,
                     trend: bool = False) -> dict[int, Figures]:
     """Every indicator's figures in one SELECT of scalar subqueries (plus one for the trends)."""
@@ -120,24 +181,7 @@ def compute_figures(plan: Plan, indicators: list[Indicator], at: date, *,
     values: dict[str, Any] = {}
     if columns:
         values = dict(db.session.execute(sa.select(*columns)).one()._mapping)
-    trends: dict[int, list[tuple[date, float | None]]] = {}
-    if trend:
-        points: list[tuple[int, date, sa.ColumnElement[Any]]] = []
-        for indicator in indicators:
-            m, w = measured[indicator.id]
-            if m.figure is None:
-                continue
-            for day in _month_ends(w):
-                fig, _ = measure(indicator, plan, day)
-                assert fig.figure is not None
-                points.append((indicator.id, day, fig.figure))
-        if points:
-            row = db.session.execute(sa.select(*[
-                f.label(f"t{n}") for n, (_i, _d, f) in enumerate(points)])).one()
-            for n, (iid, day, _f) in enumerate(points):
-                value = row[n]
-                trends.setdefault(iid, []).append((day, float(value) if value is not None
-                                                   else None))
+    trends = _trends(indicators, measured) if trend else {}
     result = {}
     for indicator in indicators:
         m, w = measured[indicator.id]
@@ -209,3 +253,52 @@ def snapshots_of(plan: Plan) -> list[ReportSnapshot]:
     return list(db.session.execute(
         sa.select(ReportSnapshot).where(ReportSnapshot.plan_id == plan.id)
         .order_by(ReportSnapshot.taken_at.desc(), ReportSnapshot.id.desc())).scalars())
+
+
+def action_choices(event: Event) -> list[tuple[int, str]]:
+    """(action id, "plan › SD › goal › action") for the plans whose period holds the event."""
+    sd = sa.orm.aliased(Goal)
+    rows = db.session.execute(
+        sa.select(Action.id, Plan.name, Goal.level, Goal.number, sd.number, Action.title)
+        .join(Goal, Goal.id == Action.goal_id)
+        .join(Plan, Plan.id == Goal.plan_id)
+        .outerjoin(sd, sd.id == Goal.parent_id)
+        .where(Plan.starts_on <= brussels_today(event.starts_at),
+               Plan.ends_on >= brussels_today(event.starts_at))
+        .order_by(Plan.starts_on.desc(), Plan.id, Goal.position, Action.position)
+    ).all()
+    choices = []
+    for action_id, plan_name, level, number, sd_number, title in rows:
+        path = f"SD {number}" if level == 1 else f"SD {sd_number} › {number}."
+        short = title if len(title) <= 70 else title[:69] + "…"
+        choices.append((action_id, f"{plan_name} › {path} › {short}"))
+    return choices
+
+
+def linked_action_ids(event: Event) -> list[int]:
+    """The plan actions an event serves."""
+    from coopnet.plan.models import event_actions
+
+    return list(db.session.execute(sa.select(event_actions.c.action_id)
+                                   .where(event_actions.c.event_id == event.id)).scalars())
+
+
+def side_figures(indicator: Indicator, plan: Plan, at: date) -> dict[str, int] | None:
+    """For event measures: events held, registrations, attendances and no-shows of the scope,
+    shown beside the figure (one query)."""
+    from coopnet.plan import measures as m
+
+    kind = MEASURES.get(indicator.measure or "")
+    if kind is None or not kind.uses_events or indicator.status != "confirmed":
+        return None
+    w = m.window_for(indicator, plan, at)
+    held, registered, came = (m.events_held(indicator, w), m.registrations(indicator, w),
+                              m.attendances(indicator, w))
+    no_show = m._registration_records(  # noqa: SLF001 - same scope, the no-show condition
+        indicator, w, Registration.status == "confirmed", Registration.source != "walkin",
+        sa.not_(Registration.attended))
+    row = db.session.execute(sa.select(
+        held.figure.label("events"), registered.figure.label("registrations"),  # type: ignore[union-attr]
+        came.figure.label("attendances"), m._count(no_show).label("no_shows"),  # noqa: SLF001
+    )).one()
+    return dict(row._mapping)

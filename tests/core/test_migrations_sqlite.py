@@ -31,9 +31,12 @@ def test_each_migration_step_down_and_up_keeps_every_row(ctx):
     revisions = list(ScriptDirectory.from_config(config).walk_revisions())  # head first
     for _ in revisions[:-1]:  # every step but the first (which creates the tables)
         downgrade(revision="-1")
+        # tables the step itself drops come back empty; every other table keeps its rows
+        kept = set(sa.inspect(db.engine).get_table_names())
         upgrade()
         after = _counts()
-        assert {t: after.get(t) for t in before} == before
+        assert {t: after.get(t) for t in before if t in kept} == {
+            t: n for t, n in before.items() if t in kept}
 
 
 def test_downgrade_to_empty_and_upgrade_again(ctx):

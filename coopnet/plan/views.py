@@ -1,0 +1,451 @@
+"""Coordinator pages of the action plan: import, dashboard, drill-down, exports, snapshots."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from coopnet.auth.access import COORDINATOR, STAFF, access
+from coopnet.db import utcnow
+from coopnet.errors import DomainError
+from coopnet.events.models import Event, EventKind
+from coopnet.extensions import db
+from coopnet.plan import services
+from coopnet.plan.charts import trend_svg
+from coopnet.plan.export import report_csv, report_xlsx, status_label
+from coopnet.plan.forms import (
+    EmptyForm,
+    EventActionsForm,
+    ImportForm,
+    IndicatorForm,
+    LinkEventForm,
+    ManualValueForm,
+    MilestoneForm,
+    NewIndicatorForm,
+    SnapshotForm,
+    measure_choices,
+)
+from coopnet.plan.importer import ParsedPlan, parse_rows, rows_from_text, rows_from_upload
+from coopnet.plan.measures import MEASURES
+from coopnet.plan.models import Action, Indicator, Plan, ReportSnapshot
+from coopnet.plan.queries import (
+    action_choices,
+    events_for_linking,
+    events_without_attendance,
+    indicator_records,
+    linked_action_ids,
+    list_plans,
+    plan_report,
+    side_figures,
+    snapshots_of,
+)
+from coopnet.timezones import brussels_today
+
+bp = Blueprint("plan", __name__)
+PAGE_SIZE = 50
+
+
+def _today() -> date:
+    return brussels_today(utcnow())
+
+
+def _at() -> date:
+    """The report date from ?at=YYYY-MM-DD, else today (Brussels)."""
+    try:
+        return date.fromisoformat(request.args.get("at", ""))
+    except ValueError:
+        return _today()
+
+
+def _get(model: type, ident: int) -> Any:
+    obj = db.session.get(model, ident)
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def _plan_of(indicator: Indicator) -> Plan:
+    return indicator.action.goal.plan
+
+
+COLUMN_LABELS = {
+    "event": _l("Event"), "when": _l("When"), "kind": _l("Kind"), "city": _l("City"),
+    "person": _l("Person"), "organization": _l("Organisation"), "source": _l("How"),
+    "checked_in_at": _l("Checked in"), "recorded_on": _l("Date"), "value": _l("Value"),
+    "note": _l("Note"), "held_on": _l("Held on"),
+}
+SOURCE_LABELS = {"online": _l("online"), "staff": _l("by staff"), "walkin": _l("walk-in"),
+                 "import": _l("imported"), "api": _l("API")}
+
+
+@bp.context_processor
+def _labels() -> dict[str, Any]:
+    return {"column_labels": COLUMN_LABELS, "source_labels": SOURCE_LABELS}
+
+
+@bp.app_template_global("status_label")
+def _status_label(status: str) -> str:
+    return status_label(status)
+
+
+@bp.route("/plan/")
+@access(COORDINATOR)
+def index():  # type: ignore[no-untyped-def]
+    """The plans."""
+    return render_template("plan/index.html", plans=list_plans())
+
+
+@bp.route("/plan/import", methods=["GET", "POST"])
+@access(COORDINATOR)
+def import_plan():  # type: ignore[no-untyped-def]
+    """Upload or paste a plan, preview the parsed tree and unplaced lines, then import."""
+    form = ImportForm()
+    parsed: ParsedPlan | None = None
+    if form.validate_on_submit():
+        rows = None
+        upload = form.file.data
+        if upload is not None and getattr(upload, "filename", ""):
+            try:
+                rows = rows_from_upload(upload.filename, upload.read())
+            except Exception:  # noqa: BLE001 - any unreadable file is the user's to fix
+                form.file.errors.append(_("This file could not be read as XLSX, CSV or text."))
+        elif form.text.data and form.text.data.strip():
+            rows = rows_from_text(form.text.data)
+        elif form.rows.data:
+            rows = _rows_from_json(form.rows.data)
+        if rows is None and not form.file.errors:
+            form.text.errors.append(_("Choose a file or paste the plan."))
+        if rows is not None:
+            parsed = parse_rows(rows)
+            form.rows.data = json.dumps(rows, ensure_ascii=False)
+            form.text.data = ""
+            if not form.name.data:
+                form.name.data = parsed.name
+            if request.form.get("do_import"):
+                try:
+                    plan = services.import_plan(
+                        parsed, name=form.name.data, starts_on=form.starts_on.data,
+                        ends_on=form.ends_on.data, accept=form.accept.data, actor=current_user)
+                except DomainError as error:
+                    for field, message in error.fields.items():
+                        target = getattr(form, {"period": "starts_on", "file": "text"}.get(
+                            field, field), None)
+                        if target is not None:
+                            target.errors = [*target.errors, message]
+                    flash(error.message if not error.fields else _("Check the fields below."),
+                          "error")
+                else:
+                    db.session.commit()
+                    flash(_("The plan was imported. Check and confirm the proposed indicators."),
+                          "success")
+                    return redirect(url_for("plan.dashboard", plan_id=plan.id))
+    return render_template("plan/import.html", form=form, parsed=parsed, measures=MEASURES)
+
+
+def _rows_from_json(data: str) -> list[tuple[int, list[str]]] | None:
+    try:
+        raw = json.loads(data)
+    except ValueError:
+        return None
+    if not isinstance(raw, list):
+        return None
+    rows = []
+    for item in raw:
+        if (not isinstance(item, list) or len(item) != 2 or not isinstance(item[0], int)
+                or not isinstance(item[1], list)):
+            return None
+        rows.append((item[0], [str(c) for c in item[1]]))
+    return rows
+
+
+@bp.route("/plan/<int:plan_id>")
+@access(COORDINATOR)
+def dashboard(plan_id: int):  # type: ignore[no-untyped-def]
+    """The plan tree with actual, target, pace, status and trend per indicator."""
+    plan = _get(Plan, plan_id)
+    at = _at()
+    report = plan_report(plan, at, trend=True)
+    charts = {iid: trend_svg(fig.trend, fig.target, fig.window.starts_on, fig.window.ends_on,
+                             label=_("Trend by month against the target line"))
+              for iid, fig in report.figures.items() if fig.trend}
+    indicators = report.indicators()
+    return render_template(
+        "plan/dashboard.html", plan=plan, report=report, at=at, charts=charts,
+        counts=report.status_counts(),
+        unrecorded=events_without_attendance(utcnow()),
+        unmeasured=[i for i in indicators if not i.measure],
+        proposed=[i for i in indicators if i.status == "proposed"],
+        snapshots=snapshots_of(plan), snapshot_form=SnapshotForm(at=at),
+        confirm_form=EmptyForm())
+
+
+@bp.route("/plan/<int:plan_id>/confirm-all", methods=["POST"])
+@access(COORDINATOR)
+def confirm_all(plan_id: int):  # type: ignore[no-untyped-def]
+    """Confirm every complete proposal at once."""
+    plan = _get(Plan, plan_id)
+    if EmptyForm().validate_on_submit():
+        count = services.confirm_all(plan, actor=current_user)
+        db.session.commit()
+        flash(_("%(count)d indicators confirmed.", count=count), "success")
+    return redirect(url_for("plan.dashboard", plan_id=plan.id))
+
+
+@bp.route("/plan/indicators/<int:indicator_id>")
+@access(COORDINATOR)
+def indicator(indicator_id: int):  # type: ignore[no-untyped-def]
+    """Drill-down: the records behind the figure, with the counting rule in words."""
+    item = _get(Indicator, indicator_id)
+    plan = _plan_of(item)
+    at = _at()
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    report_figures = _figures_for(item, plan, at)
+    measured, rows, total = indicator_records(item, plan, at, limit=PAGE_SIZE,
+                                              offset=(page - 1) * PAGE_SIZE)
+    form = _indicator_form(item)
+    value_form = ManualValueForm(recorded_on=at)
+    milestone_form = MilestoneForm(recorded_on=at)
+    fig = report_figures
+    chart = trend_svg(fig.trend, fig.target, fig.window.starts_on, fig.window.ends_on,
+                      label=_("Trend by month against the target line")) if fig.trend else None
+    return render_template(
+        "plan/indicator.html", indicator=item, plan=plan, at=at, fig=fig, rows=rows,
+        total=total, page=page, pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+        kind=MEASURES.get(item.measure or ""), records_kind=measured.records_kind,
+        side=side_figures(item, plan, at), form=form, value_form=value_form,
+        milestone_form=milestone_form, chart=chart, delete_form=EmptyForm())
+
+
+def _figures_for(item: Indicator, plan: Plan, at: date):  # type: ignore[no-untyped-def]
+    from coopnet.plan.queries import compute_figures
+
+    return compute_figures(plan, [item], at, trend=True)[item.id]
+
+
+def _indicator_form(item: Indicator, formdata: Any = None) -> IndicatorForm:
+    params = item.params or {}
+    baseline = params.get("baseline")
+    form = IndicatorForm(
+        formdata=formdata, text=item.text, target=item.target, unit=item.unit,
+        measure=item.measure or "", kinds=params.get("kinds", []),
+        cities=", ".join(params.get("cities", [])),
+        baseline=date.fromisoformat(baseline) if baseline else None,
+        starts_on=item.starts_on, ends_on=item.ends_on, confirm=item.status == "confirmed")
+    form.measure.choices = measure_choices()
+    form.kinds.choices = [(k.slug, k.label) for k in db.session.execute(
+        db.select(EventKind).order_by(EventKind.sort_order, EventKind.id)).scalars()]
+    return form
+
+
+@bp.route("/plan/indicators/<int:indicator_id>/edit", methods=["POST"])
+@access(COORDINATOR)
+def edit_indicator(indicator_id: int):  # type: ignore[no-untyped-def]
+    """Change and confirm an indicator."""
+    item = _get(Indicator, indicator_id)
+    form = _indicator_form(item, formdata=request.form)
+    if form.validate_on_submit():
+        cities = [c.strip() for c in (form.cities.data or "").split(",") if c.strip()]
+        try:
+            services.update_indicator(
+                item, text=form.text.data or "", target=form.target.data,
+                unit=form.unit.data or "", measure=form.measure.data or None,
+                kinds=form.kinds.data or [], cities=cities, baseline=form.baseline.data,
+                starts_on=form.starts_on.data, ends_on=form.ends_on.data,
+                confirm=form.confirm.data, actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            for field, message in error.fields.items():
+                target = getattr(form, field, None)
+                if target is not None:
+                    target.errors = [*target.errors, message]
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("The indicator was saved."), "success")
+            return redirect(url_for("plan.indicator", indicator_id=item.id))
+    return _indicator_page_with(item, form=form), 422
+
+
+def _indicator_page_with(item: Indicator, **forms: Any) -> str:
+    plan = _plan_of(item)
+    at = _at()
+    fig = _figures_for(item, plan, at)
+    measured, rows, total = indicator_records(item, plan, at, limit=PAGE_SIZE)
+    context: dict[str, Any] = {
+        "form": _indicator_form(item), "value_form": ManualValueForm(recorded_on=at),
+        "milestone_form": MilestoneForm(recorded_on=at), "delete_form": EmptyForm()}
+    context.update(forms)
+    return render_template(
+        "plan/indicator.html", indicator=item, plan=plan, at=at, fig=fig, rows=rows,
+        total=total, page=1, pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+        kind=MEASURES.get(item.measure or ""), records_kind=measured.records_kind,
+        side=side_figures(item, plan, at), chart=None, **context)
+
+
+@bp.route("/plan/indicators/<int:indicator_id>/values", methods=["POST"])
+@access(COORDINATOR)
+def add_value(indicator_id: int):  # type: ignore[no-untyped-def]
+    """Enter a value by hand (or mark a milestone done / not done)."""
+    item = _get(Indicator, indicator_id)
+    is_milestone = item.measure == "milestone"
+    form = MilestoneForm() if is_milestone else ManualValueForm()
+    if form.validate_on_submit():
+        value = form.done.data if is_milestone else form.value.data  # type: ignore[union-attr]
+        try:
+            services.add_manual_value(item, value=value, recorded_on=form.recorded_on.data,
+                                      note=form.note.data or "", actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("The value was recorded."), "success")
+            return redirect(url_for("plan.indicator", indicator_id=item.id))
+    key = "milestone_form" if is_milestone else "value_form"
+    return _indicator_page_with(item, **{key: form}), 422
+
+
+@bp.route("/plan/indicators/<int:indicator_id>/delete", methods=["POST"])
+@access(COORDINATOR)
+def delete_indicator(indicator_id: int):  # type: ignore[no-untyped-def]
+    """Remove an indicator."""
+    item = _get(Indicator, indicator_id)
+    plan_id = _plan_of(item).id
+    if EmptyForm().validate_on_submit():
+        services.delete_indicator(item, actor=current_user)
+        db.session.commit()
+        flash(_("The indicator was removed."), "success")
+    return redirect(url_for("plan.dashboard", plan_id=plan_id))
+
+
+@bp.route("/plan/actions/<int:action_id>", methods=["GET", "POST"])
+@access(COORDINATOR)
+def action(action_id: int):  # type: ignore[no-untyped-def]
+    """An action: its events (link more) and a form to add an indicator."""
+    item = _get(Action, action_id)
+    plan = item.goal.plan
+    link_form = LinkEventForm(prefix="link")
+    linked = {e.id for e in item.events}
+    link_form.event_id.choices = [
+        (e.id, f"{e.starts_at.date().isoformat()} · {e.title}")
+        for e in events_for_linking(plan) if e.id not in linked]
+    new_form = NewIndicatorForm(prefix="new")
+    if request.method == "POST":
+        if "link-event_id" in request.form and link_form.validate_on_submit():
+            event = _get(Event, link_form.event_id.data)
+            services.link_event(item, event, actor=current_user)
+            db.session.commit()
+            flash(_("The event now counts for this action."), "success")
+            return redirect(url_for("plan.action", action_id=item.id))
+        if "new-text" in request.form and new_form.validate_on_submit():
+            created = services.add_indicator(item, text=new_form.text.data or "",
+                                             actor=current_user)
+            db.session.commit()
+            flash(_("Indicator added; choose its measure and target."), "success")
+            return redirect(url_for("plan.indicator", indicator_id=created.id))
+        return render_template("plan/action.html", action=item, plan=plan, link_form=link_form,
+                               new_form=new_form, unlink_form=EmptyForm()), 422
+    return render_template("plan/action.html", action=item, plan=plan, link_form=link_form,
+                           new_form=new_form, unlink_form=EmptyForm())
+
+
+@bp.route("/plan/actions/<int:action_id>/events/<int:event_id>/unlink", methods=["POST"])
+@access(COORDINATOR)
+def unlink_event(action_id: int, event_id: int):  # type: ignore[no-untyped-def]
+    """Stop counting an event for an action."""
+    item = _get(Action, action_id)
+    event = _get(Event, event_id)
+    if EmptyForm().validate_on_submit():
+        services.unlink_event(item, event, actor=current_user)
+        db.session.commit()
+        flash(_("The event no longer counts for this action."), "success")
+    return redirect(url_for("plan.action", action_id=item.id))
+
+
+@bp.route("/staff/events/<int:event_id>/plan-actions", methods=["GET", "POST"])
+@access(STAFF)
+def event_actions(event_id: int):  # type: ignore[no-untyped-def]
+    """Staff tick the plan actions an event serves."""
+    event = _get(Event, event_id)
+    form = EventActionsForm()
+    form.action_ids.choices = action_choices(event)
+    if request.method == "GET":
+        form.action_ids.data = linked_action_ids(event)
+    if form.validate_on_submit():
+        try:
+            services.set_event_actions(event, form.action_ids.data or [], actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("The plan actions of this event were saved."), "success")
+            return redirect(url_for("plan.event_actions", event_id=event.id))
+    return render_template("plan/event_actions.html", event=event, form=form)
+
+
+def _report_for_download(plan_id: int):  # type: ignore[no-untyped-def]
+    plan = _get(Plan, plan_id)
+    return plan, plan_report(plan, _at())
+
+
+@bp.route("/plan/<int:plan_id>/report.csv")
+@access(COORDINATOR)
+def report_csv_download(plan_id: int):  # type: ignore[no-untyped-def]
+    """The report as CSV."""
+    plan, report = _report_for_download(plan_id)
+    return Response(report_csv(report), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="rapport-{plan.id}-{report.at}.csv"'})
+
+
+@bp.route("/plan/<int:plan_id>/report.xlsx")
+@access(COORDINATOR)
+def report_xlsx_download(plan_id: int):  # type: ignore[no-untyped-def]
+    """The report as XLSX."""
+    plan, report = _report_for_download(plan_id)
+    return Response(
+        report_xlsx(report),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition":
+                 f'attachment; filename="rapport-{plan.id}-{report.at}.xlsx"'})
+
+
+@bp.route("/plan/<int:plan_id>/print")
+@access(COORDINATOR)
+def report_print(plan_id: int):  # type: ignore[no-untyped-def]
+    """A printable report."""
+    plan, report = _report_for_download(plan_id)
+    return render_template("plan/print.html", plan=plan, report=report, at=report.at)
+
+
+@bp.route("/plan/<int:plan_id>/snapshots", methods=["POST"])
+@access(COORDINATOR)
+def take_snapshot(plan_id: int):  # type: ignore[no-untyped-def]
+    """Freeze the report at a date."""
+    plan = _get(Plan, plan_id)
+    form = SnapshotForm()
+    if form.validate_on_submit():
+        snapshot = services.take_snapshot(plan, at=form.at.data, note=form.note.data or "",
+                                          actor=current_user)
+        db.session.commit()
+        flash(_("The report was frozen."), "success")
+        return redirect(url_for("plan.snapshot", snapshot_id=snapshot.id))
+    flash(_("Give a valid report date."), "error")
+    return redirect(url_for("plan.dashboard", plan_id=plan.id))
+
+
+@bp.route("/plan/snapshots/<int:snapshot_id>")
+@access(COORDINATOR)
+def snapshot(snapshot_id: int):  # type: ignore[no-untyped-def]
+    """A frozen report side by side with today's figures."""
+    item = _get(ReportSnapshot, snapshot_id)
+    today = _today()
+    report = plan_report(item.plan, today)
+    return render_template("plan/snapshot.html", snapshot=item, plan=item.plan, report=report,
+                           frozen=item.data.get("indicators", {}), today=today)
