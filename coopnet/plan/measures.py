@@ -262,16 +262,19 @@ def pairings_held(indicator: Indicator, w: Window) -> Measured:
 
 
 def vacancies_published(indicator: Indicator, w: Window) -> Measured:
-    """Vacancies published in the window (and not rejected or withdrawn since)."""
+    """Vacancies first published in the window that are still published (the vacancy
+    database's own rule, `published_between_predicate`)."""
     vacancy = _model("coopnet.vacancies.models", "Vacancy")
     if vacancy is None:
         return NO_DATA
+    from coopnet.vacancies.queries import published_between_predicate
+
     records = (
-        sa.select(vacancy.id.label("vacancy_id"), Organization.name.label("organization"),
-                  vacancy.kind.label("kind"), vacancy.published_at.label("when"))
+        sa.select(vacancy.id.label("vacancy_id"), vacancy.title.label("vacancy"),
+                  Organization.name.label("organization"), vacancy.kind.label("kind"),
+                  vacancy.published_at.label("when"))
         .join(Organization, Organization.id == vacancy.organization_id)
-        .where(vacancy.status == "published", vacancy.published_at >= w.start,
-               vacancy.published_at < w.cutoff)
+        .where(published_between_predicate(w.starts_on, w.last_day))
         .order_by(vacancy.published_at, vacancy.id)
     )
     return Measured(_count(records), records)

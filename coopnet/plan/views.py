@@ -78,7 +78,7 @@ COLUMN_LABELS = {
     "event": _l("Event"), "when": _l("When"), "kind": _l("Kind"), "city": _l("City"),
     "person": _l("Person"), "organization": _l("Organisation"), "source": _l("How"),
     "checked_in_at": _l("Checked in"), "recorded_on": _l("Date"), "value": _l("Value"),
-    "note": _l("Note"), "held_on": _l("Held on"),
+    "note": _l("Note"), "held_on": _l("Held on"), "vacancy": _l("Vacancy"),
 }
 SOURCE_LABELS = {"online": _l("online"), "staff": _l("by staff"), "walkin": _l("walk-in"),
                  "import": _l("imported"), "api": _l("API")}

@@ -236,3 +236,21 @@ def test_membership_rule_is_the_shared_one(ctx):
     assert compute_figures(plan, [count], date(2021, 5, 1))[count.id].actual == 1
     assert compute_figures(plan, [count], date(2021, 5, 2))[count.id].actual == 0
     assert Membership.active_on  # the predicate the measure reuses
+
+
+def test_vacancies_published_in_the_period_and_still_published(ctx):
+    from tests.factories import make_vacancy
+
+    plan, action = make_plan()
+    org = make_organization("Bakkerij")
+    make_vacancy(org, status="published", published_at=brussels(date(2021, 3, 1), time(10)))
+    make_vacancy(org, status="published", published_at=brussels(date(2021, 11, 5), time(10)))
+    make_vacancy(org, status="published", published_at=brussels(date(2022, 1, 5), time(10)))
+    make_vacancy(org, status="withdrawn", published_at=brussels(date(2021, 5, 1), time(10)))
+    make_vacancy(org, status="submitted")
+    vacancies = make_indicator(action, "vacancies_published", target=50)
+    figures = compute_figures(plan, [vacancies], date(2021, 12, 31))
+    assert figures[vacancies.id].actual == 2  # the withdrawn one and the 2022 one do not count
+    assert compute_figures(plan, [vacancies], date(2021, 6, 30))[vacancies.id].actual == 1
+    _m, rows, total = indicator_records(vacancies, plan, date(2021, 12, 31))
+    assert len(rows) == total == 2
