@@ -125,7 +125,7 @@ def _registrations(rng: random.Random, events: list[Event], members: list[Person
             rows.append(Registration(
                 event_id=event.id, person=person, organization_id=person.organization_id,
                 organization_name="", status=status, source=source,
-                ticket_code=f"demo{rng.getrandbits(160):040x}",
+                ticket_code=f"demo{rng.getrandbits(156):039x}",
                 registered_at=registered_at if source != "walkin" else event.starts_at,
                 confirmed_at=registered_at if status == "confirmed" else None,
                 cancelled_at=registered_at + timedelta(days=2) if status == "cancelled" else None,

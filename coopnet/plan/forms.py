@@ -21,6 +21,27 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from coopnet.plan.measures import MEASURES
 
 
+def no_nul(value: object) -> object:
+    """Drop NUL characters: PostgreSQL refuses them in text and nobody types them."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+class CleanStringField(StringField):
+    """A text field without NUL characters."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("filters", [no_nul])
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class CleanTextAreaField(TextAreaField):
+    """A text area without NUL characters."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("filters", [no_nul])
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+
 class MultiCheckboxField(SelectMultipleField):
     """A list of checkboxes."""
 
@@ -31,11 +52,11 @@ class MultiCheckboxField(SelectMultipleField):
 class ImportForm(FlaskForm):
     """Upload or paste a plan; preview first, then import."""
 
-    name = StringField(_l("Name of the plan"), validators=[Optional(), Length(max=200)])
+    name = CleanStringField(_l("Name of the plan"), validators=[Optional(), Length(max=200)])
     starts_on = DateField(_l("Start of the period"), validators=[Optional()])
     ends_on = DateField(_l("End of the period"), validators=[Optional()])
     file = FileField(_l("Spreadsheet (XLSX, CSV or tab-separated text)"))
-    text = TextAreaField(_l("…or paste the three columns from the spreadsheet"),
+    text = CleanTextAreaField(_l("…or paste the three columns from the spreadsheet"),
                          validators=[Optional(), Length(max=500_000)])
     rows = HiddenField(validators=[Optional(), Length(max=2_000_000)])
     accept = BooleanField(_l("Confirm every proposed indicator at once"))
@@ -50,13 +71,13 @@ def measure_choices() -> list[tuple[str, str]]:
 class IndicatorForm(FlaskForm):
     """Edit and confirm an indicator."""
 
-    text = TextAreaField(_l("Text"), validators=[DataRequired(), Length(max=2000)])
+    text = CleanTextAreaField(_l("Text"), validators=[DataRequired(), Length(max=2000)])
     target = DecimalField(_l("Target"), places=None, validators=[
         Optional(), NumberRange(min=0, max=1e9)])
-    unit = StringField(_l("Unit"), validators=[Optional(), Length(max=60)])
+    unit = CleanStringField(_l("Unit"), validators=[Optional(), Length(max=60)])
     measure = SelectField(_l("Measure"), choices=[], validate_choice=True)
     kinds = MultiCheckboxField(_l("Only events of these kinds"), choices=[])
-    cities = StringField(_l("Only events in these cities (comma-separated)"),
+    cities = CleanStringField(_l("Only events in these cities (comma-separated)"),
                          validators=[Optional(), Length(max=300)])
     baseline = DateField(_l("Baseline date (member growth)"), validators=[Optional()])
     starts_on = DateField(_l("Own period: from"), validators=[Optional()])
@@ -70,7 +91,7 @@ class ManualValueForm(FlaskForm):
     value = DecimalField(_l("Value"), places=None,
                          validators=[DataRequired(), NumberRange(min=0, max=1e9)])
     recorded_on = DateField(_l("Date"), validators=[DataRequired()])
-    note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
+    note = CleanStringField(_l("Note"), validators=[Optional(), Length(max=500)])
 
 
 class MilestoneForm(FlaskForm):
@@ -78,13 +99,13 @@ class MilestoneForm(FlaskForm):
 
     done = SelectField(_l("State"), choices=[("1", _l("Done")), ("0", _l("Not done"))])
     recorded_on = DateField(_l("Date"), validators=[DataRequired()])
-    note = StringField(_l("Note"), validators=[Optional(), Length(max=500)])
+    note = CleanStringField(_l("Note"), validators=[Optional(), Length(max=500)])
 
 
 class NewIndicatorForm(FlaskForm):
     """Add an indicator to an action."""
 
-    text = StringField(_l("Indicator text"), validators=[DataRequired(), Length(max=2000)])
+    text = CleanStringField(_l("Indicator text"), validators=[DataRequired(), Length(max=2000)])
 
 
 class LinkEventForm(FlaskForm):
@@ -103,7 +124,7 @@ class SnapshotForm(FlaskForm):
     """Freeze the report at a date."""
 
     at = DateField(_l("Report date"), validators=[DataRequired()])
-    note = StringField(_l("Note (e.g. sent to the funder)"), validators=[Optional(),
+    note = CleanStringField(_l("Note (e.g. sent to the funder)"), validators=[Optional(),
                                                                          Length(max=200)])
 
 

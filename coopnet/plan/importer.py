@@ -145,13 +145,13 @@ Row = tuple[int, list[str]]
 
 def rows_from_text(text: str) -> list[Row]:
     """Tab-separated text as pasted from a spreadsheet: one row per line."""
-    text = text.lstrip("\ufeff")
+    text = text.lstrip("\ufeff").replace("\x00", "")
     return [(number, line.split("\t")) for number, line in enumerate(text.splitlines(), 1)]
 
 
 def rows_from_csv(text: str) -> list[Row]:
     """CSV with `,` or `;` (a Dutch-locale spreadsheet writes `;`); cells may hold line breaks."""
-    text = text.lstrip("\ufeff")
+    text = text.lstrip("\ufeff").replace("\x00", "")
     sample = text[:4096]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
@@ -165,7 +165,7 @@ def rows_from_xlsx(data: bytes) -> list[Row]:
     workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         sheet = workbook.worksheets[0]
-        return [(number, ["" if v is None else str(v) for v in values])
+        return [(number, ["" if v is None else str(v).replace("\x00", "") for v in values])
                 for number, values in enumerate(sheet.iter_rows(values_only=True), 1)]
     finally:
         workbook.close()

@@ -116,8 +116,9 @@ def _month_ends(w: Window) -> list[date]:
 def _month(column: Any) -> sa.ColumnElement[str]:
     """'YYYY-MM' of a UTC timestamp or a date, on SQLite and PostgreSQL alike."""
     if db.engine.dialect.name == "postgresql":
-        return sa.func.to_char(column, "YYYY-MM")
-    return sa.func.strftime("%Y-%m", column)
+        # the format inline, so that SELECT and GROUP BY hold the same expression
+        return sa.func.to_char(column, sa.literal_column("'YYYY-MM'"))
+    return sa.func.strftime(sa.literal_column("'%Y-%m'"), column)
 
 
 def _trends(indicators: list[Indicator], measured: dict[int, tuple[Measured, Window]]

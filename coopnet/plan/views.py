@@ -160,7 +160,7 @@ def _rows_from_json(data: str) -> list[tuple[int, list[str]]] | None:
         if (not isinstance(item, list) or len(item) != 2 or not isinstance(item[0], int)
                 or not isinstance(item[1], list)):
             return None
-        rows.append((item[0], [str(c) for c in item[1]]))
+        rows.append((item[0], [str(c).replace("\x00", "") for c in item[1]]))
     return rows
 
 
