@@ -1,0 +1,133 @@
+"""Action plan endpoints (API.md, "Action plan"); coordinator tokens only."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from flask import jsonify, request
+from flask_babel import gettext as _
+
+from coopnet.api import bp
+from coopnet.auth.access import COORDINATOR, access
+from coopnet.db import utcnow
+from coopnet.errors import Invalid, NotFound
+from coopnet.extensions import db
+from coopnet.plan.export import plain_number
+from coopnet.plan.measures import MEASURES
+from coopnet.plan.models import Goal, Indicator, Plan
+from coopnet.plan.queries import Figures, indicator_records, list_plans, plan_report
+from coopnet.timezones import brussels_today, to_brussels
+
+MAX_PER_PAGE = 200
+
+
+def _at() -> date:
+    raw = request.args.get("at")
+    if not raw:
+        return brussels_today(utcnow())
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise Invalid({"at": _("Use a date as YYYY-MM-DD.")}) from None
+
+
+def _int_arg(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise Invalid({name: _("Enter a whole number.")}) from None
+    if not low <= value <= high:
+        raise Invalid({name: _("Enter a number from %(low)d to %(high)d.", low=low, high=high)})
+    return value
+
+
+def plan_json(plan: Plan) -> dict[str, Any]:
+    """A plan's id, name and period."""
+    return {"id": plan.id, "name": plan.name, "starts_on": plan.starts_on.isoformat(),
+            "ends_on": plan.ends_on.isoformat()}
+
+
+def _measure_json(indicator: Indicator, fig: Figures) -> dict[str, Any]:
+    kind = MEASURES.get(indicator.measure or "")
+    return {"kind": indicator.measure, "label": str(kind.label) if kind else None,
+            "confirmed": indicator.status == "confirmed", "scope": indicator.params or {},
+            "period": {"from": fig.window.starts_on.isoformat(),
+                       "to": fig.window.ends_on.isoformat()},
+            "rule": str(kind.rule) if kind else None}
+
+
+def indicator_json(indicator: Indicator, fig: Figures) -> dict[str, Any]:
+    """One indicator with its figures as of the report date."""
+    return {"id": indicator.id, "text": indicator.text, "target": plain_number(fig.target),
+            "unit": indicator.unit, "actual": plain_number(fig.actual), "percent": fig.percent,
+            "expected_by_now": plain_number(fig.expected_by_now), "status": fig.status,
+            "measure": _measure_json(indicator, fig)}
+
+
+def _goal_json(goal: Goal, figures: dict[int, Figures]) -> dict[str, Any]:
+    return {
+        "id": goal.id, "level": goal.level, "number": goal.number, "title": goal.title,
+        "actions": [{"id": action.id, "title": action.title,
+                     "indicators": [indicator_json(i, figures[i.id]) for i in action.indicators]}
+                    for action in goal.actions],
+        "goals": [_goal_json(child, figures) for child in goal.children] if goal.level == 1
+        else [],
+    }
+
+
+@bp.get("/plans")
+@access(COORDINATOR)
+def plans():  # type: ignore[no-untyped-def]
+    """Plans with id, name and period."""
+    return jsonify({"plans": [plan_json(plan) for plan in list_plans()]})
+
+
+@bp.get("/plans/<int:plan_id>/report")
+@access(COORDINATOR)
+def plan_report_json(plan_id: int):  # type: ignore[no-untyped-def]
+    """The plan tree with every indicator's figures as of ?at= (default today)."""
+    plan = db.session.get(Plan, plan_id)
+    if plan is None:
+        raise NotFound("not_found", _("This plan does not exist."))
+    at = _at()
+    report = plan_report(plan, at)
+    return jsonify({"plan": plan_json(plan), "at": at.isoformat(),
+                    "status_counts": report.status_counts(),
+                    "goals": [_goal_json(goal, report.figures) for goal in report.goals]})
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return to_brussels(value).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return plain_number(float(value))
+    return value
+
+
+@bp.get("/indicators/<int:indicator_id>/records")
+@access(COORDINATOR)
+def indicator_records_json(indicator_id: int):  # type: ignore[no-untyped-def]
+    """The records an indicator counts (drill-down), paginated with ?page=&per_page=."""
+    indicator = db.session.get(Indicator, indicator_id)
+    if indicator is None:
+        raise NotFound("not_found", _("This indicator does not exist."))
+    at = _at()
+    page = _int_arg("page", 1, 1, 1_000_000)
+    per_page = _int_arg("per_page", 50, 1, MAX_PER_PAGE)
+    plan = indicator.action.goal.plan
+    measured, rows, total = indicator_records(indicator, plan, at, limit=per_page,
+                                              offset=(page - 1) * per_page)
+    return jsonify({
+        "indicator_id": indicator.id, "at": at.isoformat(), "measure": indicator.measure,
+        "records_kind": measured.records_kind if measured.records is not None else None,
+        "total": total, "page": page, "per_page": per_page,
+        "pages": max((total + per_page - 1) // per_page, 1),
+        "records": [{k: _value(v) for k, v in row.items()} for row in rows],
+    })
