@@ -66,12 +66,9 @@ def _register_blueprints(app: Flask) -> None:
     from coopnet.events.views import bp as events_bp
     from coopnet.main.views import bp as main_bp
     from coopnet.members.privacy_views import bp as privacy_bp
-<<<<<<< HEAD
     from coopnet.members.views import bp as members_bp
-    from coopnet.registrations.checkin_views import bp as checkin_bp
-=======
     from coopnet.plan.views import bp as plan_bp
->>>>>>> 9d41f89 (Plan: vacancies_published reuses the vacancy database's published_between rule; tests)
+    from coopnet.registrations.checkin_views import bp as checkin_bp
     from coopnet.registrations.views import bp as registrations_bp
     from coopnet.vacancies.views import bp as vacancies_bp
 

@@ -7,7 +7,7 @@ some behind, and (as of a date inside the period, e.g. 31 January 2022) some on 
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 from importlib import resources
 
@@ -22,6 +22,7 @@ from coopnet.plan.importer import parse_rows, rows_from_text
 from coopnet.plan.models import Action, Indicator, ManualValue, Plan, event_actions
 from coopnet.plan.services import import_plan
 from coopnet.registrations.models import Registration
+from coopnet.timezones import brussels
 
 SOURCE = "actieplan-2021-2022.txt"
 
@@ -152,6 +153,53 @@ def _manual_values(plan: Plan) -> None:
                                        recorded_on=date.fromisoformat(day), note=note))
 
 
+VACANCY_TITLES = ["Medewerker klantendienst", "Projectleider energie", "Boekhouder (deeltijds)",
+                  "Stagiair communicatie", "Vrijwilliger onthaal", "Coördinator vrijwilligers",
+                  "Bakker", "Fietskoerier", "Zorgkundige", "Webontwikkelaar"]
+
+
+def _member_network(rng: random.Random, plan: Plan) -> tuple[int, int]:
+    """Contacts (personal ones for most members, intros for most new members) and vacancies."""
+    from coopnet.members.models import MemberContact, Membership, Organization
+    from coopnet.vacancies.models import Vacancy
+
+    rows = db.session.execute(
+        sa.select(Organization, Membership.starts_on)
+        .join(Membership, Membership.organization_id == Organization.id)
+        .where(Membership.ends_on.is_(None))
+        .order_by(Organization.id)).all()
+    contacts = []
+    for org, since in rows:
+        if since >= plan.starts_on:
+            # most new members get their intro conversation within three weeks
+            if rng.random() < 0.75:
+                contacts.append(MemberContact(organization=org, kind="intro",
+                                              contacted_on=since + timedelta(days=rng.randrange(3, 21)),
+                                              notes="Kennismaking"))
+        elif rng.random() < 0.78:
+            day = plan.starts_on + timedelta(days=rng.randrange(0, 440))
+            contacts.append(MemberContact(organization=org,
+                                          kind=rng.choice(("conversation", "visit", "phone")),
+                                          contacted_on=day, notes="Ledengesprek"))
+        if rng.random() < 0.3:
+            day = plan.starts_on + timedelta(days=rng.randrange(0, 440))
+            contacts.append(MemberContact(organization=org, kind="email", contacted_on=day,
+                                          notes="Nieuwsbrief beantwoord"))
+    db.session.add_all(contacts)
+    vacancies = []
+    for n in range(34):
+        org = rows[rng.randrange(len(rows))][0]
+        published = plan.starts_on + timedelta(days=rng.randrange(20, 470))
+        status = "withdrawn" if n % 11 == 10 else "published"
+        vacancies.append(Vacancy(
+            organization=org, kind=rng.choice(("job", "job", "internship", "volunteer")),
+            title=rng.choice(VACANCY_TITLES), description="Wij zoeken een nieuwe collega.",
+            closes_on=published + timedelta(days=45), status=status,
+            published_at=brussels(published, time(10))))
+    db.session.add_all(vacancies)
+    return len(contacts), len(vacancies)
+
+
 def load_plan_demo(rng: random.Random, events: list[Event], people: list[Person],
                    actor: User | None = None) -> tuple[Plan, int]:
     """Import the 2021-2022 plan (every proposal confirmed), link events, add attendance."""
@@ -161,5 +209,6 @@ def load_plan_demo(rng: random.Random, events: list[Event], people: list[Person]
     members = [p for p in people if p.organization_id is not None]
     registrations = _registrations(rng, events, members, _visitors(rng, 160))
     _manual_values(plan)
+    _member_network(rng, plan)
     db.session.flush()
     return plan, registrations

@@ -219,13 +219,26 @@ def member_growth(indicator: Indicator, w: Window) -> Measured:
     return Measured(figure, _members_on(w.last_day), "growth")
 
 
+# "persoonlijk gecontacteerd": a conversation, visit, call or intro; an e-mail is not personal
+PERSONAL_CONTACT_KINDS = ("intro", "conversation", "visit", "phone")
+
+
+def _organizations(stmt: sa.Select[Any]) -> sa.Select[Any]:
+    """Organisation rows of a members-area SELECT of Organization, as drill-down columns."""
+    sub = stmt.order_by(None).subquery()
+    return (sa.select(sub.c.id.label("organization_id"), sub.c.name.label("organization"),
+                      sub.c.city.label("city"))
+            .order_by(sub.c.name, sub.c.id))
+
+
 def members_contacted_share(indicator: Indicator, w: Window) -> Measured:
     """Share (%) of current members that staff contacted personally in the window."""
     contact = _model("coopnet.members.models", "MemberContact")
     if contact is None:
         return NO_DATA
     contacted = sa.select(contact.organization_id).where(
-        contact.contacted_on >= w.starts_on, contact.contacted_on <= w.last_day)
+        contact.contacted_on >= w.starts_on, contact.contacted_on <= w.last_day,
+        contact.kind.in_(PERSONAL_CONTACT_KINDS))
     members = _members_on(w.last_day)
     records = members.where(Organization.id.in_(contacted))
     figure = _count(records) * sa.literal(100.0) / sa.func.nullif(_count(members), 0)
@@ -233,16 +246,14 @@ def members_contacted_share(indicator: Indicator, w: Window) -> Measured:
 
 
 def new_members_intro_share(indicator: Indicator, w: Window) -> Measured:
-    """Share (%) of members who joined in the window that had an intro conversation."""
-    contact = _model("coopnet.members.models", "MemberContact")
-    if contact is None:
+    """Share (%) of members who joined in the window that had an intro conversation
+    (the member register's own rule: new_members_with_intro / new_members_between)."""
+    if _model("coopnet.members.models", "MemberContact") is None:
         return NO_DATA
-    joined = sa.select(Membership.organization_id).where(
-        Membership.starts_on >= w.starts_on, Membership.starts_on <= w.last_day)
-    new_members = _members_on(w.last_day).where(Organization.id.in_(joined))
-    intro = sa.select(contact.organization_id).where(
-        contact.kind == "intro", contact.contacted_on <= w.last_day)
-    records = new_members.where(Organization.id.in_(intro))
+    from coopnet.members.queries import new_members_between, new_members_with_intro
+
+    records = _organizations(new_members_with_intro(w.starts_on, w.last_day))
+    new_members = _organizations(new_members_between(w.starts_on, w.last_day))
     figure = _count(records) * sa.literal(100.0) / sa.func.nullif(_count(new_members), 0)
     return Measured(figure, records, "share")
 
@@ -331,13 +342,14 @@ MEASURES: dict[str, MeasureKind] = {m.key: m for m in (
                 _l("Different member co-ops for which someone attended one of those events "
                    "while the co-op was a member."), distinct_member_orgs, True),
     MeasureKind("members_contacted_share", _l("Share of members contacted"),
-                _l("Current members that had a personal contact (conversation, visit, call, "
-                   "e-mail) in the period, as a share of all current members."),
+                _l("Current members that had a personal contact (intro, conversation, visit or "
+                   "call; not an e-mail) in the period, as a share of all current members."),
                 members_contacted_share, available=_exists("coopnet.members.models",
                                                            "MemberContact")),
     MeasureKind("new_members_intro_share", _l("Share of new members with an intro"),
-                _l("Members who joined in the period and had an intro conversation, as a share "
-                   "of all members who joined in the period."), new_members_intro_share,
+                _l("Members who joined in the period and had an intro conversation (on any "
+                   "date), as a share of all members who joined in the period."),
+                new_members_intro_share,
                 available=_exists("coopnet.members.models", "MemberContact")),
     MeasureKind("pairings_held", _l("Micro-meetings held"),
                 _l("Duos and trios marked as held, with the meeting date in the period."),

@@ -254,3 +254,42 @@ def test_vacancies_published_in_the_period_and_still_published(ctx):
     assert compute_figures(plan, [vacancies], date(2021, 6, 30))[vacancies.id].actual == 1
     _m, rows, total = indicator_records(vacancies, plan, date(2021, 12, 31))
     assert len(rows) == total == 2
+
+
+def test_share_of_current_members_contacted_personally(ctx):
+    from tests.factories import make_contact
+
+    plan, action = make_plan()
+    a, b = make_organization("A"), make_organization("B")
+    c, d = make_organization("C"), make_organization("D")
+    gone = make_organization("Weg", member_until=date(2021, 6, 30))
+    make_contact(a, kind="visit", contacted_on=date(2021, 3, 1))
+    make_contact(a, kind="phone", contacted_on=date(2021, 9, 1))  # A counts once
+    make_contact(b, kind="email", contacted_on=date(2021, 4, 1))  # an e-mail is not personal
+    make_contact(c, kind="conversation", contacted_on=date(2020, 12, 1))  # before the period
+    make_contact(gone, kind="visit", contacted_on=date(2021, 2, 1))  # no longer a member
+    make_contact(d, kind="intro", contacted_on=date(2021, 11, 1))
+    share = make_indicator(action, "members_contacted_share", target=100)
+    fig = compute_figures(plan, [share], date(2021, 12, 31))[share.id]
+    assert fig.actual == 50  # A and D of the four current members
+    _m, rows, total = indicator_records(share, plan, date(2021, 12, 31))
+    assert sorted(r["organization"] for r in rows) == ["A", "D"] and total == 2
+    # on 1 October D had not been contacted yet: A of four
+    assert compute_figures(plan, [share], date(2021, 10, 1))[share.id].actual == 25
+
+
+def test_share_of_new_members_with_an_intro(ctx):
+    from tests.factories import make_contact
+
+    plan, action = make_plan()
+    make_organization("Oud", member_since=date(2015, 1, 1))
+    first = make_organization("Nieuw 1", member_since=date(2021, 3, 1))
+    make_organization("Nieuw 2", member_since=date(2021, 5, 1))
+    third = make_organization("Nieuw 3", member_since=date(2021, 10, 1))
+    make_contact(first, kind="intro", contacted_on=date(2021, 3, 10))
+    make_contact(third, kind="conversation", contacted_on=date(2021, 10, 5))  # no intro
+    share = make_indicator(action, "new_members_intro_share", target=100)
+    fig = compute_figures(plan, [share], date(2021, 12, 31))[share.id]
+    assert (fig.actual, fig.status) == (33.3, "behind")  # 1 of 3
+    _m, rows, total = indicator_records(share, plan, date(2021, 12, 31))
+    assert [r["organization"] for r in rows] == ["Nieuw 1"] and total == 1
