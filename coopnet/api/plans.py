@@ -10,6 +10,7 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 
 from coopnet.api import bp
+from coopnet.api.openapi import PATHS, SCHEMAS, _errors, _json, _op, _path_param, _query, _ref
 from coopnet.auth.access import COORDINATOR, access
 from coopnet.db import utcnow
 from coopnet.errors import Invalid, NotFound
@@ -131,3 +132,52 @@ def indicator_records_json(indicator_id: int):  # type: ignore[no-untyped-def]
         "pages": max((total + per_page - 1) // per_page, 1),
         "records": [{k: _value(v) for k, v in row.items()} for row in rows],
     })
+
+
+# described in the OpenAPI document next to the other resources
+_INDICATOR = {"type": "object", "properties": {
+    "id": {"type": "integer"}, "text": {"type": "string"},
+    "target": {"type": ["number", "null"]}, "unit": {"type": "string"},
+    "actual": {"type": ["number", "null"], "description": "null: no data"},
+    "percent": {"type": ["integer", "null"]},
+    "expected_by_now": {"type": ["number", "null"],
+                        "description": "linear pace over the period"},
+    "status": {"enum": ["achieved", "on_track", "behind", "no_data"]},
+    "measure": {"type": "object", "properties": {
+        "kind": {"type": ["string", "null"]}, "label": {"type": ["string", "null"]},
+        "confirmed": {"type": "boolean"}, "scope": {"type": "object"},
+        "period": {"type": "object"}, "rule": {"type": ["string", "null"]}}}}}
+_PLAN = {"type": "object", "properties": {
+    "id": {"type": "integer"}, "name": {"type": "string"},
+    "starts_on": {"type": "string", "format": "date"},
+    "ends_on": {"type": "string", "format": "date"}}}
+_AT = _query("at", "report date YYYY-MM-DD (default: today, Brussels)")
+SCHEMAS.update({"PlanIndicator": _INDICATOR, "Plan": _PLAN})
+PATHS.update({
+    "/api/v1/plans": {"get": _op(
+        "Action plans with their period",
+        {"200": _json({"type": "object", "properties": {
+            "plans": {"type": "array", "items": _ref("Plan")}}}, "Plans"),
+         **_errors(401, 403)}, staff=True)},
+    "/api/v1/plans/{plan_id}/report": {"get": _op(
+        "The plan tree (strategic goals > goals > actions > indicators) with every "
+        "indicator's figures as of a date",
+        {"200": _json({"type": "object", "properties": {
+            "plan": _ref("Plan"), "at": {"type": "string", "format": "date"},
+            "status_counts": {"type": "object"},
+            "goals": {"type": "array", "items": {"type": "object", "description":
+                      "id, level, number, title, actions[{id, title, indicators[]}], goals[]"}}}},
+            "The report"), **_errors(401, 403, 404, 422)},
+        staff=True, parameters=[_path_param("plan_id"), _AT])},
+    "/api/v1/indicators/{indicator_id}/records": {"get": _op(
+        "The records an indicator counts (drill-down), paginated",
+        {"200": _json({"type": "object", "properties": {
+            "indicator_id": {"type": "integer"}, "total": {"type": "integer"},
+            "page": {"type": "integer"}, "per_page": {"type": "integer"},
+            "pages": {"type": "integer"},
+            "records": {"type": "array", "items": {"type": "object"}}}}, "Records"),
+         **_errors(401, 403, 404, 422)},
+        staff=True, parameters=[_path_param("indicator_id"), _AT,
+                                _query("page", "page number, from 1"),
+                                _query("per_page", f"records per page, 1 to {MAX_PER_PAGE}")])},
+})
