@@ -10,11 +10,13 @@ from flask import current_app, jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from coopnet.api import bp
-from coopnet.auth.access import PUBLIC, access
+from coopnet.api import bp, json_body
+from coopnet.auth.access import PUBLIC, STAFF, access
+from coopnet.db import utcnow
 from coopnet.errors import Invalid, NotFound
 from coopnet.events.models import Event, EventKind
 from coopnet.events.queries import is_staff, visible_to
+from coopnet.events.services import create_event, update_event
 from coopnet.extensions import db
 from coopnet.registrations.queries import seats_left
 from coopnet.timezones import BRUSSELS, to_brussels
@@ -125,4 +127,63 @@ def list_events():  # type: ignore[no-untyped-def]
 def get_event(event_id: int):  # type: ignore[no-untyped-def]
     """One event."""
     event = public_event_or_404(event_id)
+    return jsonify(event_json(event, action_ids_for([event.id]).get(event.id, [])))
+
+
+TIME_FIELDS = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at")
+TEXT_DEFAULTS = ("description", "location", "address", "city", "online_url")
+
+
+def _event_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """JSON values as the event service takes them: ISO times become aware datetimes.
+
+    Every other check (known fields, kinds, limits, order of times) is the service's.
+    """
+    fields = dict(data)
+    errors: dict[str, str] = {}
+    for name in TIME_FIELDS:
+        value = fields.get(name)
+        if isinstance(value, str):
+            try:
+                moment = datetime.fromisoformat(value)
+            except ValueError:
+                moment = None
+            if moment is None or moment.tzinfo is None:
+                errors[name] = _("Use an ISO 8601 date and time with offset, "
+                                 "e.g. 2022-02-10T19:00:00+01:00.")
+            else:
+                fields[name] = moment
+    for name in TEXT_DEFAULTS:
+        if name in fields and fields[name] is None:
+            fields[name] = ""
+    if errors:
+        raise Invalid(errors, _("Some fields are not filled in correctly."))
+    return fields
+
+
+def _actor():  # type: ignore[no-untyped-def]
+    return current_user._get_current_object()  # type: ignore[attr-defined]
+
+
+@bp.post("/events")
+@access(STAFF)
+def post_event():  # type: ignore[no-untyped-def]
+    """Create an event; `title`, `kind`, `starts_at`, `ends_at` are required. 201 with it."""
+    fields = _event_fields(json_body())
+    required = {name: fields.pop(name, None) for name in ("title", "kind", "starts_at", "ends_at")}
+    event = create_event(**required, actor=_actor(), now=utcnow(), **fields)
+    db.session.commit()
+    return jsonify(event_json(event, action_ids_for([event.id]).get(event.id, []))), 201
+
+
+@bp.patch("/events/<int:event_id>")
+@access(STAFF)
+def patch_event(event_id: int):  # type: ignore[no-untyped-def]
+    """Change any fields; more capacity promotes people waiting; `status: cancelled` cancels."""
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise NotFound("not_found", _("This event does not exist (any more)."))
+    update_event(event, _event_fields(json_body()), actor=_actor(), now=utcnow())
+    db.session.commit()
+    db.session.refresh(event)
     return jsonify(event_json(event, action_ids_for([event.id]).get(event.id, [])))

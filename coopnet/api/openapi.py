@@ -78,6 +78,19 @@ SCHEMAS: dict[str, Any] = {
                        "description": "plan actions the event serves"},
         "url": {"type": "string", "format": "uri"},
         "ics_url": {"type": "string", "format": "uri"}}},
+    "EventWrite": {"type": "object", "additionalProperties": False, "properties": {
+        "title": {"type": "string", "maxLength": 200}, "description": {"type": "string"},
+        "kind": {"type": "string", "description": "an event kind slug"},
+        "starts_at": TIME, "ends_at": TIME,
+        "city": {"type": "string"}, "location": {"type": "string"},
+        "address": {"type": "string"},
+        "online_url": {"type": "string", "description": "http(s) address or empty"},
+        "capacity": {"type": ["integer", "null"], "minimum": 0},
+        "waitlist_enabled": {"type": "boolean"},
+        "visibility": {"enum": ["public", "members", "internal"]},
+        "status": {"enum": ["draft", "published", "cancelled"]},
+        "registration_opens_at": NULLABLE_TIME, "registration_closes_at": NULLABLE_TIME,
+        "series": {"type": ["integer", "null"], "description": "an event series id"}}},
     "RegistrationRequest": {"type": "object", "required": ["name", "email", "consent"],
                             "properties": {
         "name": {"type": "string"}, "email": {"type": "string", "format": "email"},
@@ -125,7 +138,12 @@ PATHS: dict[str, Any] = {
             "role": {"type": ["string", "null"]}}}, "About the API")})},
     "/api/v1/openapi.json": {"get": _op("This description", {
         "200": {"description": "OpenAPI 3.1 document"}})},
-    "/api/v1/events": {"get": _op(
+    "/api/v1/events": {"post": _op(
+        "Create an event (defaults: visibility public, status published, waiting list on)",
+        {"201": _json(_ref("Event"), "The new event"), **_errors(401, 403, 422)},
+        staff=True, body={**_ref("EventWrite"),
+                          "required": ["title", "kind", "starts_at", "ends_at"]}),
+        "get": _op(
         "List events by start. Public: published public and members-only events; "
         "a staff token: all events.",
         {"200": _json({"type": "object", "properties": {
@@ -135,9 +153,16 @@ PATHS: dict[str, Any] = {
                                    "an ISO datetime with offset"),
                     _query("to", "start on or before: a date (the whole day) or an ISO datetime"),
                     _query("kind", "an event kind slug, e.g. webinar")])},
-    "/api/v1/events/{event_id}": {"get": _op(
-        "One event (public events for anyone; staff: any)",
-        {"200": _json(_ref("Event"), "The event"), **_errors(404)}, parameters=[EVENT_ID])},
+    "/api/v1/events/{event_id}": {
+        "get": _op("One event (public events for anyone; staff: any)",
+                   {"200": _json(_ref("Event"), "The event"), **_errors(404)},
+                   parameters=[EVENT_ID]),
+        "patch": _op(
+            "Change any writable field. Raising the capacity promotes people waiting; "
+            "`status: cancelled` cancels the event and e-mails everyone registered.",
+            {"200": _json(_ref("Event"), "The changed event"),
+             **_errors(401, 403, 404, 409, 422)},
+            staff=True, body=_ref("EventWrite"), parameters=[EVENT_ID])},
     "/api/v1/events/{event_id}/registrations": {
         "post": _op(
             "Register (public, rate-limited). 201 new; 200 when the address was already "

@@ -201,11 +201,11 @@ def _validate(name: str, email: str, consent: bool) -> tuple[str, str]:
 
 # -- mail ----------------------------------------------------------------------------------
 
-def _calendar_attachments(event: Event) -> list[tuple[str, str, bytes]]:
+def _calendar_attachments(event: Event, now: datetime) -> list[tuple[str, str, bytes]]:
     """The event's .ics, for confirmation and promotion mails."""
     from coopnet.events.ics import event_ics
 
-    return [(f"coopkracht-{event.id}.ics", "text/calendar; method=PUBLISH", event_ics(event))]
+    return [(f"coopkracht-{event.id}.ics", "text/calendar", event_ics(event, now=now))]
 
 
 def _queue_registration_mail(registration: Registration, kind: str, *, now: datetime) -> None:
@@ -224,7 +224,7 @@ def _queue_registration_mail(registration: Registration, kind: str, *, now: date
     )
     confirmed = registration.status == "confirmed" and kind != "registration_cancelled"
     queue_mail(kind=kind, to=registration.person.email or "", subject=subjects[kind], text=text,
-               attachments=_calendar_attachments(event) if confirmed else (), now=now)
+               attachments=_calendar_attachments(event, now) if confirmed else (), now=now)
 
 
 # -- the services --------------------------------------------------------------------------

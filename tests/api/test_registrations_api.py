@@ -177,3 +177,60 @@ def test_staff_registration_list_needs_a_staff_token(client, app, staff_token, r
     assert [(r["name"], r["status"], r["waitlist_position"]) for r in rows] == [
         ("An Peeters", "confirmed", None), ("Bo", "waitlisted", 1), ("Cas", "waitlisted", 2)]
     assert rows[0]["checked_in"] is False and rows[0]["checked_in_at"] is None
+
+
+def _auth(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_staff_create_an_event_with_defaults(client, app, staff_token):
+    body = {"title": "Webinar energiecoöperaties", "kind": "webinar",
+            "starts_at": "2030-02-10T19:00:00+01:00", "ends_at": "2030-02-10T20:30:00+01:00",
+            "capacity": 50}
+    assert client.post("/api/v1/events", json=body).status_code == 401
+    response = client.post("/api/v1/events", json=body, headers=_auth(staff_token))
+    assert response.status_code == 201
+    event = response.get_json()
+    assert event["starts_at"] == "2030-02-10T19:00:00+01:00"
+    assert (event["visibility"], event["status"], event["waitlist_enabled"]) == (
+        "public", "published", True)
+    assert event["seats_left"] == 50
+    assert client.get(f"/api/v1/events/{event['id']}").status_code == 200
+
+
+def test_create_refuses_bad_fields_with_422(client, app, staff_token):
+    response = client.post("/api/v1/events", headers=_auth(staff_token), json={
+        "title": "X", "kind": "geen-soort", "starts_at": "10/02/2030",
+        "ends_at": "2030-02-10T20:30:00"})
+    assert response.status_code == 422
+    fields = response.get_json()["error"]["fields"]
+    assert set(fields) >= {"starts_at", "ends_at"}
+    response = client.post("/api/v1/events", headers=_auth(staff_token), json={
+        "title": "X", "kind": "geen-soort", "starts_at": "2030-02-10T19:00:00+01:00",
+        "ends_at": "2030-02-10T20:30:00+01:00"})
+    assert response.status_code == 422
+    assert "kind" in response.get_json()["error"]["fields"]
+
+
+def test_patch_raising_capacity_promotes_the_waiting_and_cancel_cancels(client, app,
+                                                                        staff_token):
+    event_id = _event(app, capacity=1)
+    _post(client, event_id)
+    waiting = [_post(client, event_id, name=f"W{n}", email=f"w{n}@example.test").get_json()
+               for n in range(3)]
+    response = client.patch(f"/api/v1/events/{event_id}", json={"capacity": 3},
+                            headers=_auth(staff_token))
+    assert response.status_code == 200
+    assert response.get_json()["seats_left"] == 0
+    statuses = [client.get(f"/api/v1/registrations/{w['ticket_code']}").get_json()["status"]
+                for w in waiting]
+    assert statuses == ["confirmed", "confirmed", "waitlisted"]
+    cancelled = client.patch(f"/api/v1/events/{event_id}", json={"status": "cancelled"},
+                             headers=_auth(staff_token))
+    assert cancelled.get_json()["status"] == "cancelled"
+    refused = _post(client, event_id, email="late@example.test")
+    assert refused.status_code == 409
+    assert refused.get_json()["error"]["code"] == "event_cancelled"
+    unknown = client.patch("/api/v1/events/999999", json={"capacity": 3},
+                           headers=_auth(staff_token))
+    assert unknown.status_code == 404

@@ -60,6 +60,7 @@ def test_register_shows_the_ticket_with_qr_code_and_private_link(client, app):
     assert '<svg viewBox="0 0' in html
     assert f"http://coopnet.test/r/{code}" in html
     assert "Coop Zonnewind" in html
+    assert f'href="/events/{event_id}.ics"' in html
     with app.app_context():
         registration = db.session.execute(sa.select(Registration)).scalar_one()
         assert registration.organization_id == coop_id

@@ -56,6 +56,11 @@ def test_register_confirms_takes_a_seat_and_queues_a_mail_with_the_link(ctx):
     assert "Webinar coöperatief ondernemen" in mail.subject
     assert f"http://coopnet.test/r/{registration.ticket_code}" in mail.body_text
     assert "Je bent ingeschreven" in mail.body_text
+    [attachment] = mail.attachments
+    assert attachment.filename == f"coopkracht-{event.id}.ics"
+    assert attachment.content_type == "text/calendar"
+    assert b"BEGIN:VEVENT" in attachment.content
+    assert b"Webinar co" in attachment.content
     audit = db.session.execute(sa.select(AuditEntry)).scalar_one()
     assert audit.action == "registration.created"
 
@@ -68,6 +73,7 @@ def test_full_event_puts_people_on_the_waiting_list_in_order(ctx):
     assert [waitlist_position(r) for r in statuses] == [None, None, 1, 2, 3]
     assert event.seats_taken == 2
     waiting_mail = _mails("registration_waitlisted")[0]
+    assert waiting_mail.attachments == []  # no calendar entry without a seat
     assert "wachtlijst" in waiting_mail.body_text
     assert "plaats 1" in waiting_mail.body_text
 
@@ -166,6 +172,7 @@ def test_cancelling_a_confirmed_place_promotes_the_first_waiting_person(ctx):
     [mail] = _mails("registration_promoted")
     assert mail.to_address == "p2@example.test"
     assert "plaats vrijgekomen" in mail.body_text
+    assert [a.content_type for a in mail.attachments] == ["text/calendar"]
     actions = db.session.execute(sa.select(AuditEntry.action).order_by(AuditEntry.id)).scalars()
     assert list(actions)[-2:] == ["registration.cancelled", "registration.promoted"]
 
