@@ -73,6 +73,9 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "RATELIMIT_STORAGE_URI": os.environ.get("COOPNET_RATELIMIT_STORAGE_URL", "memory://"),
         "RATELIMIT_ENABLED": _bool(os.environ.get("COOPNET_RATELIMIT_ENABLED"), env != "testing"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # registrations one visitor (IP address) may submit, pages and API alike
+        "COOPNET_REGISTER_RATE_LIMIT": os.environ.get("COOPNET_REGISTER_RATE_LIMIT",
+                                                      "20 per minute; 200 per hour"),
         # if the shared store (Redis) is down, fall back to per-process counting, never fail
         "RATELIMIT_SWALLOW_ERRORS": True,
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,

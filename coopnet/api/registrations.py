@@ -28,7 +28,7 @@ from coopnet.registrations.services import (
     register,
     waitlist_position,
 )
-from coopnet.registrations.views import REGISTER_LIMIT
+from coopnet.registrations.views import register_limit
 
 
 def _organization_name(registration: Registration) -> str:
@@ -80,7 +80,7 @@ def _organization(data: dict[str, Any]) -> tuple[Organization | None, str]:
 
 @bp.post("/events/<int:event_id>/registrations")
 @access(PUBLIC)
-@limiter.limit(REGISTER_LIMIT)
+@limiter.limit(register_limit)
 def create_registration(event_id: int):  # type: ignore[no-untyped-def]
     """Register `{name, email, organization?, consent: true}`: 201 new, 200 already registered.
 

@@ -57,8 +57,11 @@ SOURCE_LABELS = {
     "import": _l("Imported"),
     "api": _l("API"),
 }
-# how many registrations one visitor may submit (pages and API share the service, not the limit)
-REGISTER_LIMIT = "20 per minute; 200 per hour"
+
+
+def register_limit() -> str:
+    """How many registrations one visitor may submit (COOPNET_REGISTER_RATE_LIMIT)."""
+    return current_app.config["COOPNET_REGISTER_RATE_LIMIT"]
 
 
 @bp.app_template_filter("registration_status")
@@ -87,7 +90,7 @@ def render_event_page(event: Event, form: RegistrationForm | None = None,
 
 @bp.route("/events/<int:event_id>/register", methods=["POST"])
 @access(PUBLIC)
-@limiter.limit(REGISTER_LIMIT, methods=["POST"])
+@limiter.limit(register_limit, methods=["POST"])
 def register_page(event_id: int):  # type: ignore[no-untyped-def]
     """Register from the event page; errors come back beside the fields, nothing typed is lost."""
     event = event_for(current_user, event_id)
