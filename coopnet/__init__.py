@@ -67,6 +67,7 @@ def _register_blueprints(app: Flask) -> None:
     from coopnet.main.views import bp as main_bp
     from coopnet.members.privacy_views import bp as privacy_bp
     from coopnet.members.views import bp as members_bp
+    from coopnet.pairings.views import bp as pairings_bp
     from coopnet.plan.views import bp as plan_bp
     from coopnet.registrations.checkin_views import bp as checkin_bp
     from coopnet.registrations.views import bp as registrations_bp
@@ -83,6 +84,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(privacy_bp)
     app.register_blueprint(vacancies_bp)
     app.register_blueprint(checkin_bp)
+    app.register_blueprint(pairings_bp)
 
 
 def _register_cli(app: Flask) -> None:

@@ -11,6 +11,7 @@ from coopnet.members.models import (  # noqa: F401
     Organization,
     Person,
 )
+from coopnet.pairings.models import MeetingProfile, Pairing, PairingMember  # noqa: F401
 from coopnet.plan.models import (  # noqa: F401
     Action,
     Goal,

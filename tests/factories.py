@@ -14,6 +14,7 @@ from coopnet.auth.services import create_user
 from coopnet.events.models import Event, EventKind
 from coopnet.extensions import db
 from coopnet.members.models import MemberContact, Membership, Organization, Person
+from coopnet.pairings.models import MeetingProfile, Pairing, PairingMember
 from coopnet.plan.models import Action, Goal, Indicator, Plan, event_actions
 from coopnet.registrations.models import Registration
 from coopnet.timezones import brussels
@@ -158,6 +159,8 @@ def make_vacancy(organization: Organization, *, title: str | None = None, kind: 
     db.session.add(vacancy)
     db.session.commit()
     return vacancy
+
+
 def make_contact(organization: Organization, *, kind: str = "conversation",
                  contacted_on: date = date(2021, 3, 1), person: Person | None = None,
                  follow_up_on: date | None = None, follow_up_done_on: date | None = None,
@@ -169,3 +172,24 @@ def make_contact(organization: Organization, *, kind: str = "conversation",
     db.session.add(contact)
     db.session.commit()
     return contact
+
+
+def make_profile(organization: Organization, *, offers: tuple[str, ...] = (),
+                 needs: tuple[str, ...] = (), active: bool = True, **fields: object
+                 ) -> MeetingProfile:
+    """A co-op's micro-meeting opt-in."""
+    profile = MeetingProfile(organization=organization, offers=list(offers), needs=list(needs),
+                             active=active, **fields)
+    db.session.add(profile)
+    db.session.commit()
+    return profile
+
+
+def make_pairing(*organizations: Organization, status: str = "accepted",
+                 held_on: date | None = None) -> Pairing:
+    """A pairing of these co-ops (no event); `held` needs `held_on`."""
+    pairing = Pairing(status=status, held_on=held_on, reason="")
+    pairing.members = [PairingMember(organization=o) for o in organizations]
+    db.session.add(pairing)
+    db.session.commit()
+    return pairing

@@ -1,0 +1,1 @@
+"""Micro-meetings: members paired into duos and trios to meet."""
