@@ -25,6 +25,20 @@ CONTACT_KIND_LABELS = {
     "email": _l("e-mail"),
 }
 
+# what an import would change, as shown in the preview
+IMPORT_FIELD_LABELS = {
+    "name": _l("Name"),
+    "enterprise_number": _l("Enterprise number"),
+    "legal_form": _l("Legal form"),
+    "sector": _l("Sector"),
+    "province": _l("Province or region"),
+    "city": _l("City"),
+    "website": _l("Website"),
+    "membership": _l("membership period"),
+    "membership_end": _l("end of membership"),
+    "contact": _l("contact person"),
+}
+
 DATE_MESSAGE = _l("Enter a date (day, month, year).")
 
 

@@ -12,11 +12,14 @@ from coopnet.auth.access import STAFF, access
 from coopnet.db import utcnow
 from coopnet.errors import DomainError
 from coopnet.extensions import db
-from coopnet.members import queries, services
+from coopnet.members import importer, queries, services
 from coopnet.members.forms import (
     CONTACT_KIND_LABELS,
+    IMPORT_FIELD_LABELS,
+    ConfirmForm,
     ContactForm,
     EndMembershipForm,
+    ImportForm,
     MembershipForm,
     OrganizationForm,
     PersonForm,
@@ -316,3 +319,68 @@ def contacts_overview():  # type: ignore[no-untyped-def]
 
 
 
+
+
+# --- importing the member list -------------------------------------------------------
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@access(STAFF)
+def import_upload():  # type: ignore[no-untyped-def]
+    """Upload a member list (CSV or XLSX); nothing is saved to the register yet."""
+    form = ImportForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            parsed = importer.parse_member_file(upload.filename or "", upload.read())
+            member_import = importer.store_import(parsed, filename=upload.filename or "",
+                                                  actor=current_user)
+        except DomainError as error:
+            db.session.rollback()
+            _show_errors(form, error)
+        else:
+            db.session.commit()
+            return redirect(url_for("members.import_preview", token=member_import.token))
+    return render_template("members/import_upload.html", form=form,
+                           headers=importer.HEADERS), 200 if not form.errors else 422
+
+
+@bp.route("/import/<token>")
+@access(STAFF)
+def import_preview(token: str):  # type: ignore[no-untyped-def]
+    """What confirming would do: rows to create, to update, and refused rows with the reason."""
+    member_import = queries.member_import_by_token(token)
+    if member_import is None:
+        abort(404)
+    plan = importer.plan_import(list(member_import.rows))
+    return render_template(
+        "members/import_preview.html", member_import=member_import, plan=plan,
+        rejected=sorted([*member_import.rejected, *plan.rejected], key=lambda r: r["line"]),
+        form=ConfirmForm(), field_labels=IMPORT_FIELD_LABELS,
+    )
+
+
+@bp.route("/import/<token>", methods=["POST"])
+@access(STAFF)
+def import_confirm(token: str):  # type: ignore[no-untyped-def]
+    """Apply the previewed import (once)."""
+    member_import = queries.member_import_by_token(token)
+    if member_import is None:
+        abort(404)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("members.import_preview", token=token))
+    try:
+        result = importer.apply_member_import(member_import, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("members.import_preview", token=token))
+    db.session.commit()
+    flash(_("Import done: %(created)s created, %(updated)s updated, %(unchanged)s unchanged, "
+            "%(skipped)s skipped.", created=result.created, updated=result.updated,
+            unchanged=result.unchanged, skipped=len(result.skipped)), "success")
+    for skipped in result.skipped[:20]:
+        flash(_("Line %(line)s (%(name)s): %(reason)s", line=skipped["line"],
+                name=skipped["name"], reason=skipped["reason"]), "warning")
+    return redirect(url_for("members.index"))
