@@ -65,6 +65,7 @@ def _register_blueprints(app: Flask) -> None:
     from coopnet.events.staff_views import bp as staff_events_bp
     from coopnet.events.views import bp as events_bp
     from coopnet.main.views import bp as main_bp
+    from coopnet.members.me_views import bp as me_bp
     from coopnet.members.privacy_views import bp as privacy_bp
     from coopnet.members.views import bp as members_bp
     from coopnet.pairings.views import bp as pairings_bp
@@ -79,6 +80,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(events_bp)
     app.register_blueprint(staff_events_bp)
     app.register_blueprint(members_bp)
+    app.register_blueprint(me_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(registrations_bp)
     app.register_blueprint(privacy_bp)

@@ -21,3 +21,20 @@ class LoginForm(FlaskForm):
                                                         Length(max=200)])
     remember = BooleanField(_l("Keep me signed in"))
     submit = SubmitField(_l("Sign in"))
+
+
+class MemberLinkForm(FlaskForm):
+    """The e-mail address of a contact person of a member co-op."""
+
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[DataRequired(_l("Enter your e-mail address.")), EmailAddress(),
+                    Length(max=254)],
+    )
+    submit = SubmitField(_l("Send me a sign-in link"))
+
+
+class ConfirmSignInForm(FlaskForm):
+    """A button: signing in takes a POST, so a link preview cannot use the link up."""
+
+    submit = SubmitField(_l("Sign in"))

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from coopnet.auth.access import MEMBER, PUBLIC, access
-from coopnet.auth.forms import LoginForm
-from coopnet.auth.services import authenticate
+from coopnet.auth.access import MEMBER, PUBLIC, TICKET, access
+from coopnet.auth.forms import ConfirmSignInForm, LoginForm, MemberLinkForm
+from coopnet.auth.services import authenticate, redeem_sign_in_link, request_sign_in_link
 from coopnet.auth.urls import safe_next
 from coopnet.errors import DomainError
 from coopnet.extensions import db, limiter
@@ -44,3 +44,45 @@ def logout():  # type: ignore[no-untyped-def]
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("main.home"))
+
+
+@bp.route("/member", methods=["GET", "POST"])
+@access(PUBLIC)
+@limiter.limit("5 per minute; 30 per hour", methods=["POST"])
+def member_login():  # type: ignore[no-untyped-def]
+    """Contact persons of member co-ops ask for a one-time sign-in link by e-mail."""
+    if current_user.is_authenticated:
+        return redirect(url_for("me.home"))
+    form = MemberLinkForm()
+    if form.validate_on_submit():
+        request_sign_in_link(form.email.data or "", base_url=current_app.config["COOPNET_BASE_URL"])
+        db.session.commit()
+        # the same answer whether or not the address is known (no account enumeration)
+        return redirect(url_for("auth.member_link_sent"))
+    return render_template("auth/member_login.html", form=form)
+
+
+@bp.route("/member/sent")
+@access(PUBLIC)
+def member_link_sent():  # type: ignore[no-untyped-def]
+    """The one answer to every request for a link."""
+    return render_template("auth/member_link_sent.html")
+
+
+@bp.route("/member/<token>", methods=["GET", "POST"])
+@access(TICKET)
+def member_link(token: str):  # type: ignore[no-untyped-def]
+    """Open a sign-in link: a button signs in (mail scanners that follow links use nothing up)."""
+    form = ConfirmSignInForm()
+    if form.validate_on_submit():
+        try:
+            user = redeem_sign_in_link(token)
+        except DomainError as error:
+            db.session.commit()  # keep the link used up even when the member check fails
+            return render_template("auth/member_link_invalid.html", message=error.message), \
+                error.status
+        db.session.commit()
+        login_user(user)
+        flash(_("Welcome, %(name)s.", name=user.display_name), "success")
+        return redirect(url_for("me.home"))
+    return render_template("auth/member_link.html", form=form)
