@@ -27,6 +27,7 @@ from coopnet.events.models import STATUSES, VISIBILITIES, Event, EventKind, Even
 from coopnet.extensions import db
 from coopnet.mail.services import queue_mail
 from coopnet.registrations.models import Registration
+from coopnet.validators import clean_text
 
 TEXT_LIMITS = {"title": 200, "location": 200, "address": 300, "city": 120, "online_url": 500,
                "description": 20000}
@@ -76,7 +77,9 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
         if name not in EDITABLE:
             errors[name] = _("Unknown field.")
         elif name in TEXT_LIMITS:
-            text = value.strip() if isinstance(value, str) else None
+            # no control characters (PostgreSQL refuses NUL); one line except the description
+            text = (clean_text(value, multiline=name == "description")
+                    if isinstance(value, str) else None)
             if text is None:
                 errors[name] = _("Enter text.")
             elif len(text) > TEXT_LIMITS[name]:
