@@ -126,7 +126,10 @@ def _header_columns(cells: list[str]) -> dict[str, int] | None:
 
 
 def _split(line: str, delimiter: str) -> list[str]:
-    return next(csv.reader([line], delimiter=delimiter), [])
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:  # e.g. a field over the csv module's size limit
+        return [line]
 
 
 def _best_delimiter(line: str) -> str:
@@ -143,7 +146,7 @@ def parse_minutes(value: str) -> int | None:
     if re.fullmatch(r"\d+:\d{1,2}(:\d{1,2})?", text):
         parts = [int(p) for p in text.split(":")]
         hours, minutes, seconds = (parts if len(parts) == 3 else [0, *parts])
-        return hours * 60 + minutes + round(seconds / 60)
+        return hours * 60 + minutes + (1 if seconds >= 30 else 0)
     units = re.findall(r"(\d+(?:[.,]\d+)?)\s*(h|hr|hrs|hour|hours|u|uur|m|min|mins|minute|minutes|"
                        r"minuten|s|sec|secs|second|seconds|seconden)\b", text)
     if not units:

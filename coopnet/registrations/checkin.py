@@ -27,6 +27,7 @@ from coopnet.events.models import Event
 from coopnet.extensions import db
 from coopnet.members.models import Organization, Person
 from coopnet.members.services import find_or_create_person
+from coopnet.registrations.attendee_report import AttendeeRow
 from coopnet.registrations.models import CheckInEvent, Registration
 from coopnet.timezones import to_brussels
 from coopnet.validators import normalize_email
@@ -212,6 +213,18 @@ def _active_registration(event: Event, person: Person) -> Registration | None:
     ).scalar_one_or_none()
 
 
+def _confirm_without_seat(event: Event, registration: Registration, *, source: str,
+                          actor: User | None, now: datetime, channel: str) -> None:
+    """A waiting person came and staff let them in: confirmed as a walk-in, without a seat."""
+    registration.status = "confirmed"
+    registration.source = source
+    registration.confirmed_at = now
+    db.session.flush()
+    record_audit("registration.confirmed_at_door", object_type="registration",
+                 object_id=registration.id, actor=actor, now=now,
+                 details={"event_id": event.id, "channel": channel})
+
+
 def add_walk_in(
     event: Event,
     *,
@@ -252,14 +265,8 @@ def add_walk_in(
                                    actor=actor, now=now)
     registration = _active_registration(event, person) if normalized else None
     if registration is not None and registration.status == "waitlisted":
-        # they are here and staff let them in: confirmed as a walk-in, still without a seat
-        registration.status = "confirmed"
-        registration.source = source
-        registration.confirmed_at = now
-        db.session.flush()
-        record_audit("registration.confirmed_at_door", object_type="registration",
-                     object_id=registration.id, actor=actor, now=now,
-                     details={"event_id": event.id, "channel": channel})
+        _confirm_without_seat(event, registration, source=source, actor=actor, now=now,
+                              channel=channel)
     if registration is None:
         registration = Registration(
             event_id=event.id, person=person, status="confirmed", source=source,
@@ -316,3 +323,51 @@ def mark_attendance(
             undo_check_in(event, registration, actor=actor, now=now, channel="list")
             undone += 1
     return AttendanceChange(checked, undone)
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """What an attendee-report import did."""
+
+    checked_in: int
+    already: int
+    added: int
+
+
+def import_attendance(
+    event: Event,
+    rows: Iterable[AttendeeRow],
+    *,
+    actor: User | None,
+    now: datetime | None = None,
+) -> ImportOutcome:
+    """Record the attendees of a webinar report through the check-in rule.
+
+    Registrations found by e-mail (else by name) are checked in; people on the waiting
+    list are confirmed as attendees; everyone else is added as imported attendance
+    (source `import`, no seat). Importing the same report twice changes nothing more.
+    """
+    from coopnet.registrations.checkin_queries import match_report
+
+    now = now or utcnow()
+    checked = already = added = 0
+    for match in match_report(event, rows):
+        outcome = match.outcome
+        if outcome in ("check_in", "already", "confirm"):
+            assert match.registration is not None
+            if outcome == "confirm":
+                _confirm_without_seat(event, match.registration, source="import", actor=actor,
+                                      now=now, channel="import")
+            result = check_in(event, match.registration, actor=actor, now=now, channel="import")
+        else:
+            row = match.row
+            name = row.name or (row.email or "").split("@")[0]
+            result = add_walk_in(event, name=name, email=row.email, actor=actor, now=now,
+                                 channel="import", source="import")
+        if result.status == "already_checked_in":
+            already += 1
+        elif outcome == "add":
+            added += 1
+        else:
+            checked += 1
+    return ImportOutcome(checked, already, added)

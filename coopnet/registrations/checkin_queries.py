@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 from coopnet.events.models import Event
 from coopnet.extensions import db
 from coopnet.members.models import Person
+from coopnet.registrations.attendee_report import AttendeeRow
 from coopnet.registrations.models import Registration
 
 
@@ -114,6 +115,42 @@ def registrations_by_name(event: Event, names: Iterable[str]) -> dict[str, Regis
                sa.func.trim(full_name).in_(wanted))
     ).scalars()
     return {" ".join(r.person.full_name.lower().split()): r for r in rows}
+
+
+@dataclass(frozen=True)
+class ReportMatch:
+    """A person of an attendee report and the registration they match (None: not registered)."""
+
+    row: AttendeeRow
+    registration: Registration | None
+
+    @property
+    def outcome(self) -> str:
+        """`check_in`, `already` (checked in before), `confirm` (waiting list) or `add` (new)."""
+        registration = self.registration
+        if registration is None or registration.status == "cancelled":
+            return "add"
+        if registration.status == "waitlisted":
+            return "confirm"
+        return "already" if registration.checked_in_at is not None else "check_in"
+
+
+def match_report(event: Event, rows: Iterable[AttendeeRow]) -> list[ReportMatch]:
+    """Match report rows to the event's registrations: by e-mail (any case), else by full name.
+
+    One rule for the preview and the import, in two queries whatever the report's length.
+    """
+    rows = list(rows)
+    by_email = registrations_by_email(event, [r.email for r in rows if r.email])
+    by_name = registrations_by_name(event, [r.name for r in rows if not r.email])
+    matches = []
+    for row in rows:
+        if row.email:
+            found = by_email.get(row.email.lower())
+        else:
+            found = by_name.get(" ".join(row.name.lower().split()))
+        matches.append(ReportMatch(row, found))
+    return matches
 
 
 @dataclass(frozen=True)

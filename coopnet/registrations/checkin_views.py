@@ -7,11 +7,25 @@ endpoint calls the same check-in service as the list, the import and the scanner
 
 from __future__ import annotations
 
+import base64
+import binascii
+import zlib
 from typing import Any
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
+from itsdangerous import BadData, URLSafeTimedSerializer
 
 from coopnet.auth.access import STAFF, access
 from coopnet.auth.models import User
@@ -19,20 +33,27 @@ from coopnet.db import utcnow
 from coopnet.errors import DomainError, Invalid
 from coopnet.events.models import Event
 from coopnet.extensions import db
+from coopnet.registrations.attendee_report import AttendeeReport, parse_attendee_report
 from coopnet.registrations.checkin import (
     CheckInResult,
     add_walk_in,
     check_in,
+    import_attendance,
     mark_attendance,
     undo_check_in,
 )
-from coopnet.registrations.checkin_forms import AttendanceForm
+from coopnet.registrations.checkin_forms import (
+    AttendanceForm,
+    ConfirmImportForm,
+    ImportReportForm,
+)
 from coopnet.registrations.checkin_queries import (
     checked_in_state,
     door_list,
     event_counts,
     events_at_the_door,
     lacks_attendance,
+    match_report,
     past_events_without_attendance,
 )
 from coopnet.registrations.models import Registration
@@ -213,3 +234,87 @@ def attendance(event_id: int):  # type: ignore[no-untyped-def]
     return render_template("registrations/attendance.html", event=event, form=form,
                            registrations=registrations, counts=event_counts(event),
                            lacks_attendance=lacks_attendance(event, utcnow()))
+
+
+# -- attendee report import ----------------------------------------------------------------
+# The preview does not live in process memory: the uploaded file travels back with the
+# confirmation, signed by the server (so nobody can alter it in between), and is parsed
+# again. Any app process can handle the confirmation.
+MAX_REPORT_BYTES = 2 * 1024 * 1024  # default of COOPNET_MAX_REPORT_BYTES
+REPORT_MAX_AGE = 6 * 3600
+
+
+def _report_signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="coopnet.attendee-report")
+
+
+def _sign_report(event: Event, data: bytes) -> str:
+    packed = base64.b64encode(zlib.compress(data, 6)).decode("ascii")
+    return _report_signer().dumps({"event": event.id, "report": packed})
+
+
+def _unsign_report(event: Event, token: str) -> bytes | None:
+    try:
+        payload = _report_signer().loads(token, max_age=REPORT_MAX_AGE)
+        if payload.get("event") != event.id:
+            return None
+        return zlib.decompress(base64.b64decode(payload["report"]))
+    except (BadData, KeyError, TypeError, AttributeError, ValueError, binascii.Error,
+            zlib.error):
+        return None
+
+
+def _preview(event: Event, report: AttendeeReport) -> dict[str, Any]:
+    matches = match_report(event, report.rows)
+    groups: dict[str, list[Any]] = {"check_in": [], "already": [], "confirm": [], "add": []}
+    for match in matches:
+        groups[match.outcome].append(match)
+    return {"report": report, "groups": groups}
+
+
+@bp.route("/events/<int:event_id>/attendance/import", methods=["GET", "POST"])
+@access(STAFF)
+def import_report(event_id: int):  # type: ignore[no-untyped-def]
+    """Upload a Zoom, Teams or Meet attendee report and see what it would record."""
+    event = _event_or_404(event_id)
+    form = ImportReportForm()
+    preview = confirm = None
+    if form.validate_on_submit():
+        limit = current_app.config.get("COOPNET_MAX_REPORT_BYTES", MAX_REPORT_BYTES)
+        data = form.report.data.read(limit + 1)
+        try:
+            if len(data) > limit:
+                raise DomainError("report_too_large",
+                                  _("The report is too large (at most %(size)s kB).",
+                                    size=limit // 1024))
+            report = parse_attendee_report(data)
+        except DomainError as error:
+            form.report.errors.append(error.message)
+        else:
+            preview = _preview(event, report)
+            confirm = ConfirmImportForm(formdata=None, report=_sign_report(event, data))
+    return render_template("registrations/import.html", event=event, form=form,
+                           preview=preview, confirm=confirm)
+
+
+@bp.route("/events/<int:event_id>/attendance/import/confirm", methods=["POST"])
+@access(STAFF)
+def confirm_import(event_id: int):  # type: ignore[no-untyped-def]
+    """Record the previewed report's attendance (the signed file is parsed again)."""
+    event = _event_or_404(event_id)
+    form = ConfirmImportForm()
+    data = _unsign_report(event, form.report.data or "") if form.validate_on_submit() else None
+    if data is None:
+        flash(_("The preview has expired or was changed. Upload the report again."), "danger")
+        return redirect(url_for("checkin.import_report", event_id=event.id))
+    try:
+        outcome = import_attendance(event, parse_attendee_report(data).rows, actor=_actor())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return redirect(url_for("checkin.import_report", event_id=event.id))
+    db.session.commit()
+    flash(_("Attendance imported: %(checked)s registrations checked in, %(added)s people added, "
+            "%(already)s were already checked in.", checked=outcome.checked_in,
+            added=outcome.added, already=outcome.already), "success")
+    return redirect(url_for("checkin.attendance", event_id=event.id))

@@ -23,6 +23,7 @@ from coopnet.errors import DomainError, Invalid
 from coopnet.events.models import Event
 from coopnet.events.queries import event_for
 from coopnet.extensions import db, limiter
+from coopnet.registrations.checkin_queries import lacks_attendance
 from coopnet.registrations.export import registration_rows, to_csv, to_xlsx
 from coopnet.registrations.forms import CancelForm, RegistrationForm, SearchForm
 from coopnet.registrations.models import Registration
@@ -202,6 +203,7 @@ def staff_list(event_id: int):  # type: ignore[no-untyped-def]
     return render_template(
         "registrations/staff_list.html", event=event, form=form, search=search, groups=groups,
         counts=status_counts(event.id), seats_left=seats_left(event),
+        lacks_attendance=lacks_attendance(event, utcnow()),
     )
 
 

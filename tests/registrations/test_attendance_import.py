@@ -1,0 +1,168 @@
+"""Importing an attendee report: preview first, then the check-in rule for every person."""
+
+import io
+import re
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+
+from coopnet.events.models import Event
+from coopnet.extensions import db
+from coopnet.registrations.attendee_report import parse_attendee_report
+from coopnet.registrations.checkin import import_attendance
+from coopnet.registrations.checkin_queries import event_counts, match_report
+from coopnet.registrations.models import CheckInEvent, Registration
+from tests.factories import make_event, make_person, make_registration, make_user
+from tests.registrations import reports
+
+AFTER = datetime(2022, 2, 11, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def webinar(app):
+    """Lies registered (confirmed), Sofie registered (waiting list), Mohamed registered and
+    did not come; Tom did not register."""
+    with app.app_context():
+        event = make_event("Webinar ICA-principes", starts_at=datetime(2022, 2, 10, 18, 0, tzinfo=UTC),
+                           capacity=2)
+        lies = make_registration(event, make_person("Lies", "Peeters", email="lies@example.test"))
+        sofie = make_registration(event, make_person("Sofie", "Janssens",
+                                                     email="Sofie@Samenhuis.test"),
+                                  status="waitlisted")
+        mo = make_registration(event, make_person("Mohamed", "El Amrani",
+                                                  email="mohamed@example.test"))
+        return {"id": event.id, "lies": lies.id, "sofie": sofie.id, "mo": mo.id}
+
+
+def test_preview_matches_by_email_in_any_case(ctx, webinar):
+    event = db.session.get(Event, webinar["id"])
+    matches = match_report(event, parse_attendee_report(reports.zoom_meeting()).rows)
+    assert [(m.row.name, m.outcome) for m in matches] == [
+        ("Lies Peeters", "check_in"), ("Sofie Janssens", "confirm"), ("Tom Nieuw", "add"),
+        ("iPhone van Jef", "add")]
+    assert matches[1].registration.id == webinar["sofie"]
+
+
+def test_import_records_attendance_through_the_check_in_rule(ctx, webinar):
+    event = db.session.get(Event, webinar["id"])
+    staff = make_user("staff")
+    outcome = import_attendance(event, parse_attendee_report(reports.zoom_meeting()).rows,
+                                actor=staff, now=AFTER)
+    db.session.commit()
+    assert (outcome.checked_in, outcome.added, outcome.already) == (2, 2, 0)
+    attended = db.session.execute(
+        sa.select(Registration.source, Registration.status).where(
+            Registration.event_id == event.id, Registration.attended)
+        .order_by(Registration.id)).all()
+    assert attended == [("online", "confirmed"), ("import", "confirmed"), ("import", "confirmed"),
+                        ("import", "confirmed")]
+    assert db.session.get(Registration, webinar["mo"]).attended is False
+    channels = db.session.execute(sa.select(CheckInEvent.channel).distinct()).scalars().all()
+    assert channels == ["import"]
+    counts = event_counts(event)
+    assert (counts.registered, counts.checked_in, counts.waitlisted) == (5, 4, 0)
+    # imported people take no seat: Lies and Mohamed still hold the two
+    db.session.expire_all()
+    assert db.session.get(Event, event.id).seats_taken == 2
+
+
+def test_importing_the_same_report_twice_changes_nothing_more(ctx, webinar):
+    event = db.session.get(Event, webinar["id"])
+    staff = make_user("staff")
+    rows = parse_attendee_report(reports.teams()).rows
+    import_attendance(event, rows, actor=staff, now=AFTER)
+    db.session.commit()
+    before = db.session.execute(sa.select(sa.func.count(Registration.id))).scalar()
+    again = import_attendance(event, rows, actor=staff, now=AFTER)
+    db.session.commit()
+    assert (again.checked_in, again.added, again.already) == (0, 0, 3)
+    assert db.session.execute(sa.select(sa.func.count(Registration.id))).scalar() == before
+
+
+def _upload(client, event_id, data, name="report.csv"):
+    return client.post(f"/staff/events/{event_id}/attendance/import",
+                       data={"report": (io.BytesIO(data), name)},
+                       content_type="multipart/form-data")
+
+
+def test_upload_shows_a_preview_and_saves_nothing(client, login, webinar, app):
+    login(client, "staff")
+    page = _upload(client, webinar["id"], reports.zoom_meeting())
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Voorbeeld" in html and "Zoom" in html
+    assert "Tom Nieuw" in html and "iPhone van Jef" in html
+    assert "Geen geldig e-mailadres: karel@@broken" in html
+    assert "Aanwezigheid importeren" in html
+    with app.app_context():
+        assert db.session.execute(
+            sa.select(sa.func.count()).where(Registration.attended)).scalar() == 0
+
+
+def test_confirm_imports_from_the_signed_preview(client, login, webinar, app):
+    login(client, "staff")
+    html = _upload(client, webinar["id"], reports.teams(), "Teams attendance.csv").get_data(
+        as_text=True)
+    token = re.search(r'name="report" type="hidden" value="([^"]+)"', html).group(1)
+    response = client.post(f"/staff/events/{webinar['id']}/attendance/import/confirm",
+                           data={"report": token}, follow_redirects=True)
+    text = response.get_data(as_text=True)
+    assert "Aanwezigheid geïmporteerd: 1 inschrijvingen ingecheckt, 2 personen toegevoegd" in text
+    with app.app_context():
+        assert event_counts(webinar["id"]).checked_in == 3
+
+
+@pytest.mark.parametrize("tamper", ["garbage", "flip", "other_event"])
+def test_a_changed_or_foreign_preview_is_refused(client, login, webinar, app, tamper):
+    login(client, "staff")
+    html = _upload(client, webinar["id"], reports.meet()).get_data(as_text=True)
+    token = re.search(r'name="report" type="hidden" value="([^"]+)"', html).group(1)
+    target = webinar["id"]
+    if tamper == "garbage":
+        token = "not-a-token"
+    elif tamper == "flip":
+        token = token[:-3] + ("AAA" if not token.endswith("AAA") else "BBB")
+    else:
+        with app.app_context():
+            target = make_event("Ander webinar").id
+    response = client.post(f"/staff/events/{target}/attendance/import/confirm",
+                           data={"report": token}, follow_redirects=True)
+    assert response.status_code == 200
+    assert "Het voorbeeld is verlopen of gewijzigd" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.execute(
+            sa.select(sa.func.count()).where(Registration.attended)).scalar() == 0
+
+
+@pytest.mark.parametrize("app_config", [{"COOPNET_MAX_REPORT_BYTES": 4096}])
+@pytest.mark.parametrize("data,message", [
+    (b"\x00\x01\x02garbage" * 50, "Dit bestand is geen tekstbestand"),
+    (b"hello", "Geen kolom met namen of e-mailadressen gevonden"),
+    (b"Name,Email\n" + b"An,an@x.test\n" * 400, "Het rapport is te groot (maximaal 4 kB)."),
+])
+def test_broken_uploads_show_the_reason_beside_the_field(client, login, webinar, data, message):
+    login(client, "staff")
+    page = _upload(client, webinar["id"], data)
+    assert page.status_code == 200
+    assert message in page.get_data(as_text=True)
+
+
+def test_upload_without_a_file_asks_for_one(client, login, webinar):
+    login(client, "staff")
+    page = client.post(f"/staff/events/{webinar['id']}/attendance/import", data={})
+    assert "Kies het CSV-bestand van het deelnemersrapport." in page.get_data(as_text=True)
+
+
+def test_import_pages_are_for_staff(client, login, webinar):
+    login(client, "member")
+    assert client.get(f"/staff/events/{webinar['id']}/attendance/import").status_code == 403
+    assert client.post(f"/staff/events/{webinar['id']}/attendance/import/confirm",
+                       data={"report": "x"}).status_code == 403
+
+
+def test_registration_list_warns_when_a_past_event_has_no_attendance(client, login, webinar):
+    login(client, "staff")
+    html = client.get(f"/staff/events/{webinar['id']}/registrations").get_data(as_text=True)
+    assert "telt nul deelnemers" in html
+    assert f"/staff/events/{webinar['id']}/checkin" in html
