@@ -3,7 +3,11 @@
 import pytest
 
 from coopnet.errors import DomainError
-from coopnet.registrations.attendee_report import decode_report, parse_attendee_report, parse_minutes
+from coopnet.registrations.attendee_report import (
+    decode_report,
+    parse_attendee_report,
+    parse_minutes,
+)
 from tests.registrations import reports
 
 
