@@ -240,14 +240,20 @@ def test_a_check_in_request_takes_tens_of_milliseconds(client, login, app, capsy
         ).scalars().all()
     login(client, "staff")
     url = f"/staff/events/{event_id}/checkin/scan"
-    timings = []
+    # the machine is shared and noisy: compare with a reference request measured in the
+    # same run, interleaved (the counters poll: one aggregate query, no write)
+    timings, reference = [], []
     for code in codes:
+        started = time.perf_counter()
+        client.get(f"/staff/events/{event_id}/checkin/state")
+        reference.append((time.perf_counter() - started) * 1000)
         started = time.perf_counter()
         response = client.post(url, json={"code": code})
         timings.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 201
-    median = statistics.median(timings)
+    median, base = statistics.median(timings), statistics.median(reference)
     with capsys.disabled():
-        print(f"\ncheck-in request through the test client: median {median:.1f} ms "
-              f"over {len(timings)} check-ins")
-    assert median < 150
+        print(f"\ncheck-in request through the test client: median {median:.1f} ms over "
+              f"{len(timings)} check-ins (reference poll request: median {base:.1f} ms)")
+    # one request: a lookup, a conditional UPDATE, two INSERTs, a commit and the counters
+    assert median < 4 * base + 20
