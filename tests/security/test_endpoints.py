@@ -87,3 +87,27 @@ def test_pages_carry_no_inline_script(client):
     for tag in re.findall(r"<script\b[^>]*>", html):
         assert "src=" in tag, f"inline script found: {tag}"
     assert "onclick=" not in html.lower()
+
+
+HOSTILE_QUERY = ("q=%00&kind=%3Cscript%3E&city=%00&month=garbage&status=%00&page=-1"
+                 "&at=2022-13-45&from=%00&to=x&start=%00&end=%00&sector=%00&province=%00"
+                 "&obj=%00&next=%00&sort=%00")
+
+
+@pytest.mark.parametrize("role", (None, "coordinator"))
+def test_hostile_query_strings_never_break_a_page(app, login, role):
+    """Filters with NUL, markup and impossible dates give a page (or a refusal), never a 500."""
+    client = app.test_client()
+    if role:
+        login(client, role)
+    failures = []
+    for endpoint, method, path in _concrete_urls(app):
+        if method != "GET" or endpoint == "auth.logout":
+            continue
+        response = client.get(f"{path}?{HOSTILE_QUERY}")
+        if response.status_code >= 500:
+            failures.append(f"GET {path} ({endpoint}) answered {response.status_code}")
+        elif b"<script>" in response.data and not path.endswith((".csv", ".ics")):
+            failures.append(f"GET {path} ({endpoint}) echoed unescaped markup")
+        response.close()
+    assert failures == []
