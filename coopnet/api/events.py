@@ -18,6 +18,7 @@ from coopnet.events.models import Event, EventKind
 from coopnet.events.queries import is_staff, visible_to
 from coopnet.events.services import create_event, update_event
 from coopnet.extensions import db
+from coopnet.plan.services import set_event_actions
 from coopnet.registrations.queries import seats_left
 from coopnet.timezones import BRUSSELS, to_brussels
 
@@ -161,6 +162,20 @@ def _event_fields(data: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
+def _action_ids(fields: dict[str, Any]) -> list[int] | None:
+    """Take `action_ids` out of the body: None when absent, else a list of ids."""
+    if "action_ids" not in fields:
+        return None
+    value = fields.pop("action_ids")
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(
+            isinstance(item, int) and not isinstance(item, bool) for item in value):
+        raise Invalid({"action_ids": _("Give a list of plan action ids, e.g. [3, 7].")},
+                      _("Some fields are not filled in correctly."))
+    return value
+
+
 def _actor():  # type: ignore[no-untyped-def]
     return current_user._get_current_object()  # type: ignore[attr-defined]
 
@@ -168,10 +183,17 @@ def _actor():  # type: ignore[no-untyped-def]
 @bp.post("/events")
 @access(STAFF)
 def post_event():  # type: ignore[no-untyped-def]
-    """Create an event; `title`, `kind`, `starts_at`, `ends_at` are required. 201 with it."""
+    """Create an event; `title`, `kind`, `starts_at`, `ends_at` are required. 201 with it.
+
+    `action_ids` links it to the plan actions it serves (the plan counts it toward them).
+    """
     fields = _event_fields(json_body())
+    action_ids = _action_ids(fields)
     required = {name: fields.pop(name, None) for name in ("title", "kind", "starts_at", "ends_at")}
-    event = create_event(**required, actor=_actor(), now=utcnow(), **fields)
+    now = utcnow()
+    event = create_event(**required, actor=_actor(), now=now, **fields)
+    if action_ids:
+        set_event_actions(event, action_ids, actor=_actor(), now=now)
     db.session.commit()
     return jsonify(event_json(event, action_ids_for([event.id]).get(event.id, []))), 201
 
@@ -179,11 +201,20 @@ def post_event():  # type: ignore[no-untyped-def]
 @bp.patch("/events/<int:event_id>")
 @access(STAFF)
 def patch_event(event_id: int):  # type: ignore[no-untyped-def]
-    """Change any fields; more capacity promotes people waiting; `status: cancelled` cancels."""
+    """Change any fields; more capacity promotes people waiting; `status: cancelled` cancels.
+
+    `action_ids` replaces the plan actions the event serves (`[]` unlinks it).
+    """
     event = db.session.get(Event, event_id)
     if event is None:
         raise NotFound("not_found", _("This event does not exist (any more)."))
-    update_event(event, _event_fields(json_body()), actor=_actor(), now=utcnow())
+    fields = _event_fields(json_body())
+    action_ids = _action_ids(fields)
+    now = utcnow()
+    if fields:
+        update_event(event, fields, actor=_actor(), now=now)
+    if action_ids is not None:
+        set_event_actions(event, action_ids, actor=_actor(), now=now)
     db.session.commit()
     db.session.refresh(event)
     return jsonify(event_json(event, action_ids_for([event.id]).get(event.id, [])))

@@ -200,6 +200,40 @@ def _member_network(rng: random.Random, plan: Plan) -> tuple[int, int]:
     return len(contacts), len(vacancies)
 
 
+# (meeting day, held?) of the demo micro-meetings: four held, one waiting to be marked held
+PAIRING_DAYS = ((date(2021, 4, 22), True), (date(2021, 9, 30), True), (date(2022, 2, 17), True),
+                (date(2022, 4, 7), True), (date(2022, 4, 26), False))
+
+
+def _pairings(rng: random.Random) -> int:
+    """Opt-ins for micro-meetings and a few duos and trios, formed by the pairing service."""
+    from coopnet.members.models import Membership, Organization
+    from coopnet.pairings.models import THEMES
+    from coopnet.pairings.services import ProfileInput, accept_pairing, mark_held, save_profile
+
+    coordinator = db.session.execute(
+        sa.select(User).where(User.role == "coordinator").order_by(User.id)).scalars().first()
+    if coordinator is None:
+        return 0
+    orgs = list(db.session.execute(
+        sa.select(Organization).join(Membership, Membership.organization_id == Organization.id)
+        .where(Membership.ends_on.is_(None), Membership.starts_on < date(2021, 1, 1))
+        .order_by(Organization.id)).scalars())
+    chosen = rng.sample(orgs, 24)
+    for org in chosen:
+        offers, needs = rng.sample(THEMES, 2), rng.sample(THEMES, 2)
+        save_profile(org, ProfileInput(offers=offers, needs=[t for t in needs if t not in offers]),
+                     actor=coordinator, now=brussels(date(2021, 2, 1), time(9)))
+    for n, (day, held) in enumerate(PAIRING_DAYS):
+        group = chosen[3 * n: 3 * n + (3 if n % 2 else 2)]
+        meeting = brussels(day, time(10))
+        pairing = accept_pairing(group, starts_at=meeting, actor=coordinator,
+                                 now=meeting - timedelta(days=14))
+        if held:
+            mark_held(pairing, day, actor=coordinator, now=meeting + timedelta(days=1))
+    return len(PAIRING_DAYS)
+
+
 def load_plan_demo(rng: random.Random, events: list[Event], people: list[Person],
                    actor: User | None = None) -> tuple[Plan, int]:
     """Import the 2021-2022 plan (every proposal confirmed), link events, add attendance."""
@@ -210,5 +244,7 @@ def load_plan_demo(rng: random.Random, events: list[Event], people: list[Person]
     registrations = _registrations(rng, events, members, _visitors(rng, 160))
     _manual_values(plan)
     _member_network(rng, plan)
+    db.session.flush()
+    _pairings(rng)
     db.session.flush()
     return plan, registrations

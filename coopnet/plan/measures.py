@@ -259,14 +259,21 @@ def new_members_intro_share(indicator: Indicator, w: Window) -> Measured:
 
 
 def pairings_held(indicator: Indicator, w: Window) -> Measured:
-    """Micro-meetings (duos, trios) held in the window."""
+    """Micro-meetings (duos, trios) held in the window (the pairings' own rule,
+    `held_between_predicate`), each listed with the co-ops that met."""
     pairing = _model("coopnet.pairings.models", "Pairing")
     if pairing is None:
         return NO_DATA
+    from coopnet.pairings.models import PairingMember
+    from coopnet.pairings.queries import held_between_predicate
+
     records = (
-        sa.select(pairing.id.label("pairing_id"), pairing.held_on.label("held_on"))
-        .where(pairing.status == "held", pairing.held_on >= w.starts_on,
-               pairing.held_on <= w.last_day)
+        sa.select(pairing.id.label("pairing_id"), pairing.held_on.label("held_on"),
+                  sa.func.aggregate_strings(Organization.name, ", ").label("organization"))
+        .join(PairingMember, PairingMember.pairing_id == pairing.id)
+        .join(Organization, Organization.id == PairingMember.organization_id)
+        .where(held_between_predicate(w.starts_on, w.last_day))
+        .group_by(pairing.id, pairing.held_on)
         .order_by(pairing.held_on, pairing.id)
     )
     return Measured(_count(records), records)

@@ -83,3 +83,48 @@ def test_plan_api_refuses_staff_and_bad_input(ctx, client):
     assert client.get("/api/v1/plans/999/report", headers=headers).status_code == 404
     page = client.get(f"/api/v1/indicators/{came.id}/records?per_page=0", headers=headers)
     assert page.status_code == 422
+
+
+def test_events_created_through_the_api_take_action_ids(ctx, client):
+    plan, came = _world()
+    action_id = came.action_id
+    staff = _token("staff")
+    body = {"title": "Coopborrel Antwerpen", "kind": "coopborrel", "city": "Antwerpen",
+            "starts_at": "2021-10-14T18:00:00+02:00", "ends_at": "2021-10-14T21:00:00+02:00",
+            "action_ids": [action_id]}
+    created = client.post("/api/v1/events", json=body, headers=staff)
+    assert created.status_code == 201
+    event = created.get_json()
+    assert event["action_ids"] == [action_id]
+    assert client.get(f"/api/v1/events/{event['id']}").get_json()["action_ids"] == [action_id]
+    # one person comes to the new coopborrel: the linked indicator counts 2 + 1
+    from coopnet.events.models import Event
+
+    antwerpen = db.session.get(Event, event["id"])
+    make_registration(antwerpen, make_person("Els"), checked_in_at=antwerpen.starts_at)
+    db.session.commit()
+    coordinator = _token("coordinator")
+    report = client.get(f"/api/v1/plans/{plan.id}/report?at=2021-12-31",
+                        headers=coordinator).get_json()
+    assert report["goals"][0]["goals"][0]["actions"][0]["indicators"][0]["actual"] == 3
+    # unlinking takes it out again; other fields stay as they were
+    patched = client.patch(f"/api/v1/events/{event['id']}", json={"action_ids": []}, headers=staff)
+    assert patched.status_code == 200
+    assert (patched.get_json()["action_ids"], patched.get_json()["city"]) == ([], "Antwerpen")
+    report = client.get(f"/api/v1/plans/{plan.id}/report?at=2021-12-31",
+                        headers=coordinator).get_json()
+    assert report["goals"][0]["goals"][0]["actions"][0]["indicators"][0]["actual"] == 2
+
+
+def test_unknown_or_malformed_action_ids_store_nothing(ctx, client):
+    _world()
+    staff = _token("staff")
+    body = {"title": "Webinar", "kind": "webinar",
+            "starts_at": "2021-10-14T18:00:00+02:00", "ends_at": "2021-10-14T19:00:00+02:00"}
+    for action_ids, expected in ((["x"], "lijst van id"), ([999999], "Onbekende")):
+        answer = client.post("/api/v1/events", json={**body, "action_ids": action_ids},
+                             headers=staff)
+        assert answer.status_code == 422
+        assert expected in str(answer.get_json())
+    listing = client.get("/api/v1/events?from=2021-01-01", headers=staff).get_json()["events"]
+    assert [event["title"] for event in listing] == ["Coopborrel Gent"]

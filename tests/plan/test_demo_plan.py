@@ -32,3 +32,6 @@ def test_demo_plan_is_measured_and_mixed(ctx):
                     and f.indicator.measure == "attendances"][0]
     assert (participants.actual, participants.status) == (37, "behind")
     assert by_text["ledenaantal stijgt met 10% tov 2020"].actual == 11.1  # 81 -> 90 members
+    # five demo micro-meetings: four marked held, the last one still waits for staff
+    duos = by_text["test 5 duo's, trio's"]
+    assert (duos.actual, duos.indicator.target, duos.status) == (4, 5, "behind")

@@ -293,3 +293,23 @@ def test_share_of_new_members_with_an_intro(ctx):
     assert (fig.actual, fig.status) == (33.3, "behind")  # 1 of 3
     _m, rows, total = indicator_records(share, plan, date(2021, 12, 31))
     assert [r["organization"] for r in rows] == ["Nieuw 1"] and total == 1
+
+
+def test_pairings_held_in_the_period_with_the_coops_that_met(ctx):
+    from tests.factories import make_pairing
+
+    plan, action = make_plan()  # 2021
+    a, b, c = make_organization("Aa"), make_organization("Bb"), make_organization("Cc")
+    d, e = make_organization("Dd"), make_organization("Ee")
+    make_pairing(a, b, c, status="held", held_on=date(2021, 2, 3))  # a trio
+    make_pairing(d, e, status="held", held_on=date(2021, 9, 9))
+    make_pairing(a, d, status="held", held_on=date(2022, 1, 10))  # after the period
+    make_pairing(b, e, status="accepted")  # not held yet
+    make_pairing(c, e, status="cancelled")
+    duos = make_indicator(action, "pairings_held", target=5, params={})
+    assert compute_figures(plan, [duos], date(2021, 12, 31))[duos.id].actual == 2
+    assert compute_figures(plan, [duos], date(2021, 6, 30))[duos.id].actual == 1
+    _m, rows, total = indicator_records(duos, plan, date(2021, 12, 31))
+    assert total == len(rows) == 2
+    assert [sorted(row["organization"].split(", ")) for row in rows] == [
+        ["Aa", "Bb", "Cc"], ["Dd", "Ee"]]
