@@ -13,7 +13,7 @@ SECRET := instance/secret_key
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test setup lint translations clean-db
+.PHONY: run test setup lint translations clean-db bench
 
 run: setup $(SECRET) ## set up, migrate, load the demo on an empty database, serve
 	@COOPNET_ENV=development COOPNET_SECRET_KEY=$$(cat $(SECRET)) $(FLASK) db upgrade
@@ -35,6 +35,9 @@ test: setup ## the whole test suite, then ruff
 		npm ci --prefix tests/js --no-audit --no-fund --silent || true; fi
 	$(BIN)/python -m pytest -n auto -q -p no:cacheprovider
 	$(BIN)/ruff check .
+
+bench: setup ## speed of the busiest requests against a minimal Flask app (not part of make test)
+	$(BIN)/python -m benchmarks.bench
 
 setup: $(STAMP) $(MO)
 
