@@ -12,11 +12,13 @@ from wtforms import (
     DateTimeLocalField,
     IntegerField,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from coopnet.timezones import BRUSSELS
 
@@ -79,6 +81,10 @@ class EventForm(FlaskForm):
         _l("Registration closes"), format="%Y-%m-%dT%H:%M",
         validators=[Optional(), _existing_local_time],
         description=_l("Empty: registration closes when the event starts."))
+    action_ids = SelectMultipleField(
+        _l("Plan actions this event serves"), coerce=int, choices=[],
+        widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
+        description=_l("Its attendance then counts toward these actions' indicators."))
     publish = BooleanField(_l("Publish now (otherwise it stays a draft)"), default=True)
     submit = SubmitField(_l("Save"))
 

@@ -14,6 +14,8 @@ from coopnet.events.models import Event
 from coopnet.events.queries import event_kinds, event_series, staff_event_rows
 from coopnet.events.services import cancel_event, create_event, publish_event, update_event
 from coopnet.extensions import db
+from coopnet.plan.queries import action_choices, linked_action_ids
+from coopnet.plan.services import set_event_actions
 
 bp = Blueprint("staff_events", __name__, url_prefix="/staff/events")
 
@@ -29,7 +31,9 @@ def _form(event: Event | None = None) -> EventForm:
     form = EventForm(obj=None)
     form.kind.choices = [(k.slug, k.label) for k in event_kinds()]
     form.series.choices = [("", _("(none)"))] + [(str(s.id), s.name) for s in event_series()]
+    form.action_ids.choices = action_choices()
     if event is not None and request.method == "GET":
+        form.action_ids.data = linked_action_ids(event)
         for name in ("title", "description", "location", "address", "city", "online_url",
                      "capacity", "waitlist_enabled", "visibility"):
             getattr(form, name).data = getattr(event, name)
@@ -70,8 +74,11 @@ def create():  # type: ignore[no-untyped-def]
         values = form.service_values()
         values["status"] = "published" if form.publish.data else "draft"
         try:
-            event = create_event(actor=current_user, now=utcnow(), **values)
+            now = utcnow()
+            event = create_event(actor=current_user, now=now, **values)
+            set_event_actions(event, form.action_ids.data or [], actor=current_user, now=now)
         except Invalid as error:
+            db.session.rollback()
             _show_service_errors(form, error)
         else:
             db.session.commit()
@@ -91,8 +98,12 @@ def edit(event_id: int):  # type: ignore[no-untyped-def]
         if form.publish.data and event.status == "draft":
             changes["status"] = "published"
         try:
-            update_event(event, changes, actor=current_user, now=utcnow())
+            now = utcnow()
+            update_event(event, changes, actor=current_user, now=now)
+            if sorted(form.action_ids.data or []) != sorted(linked_action_ids(event)):
+                set_event_actions(event, form.action_ids.data or [], actor=current_user, now=now)
         except Invalid as error:
+            db.session.rollback()
             _show_service_errors(form, error)
         except DomainError as error:
             flash(error.message, "danger")

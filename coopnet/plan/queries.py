@@ -258,18 +258,21 @@ def snapshots_of(plan: Plan) -> list[ReportSnapshot]:
         .order_by(ReportSnapshot.taken_at.desc(), ReportSnapshot.id.desc())).scalars())
 
 
-def action_choices(event: Event) -> list[tuple[int, str]]:
-    """(action id, "plan › SD › goal › action") for the plans whose period holds the event."""
+def action_choices(event: Event | None = None) -> list[tuple[int, str]]:
+    """(action id, "plan › SD › goal › action"): of the plans whose period holds the event,
+    or of every plan (newest first) without one."""
     sd = sa.orm.aliased(Goal)
-    rows = db.session.execute(
+    stmt = (
         sa.select(Action.id, Plan.name, Goal.level, Goal.number, sd.number, Action.title)
         .join(Goal, Goal.id == Action.goal_id)
         .join(Plan, Plan.id == Goal.plan_id)
         .outerjoin(sd, sd.id == Goal.parent_id)
-        .where(Plan.starts_on <= brussels_today(event.starts_at),
-               Plan.ends_on >= brussels_today(event.starts_at))
         .order_by(Plan.starts_on.desc(), Plan.id, Goal.position, Action.position)
-    ).all()
+    )
+    if event is not None:
+        day = brussels_today(event.starts_at)
+        stmt = stmt.where(Plan.starts_on <= day, Plan.ends_on >= day)
+    rows = db.session.execute(stmt).all()
     choices = []
     for action_id, plan_name, level, number, sd_number, title in rows:
         path = f"SD {number}" if level == 1 else f"SD {sd_number} › {number}."

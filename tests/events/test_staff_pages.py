@@ -1,5 +1,6 @@
 """Staff manage events in the browser: create in Brussels time, edit, publish, cancel."""
 
+import re
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -123,3 +124,35 @@ def test_staff_list_runs_a_fixed_number_of_queries(client, app, login, count_que
 def test_members_cannot_manage_events(client, login):
     login(client, "member")
     assert client.get("/staff/events/new").status_code == 403
+
+
+def test_staff_link_the_plan_actions_an_event_serves_when_they_create_it(client, app, login):
+    from coopnet.plan.queries import linked_action_ids
+    from tests.factories import make_plan
+
+    with app.app_context():
+        plan, action = make_plan()
+        db.session.commit()
+        action_id = action.id
+    login(client, "staff")
+    form_page = client.get("/staff/events/new").get_data(as_text=True)
+    assert "Acties uit het plan waarvoor deze activiteit telt" in form_page
+    assert f'value="{action_id}"' in form_page
+    assert client.post("/staff/events/new",
+                       data={**FORM, "action_ids": str(action_id)}).status_code == 302
+    event = _event(app, "Coopborrel Antwerpen")
+    with app.app_context():
+        assert linked_action_ids(db.session.get(Event, event.id)) == [action_id]
+    edit_page = client.get(f"/staff/events/{event.id}/edit").get_data(as_text=True)
+    assert re.search(rf'<input checked id="action_ids-0"[^>]*value="{action_id}"', edit_page)
+    # unticking every action on edit unlinks it
+    assert client.post(f"/staff/events/{event.id}/edit", data=FORM).status_code == 302
+    with app.app_context():
+        assert linked_action_ids(db.session.get(Event, event.id)) == []
+    # an action id that is not offered is refused beside the field, nothing stored
+    page = client.post("/staff/events/new", data={**FORM, "title": "Andere",
+                                                  "action_ids": "999999"})
+    assert page.status_code == 200 and "is-invalid" in page.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.execute(
+            sa.select(sa.func.count(Event.id)).where(Event.title == "Andere")).scalar_one() == 0
