@@ -17,12 +17,14 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
 
@@ -53,20 +55,49 @@ def _serve(app: str, env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
     raise SystemExit(f"{app} did not start on port {port}")
 
 
-def _request(port: int, method: str, path: str, body: dict | None = None,
-             token: str | None = None) -> tuple[int, bytes, float]:
-    headers = {"Content-Type": "application/json"} if body is not None else {}
+def _request(port: int, method: str, path: str, body: dict | str | None = None,
+             token: str | None = None, cookie: str | None = None,
+             ) -> tuple[int, bytes, float]:
+    headers = {}
+    if isinstance(body, dict):
+        headers["Content-Type"] = "application/json"
+        body = json.dumps(body)
+    elif body is not None:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
     if token:
         headers["Authorization"] = f"Bearer {token}"
+    if cookie:
+        headers["Cookie"] = cookie
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     started = time.perf_counter()
-    connection.request(method, path, body=json.dumps(body) if body is not None else None,
-                       headers=headers)
+    connection.request(method, path, body=body, headers=headers)
     response = connection.getresponse()
     data = response.read()
     elapsed = (time.perf_counter() - started) * 1000
+    if method == "POST" and path == "/auth/login":
+        data = (response.getheader("Set-Cookie") or "").split(";")[0].encode()
     connection.close()
     return response.status, data, elapsed
+
+
+def _sign_in(port: int, email: str) -> str:
+    """A session cookie for the demo account, through the sign-in form (with its CSRF token)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", "/auth/login")
+    response = connection.getresponse()
+    page = response.read().decode()
+    cookie = (response.getheader("Set-Cookie") or "").split(";")[0]
+    connection.close()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    if token is None:
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    assert token is not None, "no CSRF token on the sign-in page"
+    form = urllib.parse.urlencode({"csrf_token": token.group(1), "email": email,
+                                   "password": "coopnet-demo"})
+    status, session, _ = _request(port, "POST", "/auth/login", body=form, cookie=cookie)
+    if status != 302 or not session:
+        raise SystemExit(f"signing in as {email} failed ({status})")
+    return session.decode()
 
 
 def _flask(env: dict[str, str], *args: str) -> str:
@@ -172,11 +203,14 @@ def _run(port: int, minimal_port: int, staff: str, boss: str) -> list[dict[str, 
     _, data, _ = _request(port, "GET", "/api/v1/plans", token=boss)
     plan = json.loads(data)["plans"][0]["id"]
 
-    def page(path: str, token: str | None = None) -> Callable[[int], tuple[int, float]]:
+    def page(path: str, token: str | None = None,
+             cookie: str | None = None) -> Callable[[int], tuple[int, float]]:
         def call(_n: int) -> tuple[int, float]:
-            status, _body, elapsed = _request(port, "GET", path, token=token)
+            status, _body, elapsed = _request(port, "GET", path, token=token, cookie=cookie)
             return status, elapsed
         return call
+
+    coordinator = _sign_in(port, "coordinator@coopnet.test")
 
     return [
         _measure("register (POST JSON API)", register, reference, ROUNDS, 201),
@@ -185,6 +219,8 @@ def _run(port: int, minimal_port: int, staff: str, boss: str) -> list[dict[str, 
         _measure("event page", page(f"/events/{event['id']}"), reference, ROUNDS, 200),
         _measure("whole plan report (dashboard figures, JSON)",
                  page(f"/api/v1/plans/{plan}/report", boss), reference, max(ROUNDS // 3, 10), 200),
+        _measure("plan dashboard page (coordinator, HTML)",
+                 page(f"/plan/{plan}", cookie=coordinator), reference, max(ROUNDS // 3, 10), 200),
     ]
 
 
