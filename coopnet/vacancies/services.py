@@ -166,7 +166,8 @@ def withdraw_vacancy(vacancy: Vacancy, *, actor: User, now: datetime | None = No
 
 def _notify_submitter(vacancy: Vacancy, kind: str, now: datetime) -> None:
     submitter = vacancy.submitted_by
-    if submitter is None:
+    # an erased submitter's account is switched off and has no real address any more
+    if submitter is None or not submitter.is_active_account:
         return
     base = current_app.config["COOPNET_BASE_URL"]
     # the submitter reads Dutch, whatever language the staff member uses

@@ -85,7 +85,9 @@ def test_staff_can_erase_after_confirming(client, app, login):
     login(client, "staff")
     unconfirmed = client.post(f"/staff/people/{person_id}/erase", data={})
     assert unconfirmed.status_code == 200
-    assert "Vink het vakje aan om te bevestigen." in unconfirmed.get_data(as_text=True)
+    page = unconfirmed.get_data(as_text=True)
+    assert "Vink het vakje aan om te bevestigen." in page
+    assert "haalt hun naam en adres uit contactnotities, vacatures en teksten" in page
     with app.app_context():
         assert db.session.get(Person, person_id).email == "els@example.test"
     export = client.get(f"/staff/people/{person_id}/export.json")
