@@ -27,9 +27,11 @@ class Request(FlaskRequest):
     def args(self) -> MultiDict[str, str]:  # type: ignore[override]
         return _without_nul(super().args)
 
-    @cached_property
-    def form(self) -> MultiDict[str, str]:  # type: ignore[override]
-        return _without_nul(super().form)
+    def _load_form_data(self) -> None:
+        # `form` and `files` are parsed together here, whichever is read first
+        super()._load_form_data()
+        if "form" in self.__dict__:
+            self.__dict__["form"] = _without_nul(self.__dict__["form"])
 
 # Scripts only from this site (no inline script, no CDN). Inline style attributes are
 # allowed: they cannot run code, and progress bars set their width that way.
