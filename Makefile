@@ -19,11 +19,6 @@ run: setup $(SECRET) ## set up, migrate, load the demo on an empty database, ser
 	@COOPNET_ENV=development COOPNET_SECRET_KEY=$$(cat $(SECRET)) $(FLASK) db upgrade
 	@COOPNET_ENV=development COOPNET_SECRET_KEY=$$(cat $(SECRET)) $(FLASK) demo load --if-empty
 	@echo ""
-	@echo "  Demo accounts (password: coopnet-demo):"
-	@echo "    coordinator@coopnet.test   coordinator"
-	@echo "    staff@coopnet.test         staff"
-	@echo "    member@coopnet.test        member (contact person of a member co-op)"
-	@echo ""
 	@echo "  coopnet is served on http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
 	@echo ""
 	@COOPNET_ENV=development COOPNET_SECRET_KEY=$$(cat $(SECRET)) COOPNET_BASE_URL=http://$(HOST):$(PORT) \

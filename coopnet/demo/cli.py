@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 import click
+import sqlalchemy as sa
 from flask.cli import with_appcontext
 
+from coopnet.auth.models import User
 from coopnet.db import utcnow
 from coopnet.demo.services import DEMO_ACCOUNTS, DEMO_PASSWORD, database_is_empty, load_demo
 from coopnet.errors import DomainError
@@ -29,6 +31,9 @@ def load_command(if_empty: bool, today: object) -> None:
     """Load the demo data set into an empty database."""
     if if_empty and not database_is_empty():
         click.echo("Database already holds data; demo not loaded.")
+        if db.session.execute(sa.select(User.id).where(
+                User.email == DEMO_ACCOUNTS[0][0])).first() is not None:
+            _print_accounts()
         return
     anchor: date = today.date() if today is not None else brussels_today(utcnow())  # type: ignore[attr-defined]
     try:
@@ -41,6 +46,11 @@ def load_command(if_empty: bool, today: object) -> None:
         f"{summary.people} contact persons, {summary.events} events "
         f"({summary.upcoming_events} upcoming)."
     )
+    _print_accounts()
+
+
+def _print_accounts() -> None:
     click.echo(f"Demo accounts (password: {DEMO_PASSWORD}):")
     for email, _name, role in DEMO_ACCOUNTS:
-        click.echo(f"  {role:<12} {email}")
+        note = "  (contact person of a member co-op)" if role == "member" else ""
+        click.echo(f"  {role:<12} {email}{note}")
