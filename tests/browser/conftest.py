@@ -12,7 +12,6 @@ says why, so `make test` still passes on such a machine.
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -24,6 +23,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from tests.browser.support import (
     CHROMIUM,
+    LAPTOP,
     LAUNCH_ARGS,
     PHONE,
     SKIP_REASON,
@@ -68,7 +68,6 @@ def live_server(app: Flask) -> Iterator[str]:
     app.config["COOPNET_BASE_URL"] = base_url
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     yield base_url
     server.shutdown()
     server.server_close()
@@ -85,14 +84,14 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def new_phone(browser: Browser, live_server: str) -> Iterator[Callable[[], BrowserContext]]:
-    """new_phone() opens a fresh browser context (own cookies) the size of a phone."""
+def new_device(browser: Browser, live_server: str) -> Iterator[Callable[..., BrowserContext]]:
+    """new_device() opens a fresh browser context (own cookies) on a phone; laptop=True: 1280x800."""
     contexts: list[BrowserContext] = []
 
-    def _open() -> BrowserContext:
-        context = browser.new_context(base_url=live_server, viewport=PHONE, is_mobile=True,
-                                      has_touch=True, locale="nl-BE",
-                                      timezone_id="Europe/Brussels")
+    def _open(laptop: bool = False) -> BrowserContext:
+        context = browser.new_context(base_url=live_server, viewport=LAPTOP if laptop else PHONE,
+                                      is_mobile=not laptop, has_touch=not laptop,
+                                      locale="nl-BE", timezone_id="Europe/Brussels")
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         return context
@@ -104,9 +103,9 @@ def new_phone(browser: Browser, live_server: str) -> Iterator[Callable[[], Brows
 
 
 @pytest.fixture
-def phone(new_phone: Callable[[], BrowserContext]) -> Iterator[Page]:
+def phone(new_device: Callable[..., BrowserContext]) -> Iterator[Page]:
     """A page on a phone-sized screen; fails the test on a script error or a CSP refusal."""
-    page = new_phone().new_page()
+    page = new_device().new_page()
     problems = watch(page)
     yield page
     assert problems == [], problems

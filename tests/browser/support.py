@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 PHONE = {"width": 390, "height": 844}
+LAPTOP = {"width": 1280, "height": 800}
 # enough for the door page's poll (every 4 s) on a slow, shared machine
 TIMEOUT_MS = 10_000
 # Debian's Chromium in a container: no sandbox, no GPU, small /dev/shm, nothing fetched

@@ -155,9 +155,9 @@ def test_nobody_found_then_a_walk_in_is_added_and_counts(phone, door):
     _still_same_page(phone)
 
 
-def test_a_second_staff_phone_sees_the_counter_move_without_reloading(phone, new_phone, door):
+def test_a_second_staff_phone_sees_the_counter_move_without_reloading(phone, new_device, door):
     _open_door(phone, door["url"])
-    other = new_phone().new_page()
+    other = new_device().new_page()
     problems = watch(other)
     _open_door(other, door["url"], email="bram@coopnet.test")
     expect(_count(other, "checked_in")).to_have_text("0")
