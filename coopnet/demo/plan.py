@@ -125,7 +125,9 @@ def _registrations(rng: random.Random, events: list[Event], members: list[Person
                 status, source, checked_in = "cancelled", "online", None
             rows.append(Registration(
                 event_id=event.id, person=person, organization_id=person.organization_id,
-                organization_name="", status=status, source=source,
+                # as the registration service does: the co-op's name travels with the link
+                organization_name=person.organization.name if person.organization else "",
+                status=status, source=source,
                 ticket_code=f"demo{rng.getrandbits(156):039x}",
                 registered_at=registered_at if source != "walkin" else event.starts_at,
                 confirmed_at=registered_at if status == "confirmed" else None,

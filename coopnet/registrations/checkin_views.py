@@ -80,7 +80,7 @@ def _hhmm(moment: Any) -> str:
 def _row_state(registration: Registration) -> dict[str, Any]:
     by = registration.checked_in_by
     return {"id": registration.id, "name": registration.person.full_name,
-            "organization": registration.organization_name,
+            "organization": registration.organization_label,
             "email": registration.person.email or "",
             "checked_in": registration.checked_in_at is not None,
             "at": _hhmm(registration.checked_in_at),

@@ -88,6 +88,12 @@ class Registration(TimestampMixin, db.Model):
     def _attended_expression(cls) -> sa.ColumnElement[bool]:
         return cls.checked_in_at.is_not(None)
 
+    @property
+    def organization_label(self) -> str:
+        """The linked co-op's current name, else the organisation as the person typed it."""
+        return self.organization.name if self.organization is not None else \
+            self.organization_name
+
     def __repr__(self) -> str:
         return f"<Registration {self.id} event={self.event_id} {self.status}>"
 

@@ -86,3 +86,16 @@ def test_assets_are_served_by_the_app_itself(client):
     assert "cdn." not in html and "jsdelivr" not in html
     with client.get("/bootstrap/static/css/bootstrap.min.css") as css:
         assert css.status_code == 200
+
+
+def test_home_shows_places_left_on_upcoming_events_only(client, app):
+    with app.app_context():
+        make_event("Lezing in Leuven", kind_slug="lezing", capacity=60,
+                   starts_at=utcnow() + timedelta(days=3))
+        make_event("Lezing in Hasselt", kind_slug="lezing", capacity=80,
+                   starts_at=utcnow() - timedelta(days=30))
+    html = client.get("/").get_data(as_text=True)
+    upcoming, recent = html.split("Recente activiteiten")
+    assert "Lezing in Leuven" in upcoming and "60 plaatsen vrij" in upcoming
+    # an event that is over: nobody can take a place any more
+    assert "Lezing in Hasselt" in recent and "plaatsen vrij" not in recent

@@ -231,3 +231,14 @@ def test_staff_link_an_event_to_plan_actions(app, client, login):
     with app.app_context():
         assert db.session.execute(sa.select(event_actions.c.action_id)).scalars().all() == [
             action_id]
+
+
+def test_drill_down_names_the_event_kinds_in_words(app, client, login):
+    with app.app_context():
+        _plan, action = make_plan()
+        iid = make_indicator(action, "events_held", target=5,
+                             params={"kinds": ["dag-van-de-cooperatie", "coopborrel"]}).id
+    login(client, "coordinator")
+    html = client.get(f"/plan/indicators/{iid}?at=2021-12-31").get_data(as_text=True)
+    assert "Soorten: Dag van de Coöperatie, Coopborrel." in html
+    assert "dag-van-de-cooperatie" not in html.split("Hoe er geteld wordt")[1].split("</section>")[0]

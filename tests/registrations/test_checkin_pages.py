@@ -40,6 +40,23 @@ def test_door_page_is_for_staff(client, login, borrel, role, status):
     assert client.get(f"/staff/events/{borrel['id']}/checkin").status_code == status
 
 
+def test_door_page_names_the_linked_coop_and_finds_people_by_it(client, login, app):
+    with app.app_context():
+        event = make_event("Coopborrel Leuven", kind_slug="coopborrel")
+        coop = make_organization("Zonnewind")
+        # linked to the co-op; the name typed at registration is empty (older rows, the demo)
+        make_registration(event, make_person("Hanne", "Maes", email="hanne@zonnewind.test",
+                                             organization=coop), organization=coop)
+        coop.name = "Zonnewind cv"  # renamed since: the door shows today's name
+        db.session.commit()
+        event_id = event.id
+    login(client, "staff")
+    html = client.get(f"/staff/events/{event_id}/checkin").get_data(as_text=True)
+    assert 'data-search="hanne maes zonnewind cv hanne@zonnewind.test"' in html
+    assert '<span class="d-block small text-body-secondary text-truncate">Zonnewind cv</span>' \
+        in html
+
+
 @pytest.mark.parametrize("path", ["checkin/scan", "checkin/undo", "checkin/walkin"])
 def test_door_endpoints_refuse_members(client, login, borrel, path):
     login(client, "member")
