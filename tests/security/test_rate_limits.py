@@ -19,6 +19,22 @@ def _redis_available() -> bool:
         return False
 
 
+APPS = []
+
+
+@pytest.fixture(autouse=True)
+def _dispose_engines():
+    """Close the database connections of the apps a test made (psycopg warns otherwise)."""
+    yield
+    while APPS:
+        app = APPS.pop()
+        with app.app_context():
+            from coopnet.extensions import db
+
+            db.session.remove()
+            db.engine.dispose()
+
+
 def _app(database_template, tmp_path, storage):
     import shutil
 
@@ -29,9 +45,11 @@ def _app(database_template, tmp_path, storage):
         url = f"sqlite:///{path}"
     else:
         url = database_template["url"]
-    return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False,
-                       "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": storage,
-                       "SECRET_KEY": "x" * 32})
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False,
+                      "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": storage,
+                      "SECRET_KEY": "x" * 32})
+    APPS.append(app)
+    return app
 
 
 def _client(app, address):
