@@ -86,7 +86,7 @@ def _load_registration(event: Event, code_or_registration: str | Registration | 
     else:
         stmt = sa.select(Registration).options(
             joinedload(Registration.person), joinedload(Registration.event),
-            joinedload(Registration.checked_in_by),
+            joinedload(Registration.checked_in_by), joinedload(Registration.organization),
         )
         if isinstance(code_or_registration, int):
             stmt = stmt.where(Registration.id == code_or_registration)
