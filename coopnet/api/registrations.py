@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import jsonify
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from coopnet.api import bp, json_body
 from coopnet.api.events import iso, public_event_or_404
@@ -94,7 +95,8 @@ def create_registration(event_id: int):  # type: ignore[no-untyped-def]
     registration, created = register(
         event, name=_str(data, "name"), email=_str(data, "email"), organization=organization,
         organization_name=organization_name, consent=data.get("consent") is True,
-        source="api", now=utcnow(),
+        source="api", actor=current_user if current_user.is_authenticated else None,
+        now=utcnow(),
     )
     db.session.commit()
     if created:

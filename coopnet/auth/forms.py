@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SubmitField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from coopnet.validators import EmailAddress
@@ -31,6 +31,8 @@ class MemberLinkForm(FlaskForm):
         validators=[DataRequired(_l("Enter your e-mail address.")), EmailAddress(),
                     Length(max=254)],
     )
+    # where to go after signing in (a path on this site, e.g. the event to register for)
+    next = HiddenField(validators=[Length(max=200)])
     submit = SubmitField(_l("Send me a sign-in link"))
 
 

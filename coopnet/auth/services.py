@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
+from urllib.parse import urlencode
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -11,12 +12,13 @@ from flask_babel import lazy_gettext as _l
 from coopnet.auth.models import ROLES, SignInLink, User
 from coopnet.auth.queries import user_by_email
 from coopnet.auth.tokens import hash_token
+from coopnet.auth.urls import safe_next
 from coopnet.db import utcnow
 from coopnet.errors import DomainError, Invalid
 from coopnet.extensions import db
 from coopnet.mail.services import queue_mail
-from coopnet.members.models import Membership, Person
-from coopnet.timezones import brussels_today
+from coopnet.members.models import Person
+from coopnet.members.rules import member_contact_by_email
 from coopnet.validators import normalize_email
 
 
@@ -66,14 +68,6 @@ SIGN_IN_LINK_VALID_FOR = timedelta(minutes=30)
 MAX_OPEN_SIGN_IN_LINKS = 3
 
 
-def member_contact_for(email: str, *, today: date) -> Person | None:
-    """The contact person with this address at an organisation that is a member today."""
-    current = sa.select(Membership.organization_id).where(Membership.active_on(today))
-    return db.session.execute(
-        sa.select(Person).where(Person.email == email, Person.organization_id.in_(current))
-    ).scalar_one_or_none()
-
-
 def _member_account(person: Person, *, now: datetime) -> User | None:
     """The member account of a contact person, created if missing; None for other accounts."""
     user = db.session.execute(sa.select(User).where(User.person_id == person.id)
@@ -91,7 +85,8 @@ def _member_account(person: Person, *, now: datetime) -> User | None:
     return user
 
 
-def request_sign_in_link(email: str, *, base_url: str, now: datetime | None = None) -> bool:
+def request_sign_in_link(email: str, *, base_url: str, next_path: str | None = None,
+                         now: datetime | None = None) -> bool:
     """Mail a one-time sign-in link if `email` belongs to a member contact; True if queued.
 
     The caller must answer the same whatever this returns (no account enumeration).
@@ -101,7 +96,7 @@ def request_sign_in_link(email: str, *, base_url: str, now: datetime | None = No
     normalized = normalize_email(email)
     if normalized is None:
         return False
-    person = member_contact_for(normalized, today=brussels_today(now))
+    person = member_contact_by_email(normalized, now)
     if person is None:
         return False
     user = _member_account(person, now=now)
@@ -118,6 +113,8 @@ def request_sign_in_link(email: str, *, base_url: str, now: datetime | None = No
     db.session.add(SignInLink(user_id=user.id, token_hash=hash_token(token), created_at=now,
                               expires_at=now + SIGN_IN_LINK_VALID_FOR))
     link = f"{base_url.rstrip('/')}/auth/member/{token}"
+    if safe_next(next_path):
+        link += "?" + urlencode({"next": next_path})
     queue_mail(
         kind="sign_in_link", to=normalized, now=now,
         subject=str(_l("Your sign-in link for Coopkracht")),
@@ -153,7 +150,7 @@ def redeem_sign_in_link(token: str, *, now: datetime | None = None) -> User:
     user = db.session.get(User, link.user_id)
     person = user.person if user is not None else None
     if (user is None or not user.is_active_account or user.role != "member" or person is None
-            or member_contact_for(person.email or "", today=brussels_today(now)) is None):
+            or member_contact_by_email(person.email or "", now) is None):
         raise DomainError("not_a_member", str(_l(
             "This address no longer belongs to a contact person of a member co-op.")),
             status=403)

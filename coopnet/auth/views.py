@@ -54,8 +54,11 @@ def member_login():  # type: ignore[no-untyped-def]
     if current_user.is_authenticated:
         return redirect(url_for("me.home"))
     form = MemberLinkForm()
+    if not form.is_submitted():
+        form.next.data = safe_next(request.args.get("next")) or ""
     if form.validate_on_submit():
-        request_sign_in_link(form.email.data or "", base_url=current_app.config["COOPNET_BASE_URL"])
+        request_sign_in_link(form.email.data or "", base_url=current_app.config["COOPNET_BASE_URL"],
+                             next_path=safe_next(form.next.data))
         db.session.commit()
         # the same answer whether or not the address is known (no account enumeration)
         return redirect(url_for("auth.member_link_sent"))
@@ -84,5 +87,5 @@ def member_link(token: str):  # type: ignore[no-untyped-def]
         db.session.commit()
         login_user(user)
         flash(_("Welcome, %(name)s.", name=user.display_name), "success")
-        return redirect(url_for("me.home"))
+        return redirect(safe_next(request.args.get("next")) or url_for("me.home"))
     return render_template("auth/member_link.html", form=form)

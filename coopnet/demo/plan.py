@@ -77,7 +77,7 @@ def _link_events(plan: Plan, events: list[Event]) -> int:
         .order_by(Indicator.id)).all()
     links = []
     for event in events:
-        if not plan.starts_on.isoformat() <= event.starts_at.date().isoformat() \
+        if not plan.starts_on.isoformat() <= event.starts_on.isoformat() \
                 <= plan.ends_on.isoformat():
             continue
         candidates = [(action_id, text) for action_id, text, params in rows

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from coopnet.db import TimestampMixin, UTCDateTime
 from coopnet.extensions import db
+from coopnet.timezones import brussels_today
 
 VISIBILITIES = ("public", "members", "internal")
 STATUSES = ("draft", "published", "cancelled")
@@ -66,6 +67,11 @@ class Event(TimestampMixin, db.Model):
     description: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
     kind_id: Mapped[int] = mapped_column(sa.ForeignKey("event_kinds.id"), nullable=False, index=True)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    # the Brussels calendar day the event starts on, kept in step with starts_at by
+    # `_keep_starts_on`: day rules (member on the day of the event) compare dates, and
+    # SQLite has no time zones to work it out in SQL (00:30 Brussels on 1 January is
+    # 23:30 UTC on 31 December: the UTC date is the wrong day)
+    starts_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     location: Mapped[str] = mapped_column(sa.String(200), nullable=False, default="")
     address: Mapped[str] = mapped_column(sa.String(300), nullable=False, default="")
@@ -100,6 +106,12 @@ class Event(TimestampMixin, db.Model):
         sa.CheckConstraint("status IN ('draft', 'published', 'cancelled')", name="status_known"),
         sa.Index("ix_events_status_starts_at", "status", "starts_at"),
     )
+
+    @validates("starts_at")
+    def _keep_starts_on(self, _key: str, value: datetime) -> datetime:
+        if value is not None and value.tzinfo is not None:
+            self.starts_on = brussels_today(value)
+        return value
 
     @property
     def is_online(self) -> bool:

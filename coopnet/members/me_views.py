@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, render_template
 from flask_login import current_user
 
 from coopnet.auth.access import MEMBER, access
@@ -18,15 +18,13 @@ bp = Blueprint("me", __name__, url_prefix="/me")
 def home():  # type: ignore[no-untyped-def]
     """My registrations, my co-op's profile, and links to what members can do."""
     person = current_user.person
+    # the organisation the member register made this person a contact person of
     organization = queries.organization_detail(person.organization_id) if (
         person is not None and person.organization_id is not None) else None
     today = brussels_today(utcnow())
+    running = [m for m in organization.memberships if m.runs_on(today)] if organization else []
     return render_template(
         "members/me.html", person=person, organization=organization, today=today,
         registrations=queries.registrations_of(person.id) if person is not None else [],
-        # the micro-meeting opt-in belongs to the pairings area; linked once it exists
-        has_pairings="pairings.mine" in current_app.view_functions,
-        is_member=organization is not None and any(
-            m.starts_on <= today and (m.ends_on is None or m.ends_on >= today)
-            for m in organization.memberships),
+        is_member=bool(running), current_membership=running[0] if running else None,
     )

@@ -64,9 +64,13 @@ class Membership(TimestampMixin, db.Model):
     )
 
     @classmethod
-    def active_on(cls, day: date) -> sa.ColumnElement[bool]:
+    def active_on(cls, day: date | sa.ColumnElement[date]) -> sa.ColumnElement[bool]:
         """SQL predicate: this membership runs on `day` (one definition for every query)."""
         return sa.and_(cls.starts_on <= day, sa.or_(cls.ends_on.is_(None), cls.ends_on >= day))
+
+    def runs_on(self, day: date) -> bool:
+        """Python form of `active_on` (the two are tested to agree)."""
+        return self.starts_on <= day and (self.ends_on is None or self.ends_on >= day)
 
     @classmethod
     def overlaps(cls, start: date, end: date) -> sa.ColumnElement[bool]:
@@ -75,7 +79,13 @@ class Membership(TimestampMixin, db.Model):
 
 
 class Person(TimestampMixin, db.Model):
-    """A person: a contact person of an organisation, a registrant, or a staff member."""
+    """A person: a contact person of an organisation, a registrant, or a staff member.
+
+    `organization_id` is the organisation the member register made this person a contact
+    person of (staff adding or confirming a contact, the member-list import). What someone
+    types at a registration or at the door stays on that registration as a claim
+    (`Registration.organization_id` / `organization_name`) and never sets it.
+    """
 
     __tablename__ = "people"
 
@@ -102,7 +112,7 @@ class Person(TimestampMixin, db.Model):
         return f"<Person {self.id} {self.full_name!r}>"
 
 
-# kind of member contact -> its label (translated where shown, see members/labels.py)
+# kinds of member contact (their translated labels: CONTACT_KIND_LABELS in members/forms.py)
 CONTACT_KINDS = ("intro", "conversation", "visit", "phone", "email")
 
 

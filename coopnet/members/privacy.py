@@ -22,10 +22,12 @@ from coopnet.db import utcnow
 from coopnet.events.models import Event
 from coopnet.extensions import db
 from coopnet.mail.models import OutboxMessage
-from coopnet.members.models import MemberContact, MemberImport, Membership, Organization, Person
+from coopnet.members.models import MemberContact, MemberImport, Organization, Person
+from coopnet.members.rules import is_member_contact_on
 from coopnet.pairings.models import MeetingProfile, Pairing, PairingMember
 from coopnet.plan.models import ManualValue, ReportSnapshot
 from coopnet.registrations.models import CheckInEvent, Registration
+from coopnet.timezones import brussels_today
 from coopnet.vacancies.models import Vacancy
 
 ERASED_NAME = "Verwijderd"
@@ -424,8 +426,7 @@ def people_due_for_retention(*, months: int, now: datetime) -> sa.Select[tuple[i
     already erased are kept.
     """
     cutoff = now - timedelta(days=round(months * 30.44))
-    today = now.date()
-    current_member_orgs = sa.select(Membership.organization_id).where(Membership.active_on(today))
+    today = brussels_today(now)
     recent = (
         sa.select(Registration.person_id)
         .join(Event, Event.id == Registration.event_id)
@@ -437,8 +438,7 @@ def people_due_for_retention(*, months: int, now: datetime) -> sa.Select[tuple[i
             Person.id.in_(sa.select(Registration.person_id)),
             Person.id.not_in(recent),
             Person.email.is_not(None),
-            sa.or_(Person.organization_id.is_(None),
-                   Person.organization_id.not_in(current_member_orgs)),
+            sa.not_(is_member_contact_on(today)),
             ~sa.exists(sa.select(User.id).where(User.person_id == Person.id)),
         )
         .order_by(Person.id)

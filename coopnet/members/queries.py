@@ -27,6 +27,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 from coopnet.events.models import Event
 from coopnet.extensions import db
 from coopnet.members.models import MemberContact, MemberImport, Membership, Organization, Person
+from coopnet.members.rules import member_ids_on
 from coopnet.registrations.models import Registration
 
 
@@ -37,7 +38,7 @@ def _org_ids_with(predicate: sa.ColumnElement[bool]) -> sa.Select[tuple[int]]:
 def members_on(day: date) -> sa.Select[tuple[Organization]]:
     """Organisations with a membership running on `day`, by name."""
     return (sa.select(Organization)
-            .where(Organization.id.in_(_org_ids_with(Membership.active_on(day))))
+            .where(Organization.id.in_(member_ids_on(day)))
             .order_by(Organization.name, Organization.id))
 
 
@@ -148,7 +149,7 @@ class OrganizationFilter:
 def register_list(flt: OrganizationFilter, today: date, *, page: int = 1, per_page: int = 50
                   ) -> tuple[list[tuple[Organization, bool]], int]:
     """One page of organisations with "member today?", and the total matching."""
-    current_ids = _org_ids_with(Membership.active_on(today))
+    current_ids = member_ids_on(today)
     any_ids = sa.select(Membership.organization_id)
     is_member = Organization.id.in_(current_ids)
     stmt = sa.select(Organization, is_member.label("is_member"))
@@ -238,3 +239,17 @@ def registrations_of(person_id: int) -> list[Registration]:
         .options(contains_eager(Registration.event))
         .order_by(Event.starts_at.desc(), Registration.id.desc())
     ).scalars())
+
+
+def find_people(search: str, *, page: int = 1, per_page: int = 50) -> tuple[list[Person], int]:
+    """People whose name or e-mail address contains `search` (staff look-up), and the total."""
+    term = f"%{' '.join(search.split()).lower()}%"
+    full_name = sa.func.lower(Person.first_name + " " + Person.last_name)
+    where = sa.or_(full_name.like(term), sa.func.lower(Person.email).like(term))
+    total = db.session.execute(sa.select(sa.func.count(Person.id)).where(where)).scalar_one()
+    people = list(db.session.execute(
+        sa.select(Person).where(where).options(selectinload(Person.organization))
+        .order_by(Person.last_name, Person.first_name, Person.id)
+        .limit(per_page).offset((page - 1) * per_page)
+    ).scalars())
+    return people, total

@@ -31,26 +31,25 @@ def find_or_create_person(
     *,
     name: str,
     email: str | None,
-    organization: Organization | None = None,
     actor: User | None = None,
     now: datetime | None = None,
 ) -> Person:
     """The person with this (normalised) e-mail address, or a new one.
 
-    A known person keeps their name; an organisation is only filled in when none was
-    known yet. Without an e-mail address (a walk-in) a new person is always created.
+    A known person keeps their name. The organisation someone types when registering is
+    NOT written onto the person: it stays on the registration as a claim, and only the
+    member register makes anyone a contact person (`save_contact_person`,
+    `confirm_organization_claim`, the member-list import). Without an e-mail address (a
+    walk-in) a new person is always created.
     """
     if email:
         person = db.session.execute(
             sa.select(Person).where(Person.email == email)
         ).scalar_one_or_none()
         if person is not None:
-            if person.organization_id is None and organization is not None:
-                person.organization = organization
             return person
     first, last = split_name(name)
-    person = Person(first_name=first, last_name=last, email=email or None,
-                    organization=organization)
+    person = Person(first_name=first, last_name=last, email=email or None)
     db.session.add(person)
     db.session.flush()
     return person
@@ -294,3 +293,4 @@ def complete_follow_up(contact: MemberContact, *, actor: User | None,
     record_audit("member_contact.follow_up_done", object_type="member_contact",
                  object_id=contact.id, actor=actor, now=now)
     return contact
+

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from coopnet.auth.access import STAFF, access
+from coopnet.auth.urls import safe_next
 from coopnet.db import utcnow
 from coopnet.errors import DomainError
 from coopnet.extensions import db
@@ -25,7 +26,9 @@ from coopnet.members.forms import (
     PersonForm,
 )
 from coopnet.members.kbo import format_kbo
-from coopnet.members.models import MemberContact, Membership, Person
+from coopnet.members.models import MemberContact, Membership, Organization, Person
+from coopnet.members.rules import member_organization_of, was_member_on_any
+from coopnet.registrations import claims
 from coopnet.timezones import brussels_today
 from coopnet.validators import clean_text
 
@@ -144,12 +147,12 @@ def _render_detail(organization, *, contact_form=None, membership_form=None,  # 
         "members/detail.html", organization=organization, today=today,
         contacts=queries.contacts_of(organization.id),
         people=sorted(organization.people, key=lambda p: (p.first_name, p.last_name, p.id)),
-        is_member=any(m.starts_on <= today and (m.ends_on is None or m.ends_on >= today)
-                      for m in organization.memberships),
+        is_member=was_member_on_any(organization.memberships, today),
         contact_form=contact_form or _contact_form(organization, {"contacted_on": today}),
         membership_form=membership_form or MembershipForm(formdata=None),
         end_form=end_form or EndMembershipForm(formdata=None, data={"ends_on": today}),
         kind_labels=CONTACT_KIND_LABELS,
+        claimants=claims.unconfirmed_claimants(organization.id), confirm_form=ConfirmForm(),
     ), status
 
 
@@ -254,6 +257,55 @@ def person_form(organization_id: int, person_id: int | None = None):  # type: ig
             return redirect(url_for("members.detail", organization_id=organization.id))
     return render_template("members/person_form.html", form=form, organization=organization,
                            person=person)
+
+
+# --- people: find anyone, see their organisation claims, confirm one ------------------
+
+@bp.route("/people")
+@access(STAFF)
+def people():  # type: ignore[no-untyped-def]
+    """Find a person by name or e-mail address (contact persons, registrants, walk-ins)."""
+    search = clean_text(request.args.get("q"))[:100]
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), 10_000)
+    found, total = queries.find_people(search, page=page) if search else ([], 0)
+    return render_template("members/people.html", search=search, people=found, total=total,
+                           page=page, per_page=50)
+
+
+@bp.route("/people/<int:person_id>")
+@access(STAFF)
+def person(person_id: int):  # type: ignore[no-untyped-def]
+    """A person: whose contact person they are, what they claimed at registrations, where
+    they registered."""
+    found = db.get_or_404(Person, person_id)
+    return render_template(
+        "members/person.html", person=found, claims=claims.organization_claims(found),
+        registrations=queries.registrations_of(found.id), form=ConfirmForm(),
+        is_member=member_organization_of(found, utcnow()) is not None,
+    )
+
+
+@bp.route("/people/<int:person_id>/claims/<int:organization_id>", methods=["POST"])
+@access(STAFF)
+def confirm_claim(person_id: int, organization_id: int):  # type: ignore[no-untyped-def]
+    """Confirm with one click that a person is a contact person of the co-op they named."""
+    found = db.get_or_404(Person, person_id)
+    organization = db.get_or_404(Organization, organization_id)
+    form = ConfirmForm()
+    back = safe_next(request.args.get("next")) or url_for("members.person", person_id=found.id)
+    if not form.validate_on_submit():
+        flash(_("The form has expired. Please try again."), "error")
+        return redirect(back)
+    try:
+        claims.confirm_organization_claim(found, organization, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(back)
+    db.session.commit()
+    flash(_("%(person)s is now a contact person of %(organization)s.", person=found.full_name,
+            organization=organization.name), "success")
+    return redirect(back)
 
 
 @bp.route("/contacts/<int:contact_id>/follow-up-done", methods=["POST"])

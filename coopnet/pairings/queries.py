@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from coopnet.extensions import db
-from coopnet.members.models import Membership, Organization, Person
+from coopnet.members.models import Organization, Person
+from coopnet.members.rules import is_member_on
 from coopnet.pairings.matching import Candidate
 from coopnet.pairings.models import MeetingProfile, Pairing, PairingMember
 
@@ -19,11 +20,6 @@ def profile_of(organization_id: int) -> MeetingProfile | None:
     """A co-op's micro-meeting opt-in, if it made one."""
     stmt = sa.select(MeetingProfile).where(MeetingProfile.organization_id == organization_id)
     return db.session.execute(stmt).scalar_one_or_none()
-
-
-def _current_member(day: date) -> sa.Exists:
-    return sa.exists().where(Membership.organization_id == MeetingProfile.organization_id,
-                             Membership.active_on(day))
 
 
 def _in_open_pairing() -> sa.Exists:
@@ -37,7 +33,8 @@ def _in_open_pairing() -> sa.Exists:
 def active_profiles(day: date) -> list[MeetingProfile]:
     """Opted-in co-ops that are members on `day` and not already in an open pairing."""
     stmt = (sa.select(MeetingProfile).options(joinedload(MeetingProfile.organization))
-            .where(MeetingProfile.active.is_(True), _current_member(day), ~_in_open_pairing())
+            .where(MeetingProfile.active.is_(True), is_member_on(day, MeetingProfile.organization_id),
+                   ~_in_open_pairing())
             .order_by(MeetingProfile.organization_id))
     return list(db.session.execute(stmt).scalars())
 

@@ -17,6 +17,7 @@ from coopnet.errors import DomainError, Forbidden, Invalid
 from coopnet.events.models import Event, EventKind
 from coopnet.extensions import db
 from coopnet.members.models import Membership, Organization
+from coopnet.members.rules import member_ids_on, member_organization_of
 from coopnet.pairings import queries
 from coopnet.pairings.matching import Reason, explain
 from coopnet.pairings.models import THEME_LABELS, THEMES, MeetingProfile, Pairing, PairingMember
@@ -43,8 +44,8 @@ class ProfileInput:
 def _may_act_for(actor: User, organization: Organization) -> bool:
     if actor.has_role("staff"):
         return True
-    person = actor.person
-    return person is not None and person.organization_id == organization.id
+    mine = member_organization_of(actor.person, utcnow())
+    return mine is not None and mine.id == organization.id
 
 
 def save_profile(organization: Organization, data: ProfileInput, *, actor: User,
@@ -138,8 +139,7 @@ def accept_pairing(organizations: Sequence[Organization], *, starts_at: datetime
     organizations = sorted(organizations, key=lambda o: o.id)
     today = brussels_today(now)
     members_today = set(db.session.execute(
-        sa.select(Membership.organization_id).where(Membership.organization_id.in_(ids),
-                                                    Membership.active_on(today))).scalars())
+        member_ids_on(today).where(Membership.organization_id.in_(ids))).scalars())
     outsiders = [o.name for o in organizations if o.id not in members_today]
     if outsiders:
         raise DomainError("not_a_member", _("Not a member co-op: %(names)s.",

@@ -13,6 +13,7 @@ from coopnet.auth.access import COORDINATOR, MEMBER, STAFF, access
 from coopnet.db import utcnow
 from coopnet.errors import DomainError, Invalid
 from coopnet.extensions import db
+from coopnet.members.rules import member_organization_of
 from coopnet.pairings import queries
 from coopnet.pairings.forms import AcceptForm, CancelForm, HeldForm, ProfileForm
 from coopnet.pairings.matching import normalize_province, propose
@@ -65,8 +66,7 @@ def _save(form: ProfileForm, organization) -> bool:  # type: ignore[no-untyped-d
 @access(MEMBER)
 def mine():  # type: ignore[no-untyped-def]
     """A contact person opts their co-op in or out, and sees its micro-meetings."""
-    person = current_user.person
-    organization = person.organization if person is not None else None
+    organization = member_organization_of(current_user.person, utcnow())
     if organization is None:
         return render_template("vacancies/no_organization.html")
     form = _profile_form(organization.id)

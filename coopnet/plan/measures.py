@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 
 from coopnet.events.models import Event, EventKind
 from coopnet.members.models import Membership, Organization, Person
+from coopnet.members.rules import member_ids_on
 from coopnet.plan.models import Indicator, ManualValue, Plan, event_actions
 from coopnet.registrations.models import Registration
 from coopnet.timezones import brussels
@@ -145,10 +146,10 @@ def _registration_records(indicator: Indicator, w: Window, *conditions: Any) -> 
 
 
 def registrations(indicator: Indicator, w: Window) -> Measured:
-    """Confirmed advance registrations for the scoped events (not cancelled, not waiting,
-    not walk-ins)."""
+    """Confirmed registrations in advance for the scoped events (not cancelled, not waiting,
+    not walk-ins, not attendees found afterwards in a webinar report)."""
     records = _registration_records(indicator, w, Registration.status == "confirmed",
-                                    Registration.source != "walkin")
+                                    Registration.is_advance)
     return Measured(_count(records), records)
 
 
@@ -176,14 +177,13 @@ def distinct_attendees(indicator: Indicator, w: Window) -> Measured:
 def distinct_member_orgs(indicator: Indicator, w: Window) -> Measured:
     """Member co-ops someone attended a scoped event for, counted when the co-op was a member
     on the day of that event (a co-op that had left no longer counts)."""
-    event_day = sa.func.date(Event.starts_at)
     attended = (
         sa.select(Registration.organization_id)
         .join(Event, Event.id == Registration.event_id)
         .join(Membership, Membership.organization_id == Registration.organization_id)
+        # the Brussels calendar day the event starts on (Event.starts_on), not its UTC date
         .where(Registration.event_id.in_(_scope(indicator, w)), Registration.attended,
-               Membership.starts_on <= event_day,
-               sa.or_(Membership.ends_on.is_(None), Membership.ends_on >= event_day))
+               Membership.active_on(Event.starts_on))
     )
     records = (
         sa.select(Organization.id.label("organization_id"), Organization.name.label("organization"),
@@ -198,8 +198,7 @@ def _members_on(day: date) -> sa.Select[Any]:
     return (
         sa.select(Organization.id.label("organization_id"), Organization.name.label("organization"),
                   Organization.city.label("city"))
-        .where(Organization.id.in_(
-            sa.select(Membership.organization_id).where(Membership.active_on(day))))
+        .where(Organization.id.in_(member_ids_on(day)))
         .order_by(Organization.name, Organization.id)
     )
 
@@ -336,7 +335,8 @@ MEASURES: dict[str, MeasureKind] = {m.key: m for m in (
                    "cancelled (an event counts once it has ended)."), events_held, True),
     MeasureKind("registrations", _l("Registrations"),
                 _l("Confirmed registrations in advance for those events; cancelled "
-                   "registrations, the waiting list and walk-ins do not count."),
+                   "registrations, the waiting list, walk-ins and attendees imported from a "
+                   "webinar report do not count."),
                 registrations, True),
     MeasureKind("attendances", _l("Participants (attendances)"),
                 _l("People who attended those events: checked in at the door, marked present "

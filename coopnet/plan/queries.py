@@ -224,23 +224,9 @@ def indicator_records(indicator: Indicator, plan: Plan, at: date, *, limit: int 
 
 def events_without_attendance(now: datetime) -> list[tuple[Event, int]]:
     """Past events with registrations but no attendance recorded (they count zero participants)."""
-    try:
-        from coopnet.registrations.checkin_queries import past_events_without_attendance
-    except ImportError:
-        pass
-    else:
-        return [(item.event, item.registered) for item in past_events_without_attendance(now)]
-    registered = sa.func.count(Registration.id).label("registered")
-    stmt = (
-        sa.select(Event, registered)
-        .join(Registration, Registration.event_id == Event.id)
-        .where(Event.status != "cancelled", Event.ends_at < now,
-               Registration.status == "confirmed")
-        .group_by(Event.id)
-        .having(sa.func.count(Registration.checked_in_at) == 0)
-        .order_by(Event.starts_at.desc(), Event.id.desc())
-    )
-    return [(row[0], row[1]) for row in db.session.execute(stmt)]
+    from coopnet.registrations.checkin_queries import past_events_without_attendance
+
+    return [(item.event, item.registered) for item in past_events_without_attendance(now)]
 
 
 def events_for_linking(plan: Plan) -> list[Event]:
@@ -301,7 +287,7 @@ def side_figures(indicator: Indicator, plan: Plan, at: date) -> dict[str, int] |
     held, registered, came = (m.events_held(indicator, w), m.registrations(indicator, w),
                               m.attendances(indicator, w))
     no_show = m._registration_records(  # noqa: SLF001 - same scope, the no-show condition
-        indicator, w, Registration.status == "confirmed", Registration.source != "walkin",
+        indicator, w, Registration.status == "confirmed", Registration.is_advance,
         sa.not_(Registration.attended))
     row = db.session.execute(sa.select(
         held.figure.label("events"), registered.figure.label("registrations"),  # type: ignore[union-attr]

@@ -333,7 +333,7 @@ def action(action_id: int):  # type: ignore[no-untyped-def]
     link_form = LinkEventForm(prefix="link")
     linked = {e.id for e in item.events}
     link_form.event_id.choices = [
-        (e.id, f"{e.starts_at.date().isoformat()} · {e.title}")
+        (e.id, f"{e.starts_on.isoformat()} · {e.title}")
         for e in events_for_linking(plan) if e.id not in linked]
     new_form = NewIndicatorForm(prefix="new")
     if request.method == "POST":

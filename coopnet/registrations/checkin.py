@@ -34,9 +34,6 @@ from coopnet.validators import normalize_email
 
 # where a check-in came from (CheckInEvent.channel)
 CHANNELS = ("door", "list", "import", "api")
-# registrations that never hold a seat in Event.seats_taken: people who came without
-# a place (walk-ins at the door, attendees found in a webinar report afterwards)
-SEATLESS_SOURCES = ("walkin", "import")
 
 
 @dataclass(frozen=True)
@@ -261,8 +258,7 @@ def add_walk_in(
         raise Invalid(fields)
     if organization is None and organization_name:
         organization = _organization_named(organization_name)
-    person = find_or_create_person(name=name, email=normalized, organization=organization,
-                                   actor=actor, now=now)
+    person = find_or_create_person(name=name, email=normalized, actor=actor, now=now)
     registration = _active_registration(event, person) if normalized else None
     if registration is not None and registration.status == "waitlisted":
         _confirm_without_seat(event, registration, source=source, actor=actor, now=now,

@@ -24,6 +24,10 @@ if TYPE_CHECKING:
 REGISTRATION_STATUSES = ("confirmed", "waitlisted", "cancelled")
 # how the registration came about
 REGISTRATION_SOURCES = ("online", "staff", "walkin", "import", "api")
+# registrations that never hold a seat in Event.seats_taken and are not registrations in
+# advance: people who came without a place (walk-ins at the door) and attendees found in a
+# webinar report afterwards
+SEATLESS_SOURCES = ("walkin", "import")
 
 
 class Registration(TimestampMixin, db.Model):
@@ -87,6 +91,28 @@ class Registration(TimestampMixin, db.Model):
     @classmethod
     def _attended_expression(cls) -> sa.ColumnElement[bool]:
         return cls.checked_in_at.is_not(None)
+
+    @hybrid_property
+    def is_advance(self) -> bool:
+        """A registration made before the event (online, by staff, through the API): not a
+        walk-in and not found afterwards in a webinar report. Cancelled ones included."""
+        return self.source not in SEATLESS_SOURCES
+
+    @is_advance.inplace.expression
+    @classmethod
+    def _is_advance_expression(cls) -> sa.ColumnElement[bool]:
+        return cls.source.not_in(SEATLESS_SOURCES)
+
+    @hybrid_property
+    def holds_seat(self) -> bool:
+        """Occupies one of the event's counted seats (Event.seats_taken): a confirmed
+        registration in advance. Walk-ins and imported attendees take no seat."""
+        return self.status == "confirmed" and self.source not in SEATLESS_SOURCES
+
+    @holds_seat.inplace.expression
+    @classmethod
+    def _holds_seat_expression(cls) -> sa.ColumnElement[bool]:
+        return sa.and_(cls.status == "confirmed", cls.source.not_in(SEATLESS_SOURCES))
 
     @property
     def organization_label(self) -> str:

@@ -9,7 +9,8 @@ from sqlalchemy.orm import joinedload
 
 from coopnet.events.models import Event
 from coopnet.extensions import db
-from coopnet.members.models import Membership, Organization, Person
+from coopnet.members.models import Organization, Person
+from coopnet.members.rules import is_member_on
 from coopnet.registrations.models import Registration
 from coopnet.timezones import brussels_today
 
@@ -38,9 +39,7 @@ def registration_by_ticket(ticket_code: str) -> Registration | None:
 
 
 def _current_members(now: datetime) -> sa.Select[tuple[Organization]]:
-    current = (sa.select(Membership.organization_id)
-               .where(Membership.active_on(brussels_today(now))))
-    return sa.select(Organization).where(Organization.id.in_(current))
+    return sa.select(Organization).where(is_member_on(brussels_today(now)))
 
 
 def member_organizations(now: datetime) -> list[Organization]:

@@ -27,20 +27,13 @@ from coopnet.errors import DomainError, Invalid, NotFound
 from coopnet.events.models import Event
 from coopnet.extensions import db
 from coopnet.mail.services import queue_mail
-from coopnet.members.models import Membership, Organization, Person
+from coopnet.members.models import Organization, Person
+from coopnet.members.rules import member_contact_by_email
 from coopnet.members.services import find_or_create_person
-from coopnet.registrations.models import Registration
-from coopnet.timezones import brussels_today
+from coopnet.registrations.models import SEATLESS_SOURCES, Registration
 from coopnet.validators import normalize_email
 
-# walk-ins and imported attendance do not hold a seat; every other confirmed registration does
-SEATLESS_SOURCES = ("walkin", "import")
 NAME_MAX = 200
-
-
-def holds_seat(registration: Registration) -> bool:
-    """True when this registration occupies one of the event's counted seats."""
-    return registration.status == "confirmed" and registration.source not in SEATLESS_SOURCES
 
 
 def new_ticket_code() -> str:
@@ -132,15 +125,18 @@ def _active_registration(event_id: int, email: str) -> Registration | None:
     ).scalar_one_or_none()
 
 
-def is_member_contact(email: str, now: datetime) -> bool:
-    """True when the e-mail belongs to a contact person of a co-op that is a member today."""
-    stmt = (
-        sa.select(Person.id)
-        .join(Membership, Membership.organization_id == Person.organization_id)
-        .where(Person.email == email, Membership.active_on(brussels_today(now)))
-        .limit(1)
-    )
-    return db.session.execute(stmt).first() is not None
+def may_register_for_members_only(email: str, *, actor: User | None, now: datetime) -> bool:
+    """Members-only events accept exactly the current contact persons of current member
+    co-ops (`member_contact_by_email`), registering themselves while signed in with that
+    address — or registered by staff. Knowing a contact's address is not enough, and what
+    someone types as their organisation never counts."""
+    if member_contact_by_email(email, now) is None:
+        return False
+    if actor is None:
+        return False
+    if actor.has_role("staff"):
+        return True
+    return actor.person is not None and actor.person.email == email
 
 
 def _check_public_event(event: Event) -> None:
@@ -260,11 +256,13 @@ def register(
         return existing, False
 
     _check_window(event, now)
-    if event.visibility == "members" and not is_member_contact(clean_email, now):
-        raise DomainError("members_only",
-                          _("Only contact persons of member co-ops can register for this event."))
+    if event.visibility == "members" and not may_register_for_members_only(
+            clean_email, actor=actor, now=now):
+        raise DomainError("members_only", _(
+            "This event is for contact persons of member co-ops. Sign in with the address "
+            "the network knows you by, then register."))
 
-    person = _person_for(clean_name, clean_email, organization, actor, now)
+    person = _person_for(clean_name, clean_email, actor, now)
     try:
         with db.session.begin_nested():
             registration = _place(event, person, organization, organization_name, source, now)
@@ -286,14 +284,12 @@ def register(
     return registration, True
 
 
-def _person_for(name: str, email: str, organization: Organization | None, actor: User | None,
-                now: datetime) -> Person:
+def _person_for(name: str, email: str, actor: User | None, now: datetime) -> Person:
     """The person with this e-mail; a concurrent first registration of the same address wins."""
     for _attempt in range(3):
         try:
             with db.session.begin_nested():
-                return find_or_create_person(name=name, email=email, organization=organization,
-                                             actor=actor, now=now)
+                return find_or_create_person(name=name, email=email, actor=actor, now=now)
         except IntegrityError:
             continue  # the other insert committed; the next lookup finds that person
     raise DomainError("busy", _("Please try again in a moment."), status=503)
@@ -343,6 +339,8 @@ def cancel_registration(
     for _attempt in range(5):
         db.session.refresh(registration)
         old_status = registration.status
+        # decided before the change, by the one rule (Registration.holds_seat)
+        held_seat = registration.holds_seat
         if old_status == "cancelled":
             return []
         if registration.checked_in_at is not None:
@@ -360,7 +358,7 @@ def cancel_registration(
     else:
         raise DomainError("busy", _("Please try again in a moment."), status=503)
     db.session.expire(registration)
-    freed = old_status == "confirmed" and registration.source not in SEATLESS_SOURCES
+    freed = held_seat
     if freed:
         _free_seat(registration.event_id)
     record_audit("registration.cancelled", object_type="registration",

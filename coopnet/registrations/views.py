@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import (
     Blueprint,
     Response,
@@ -23,6 +25,8 @@ from coopnet.errors import DomainError, Invalid
 from coopnet.events.models import Event
 from coopnet.events.queries import event_for
 from coopnet.extensions import db, limiter
+from coopnet.members.models import Person
+from coopnet.members.rules import member_organization_of
 from coopnet.registrations.checkin_queries import lacks_attendance
 from coopnet.registrations.export import registration_rows, to_csv, to_xlsx
 from coopnet.registrations.forms import CancelForm, RegistrationForm, SearchForm
@@ -38,6 +42,7 @@ from coopnet.registrations.queries import (
 from coopnet.registrations.services import (
     cancel_registration,
     manage_url,
+    may_register_for_members_only,
     register,
     registration_state,
     waitlist_position,
@@ -77,15 +82,37 @@ def registration_source_label(source: str) -> str:
     return str(SOURCE_LABELS.get(source, source))
 
 
+def _signed_in_registrant() -> Person | None:
+    """The person a signed-in member registers as: always with the address they signed in
+    with (staff and visitors fill the form in freely)."""
+    if not current_user.is_authenticated or current_user.has_role("staff"):
+        return None
+    person: Person | None = current_user.person
+    return person if person is not None and person.email else None
+
+
+def _prefilled_form(person: Person | None, now: datetime) -> RegistrationForm:
+    if person is None:
+        return RegistrationForm()
+    organization = member_organization_of(person, now)
+    return RegistrationForm(name=person.full_name, email=person.email,
+                            organization=organization.name if organization else "")
+
+
 def render_event_page(event: Event, form: RegistrationForm | None = None,
                       error: str | None = None, status: int = 200):  # type: ignore[no-untyped-def]
     """The event page with its registration panel (used by the event view and on errors)."""
     now = utcnow()
     state = registration_state(event, now)
+    registrant = _signed_in_registrant()
     organizations = member_organizations(now) if state in ("open", "waitlist") else []
+    may_register = event.visibility != "members" or may_register_for_members_only(
+        registrant.email or "" if registrant else "", actor=current_user if registrant else None,
+        now=now) or (current_user.is_authenticated and current_user.has_role("staff"))
     return render_template(
-        "events/detail.html", event=event, form=form or RegistrationForm(), state=state,
-        seats_left=seats_left(event), member_organizations=organizations, error=error,
+        "events/detail.html", event=event, form=form or _prefilled_form(registrant, now),
+        state=state, seats_left=seats_left(event), member_organizations=organizations,
+        error=error, registrant=registrant, may_register=may_register,
     ), status
 
 
@@ -98,6 +125,12 @@ def register_page(event_id: int):  # type: ignore[no-untyped-def]
     if event is None:
         abort(404)
     form = RegistrationForm()
+    registrant = _signed_in_registrant()
+    if registrant is not None:
+        # a signed-in contact registers with the address they signed in with, whatever
+        # the page sent (the field is read-only on the page)
+        form.email.data = registrant.email
+        form.email.raw_data = [registrant.email or ""]
     if not form.validate_on_submit():
         return render_event_page(event, form, status=422)
     now = utcnow()
@@ -107,7 +140,8 @@ def register_page(event_id: int):  # type: ignore[no-untyped-def]
         registration, created = register(
             event, name=form.name.data or "", email=form.email.data or "",
             organization=organization, organization_name="" if organization else typed,
-            consent=bool(form.consent.data), source="online", now=now,
+            consent=bool(form.consent.data), source="online",
+            actor=current_user if current_user.is_authenticated else None, now=now,
         )
     except Invalid as error:
         for name, message in error.fields.items():

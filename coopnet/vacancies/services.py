@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -16,7 +15,8 @@ from coopnet.db import utcnow
 from coopnet.errors import DomainError, Forbidden, Invalid
 from coopnet.extensions import db
 from coopnet.mail.services import queue_mail
-from coopnet.members.models import Membership, Organization
+from coopnet.members.models import Organization
+from coopnet.members.rules import member_organization_of, organization_is_member_on
 from coopnet.timezones import brussels_today
 from coopnet.vacancies.models import VACANCY_KINDS, Vacancy
 
@@ -38,10 +38,9 @@ class VacancyInput:
     how_to_apply: str = ""
 
 
-def organization_of(user: User) -> Organization | None:
-    """The co-op a signed-in contact person belongs to, if any."""
-    person = user.person
-    return person.organization if person is not None else None
+def organization_of(user: User, now: datetime | None = None) -> Organization | None:
+    """The member co-op a signed-in contact person acts for today, if any."""
+    return member_organization_of(user.person, now or utcnow())
 
 
 def may_manage(user: User, vacancy: Vacancy) -> bool:
@@ -52,11 +51,6 @@ def may_manage(user: User, vacancy: Vacancy) -> bool:
     return organization is not None and organization.id == vacancy.organization_id
 
 
-def _is_member_on(organization: Organization, day: date) -> bool:
-    stmt = sa.select(sa.literal(1)).where(
-        Membership.organization_id == organization.id, Membership.active_on(day)
-    ).limit(1)
-    return db.session.execute(stmt).first() is not None
 
 
 def _clean(data: VacancyInput, today: date) -> VacancyInput:
@@ -113,11 +107,12 @@ def submit_vacancy(organization: Organization, data: VacancyInput, *, actor: Use
     """
     now = now or utcnow()
     today = brussels_today(now)
+    # first "is this your co-op" (the register's contact link), then "is it a member today"
     if not actor.has_role("staff") and (
-        organization_of(actor) is None or organization_of(actor).id != organization.id  # type: ignore[union-attr]
+        actor.person is None or actor.person.organization_id != organization.id
     ):
         raise Forbidden("forbidden", _("You can only post vacancies for your own co-op."))
-    if not _is_member_on(organization, today):
+    if not organization_is_member_on(organization, today):
         raise DomainError("not_a_member",
                           _("Only member co-ops of the network can post vacancies."))
     cleaned = _clean(data, today)

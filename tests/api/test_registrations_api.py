@@ -128,7 +128,7 @@ def test_register_links_a_member_coop_by_name_or_id(client, app):
                                    member_until=date(2011, 1, 1))
         coop_id, former_id = coop.id, former.id
         make_person("Mia", email="mia@lid.test", organization=coop)
-    event_id = _event(app, visibility="members")
+    event_id = _event(app)
     by_name = _post(client, event_id, email="mia@lid.test", organization="coop zonnewind")
     assert by_name.status_code == 201
     ticket = client.get(f"/api/v1/registrations/{by_name.get_json()['ticket_code']}").get_json()
@@ -139,6 +139,27 @@ def test_register_links_a_member_coop_by_name_or_id(client, app):
     refused = _post(client, other, email="x@example.test", organization=former_id)
     assert refused.status_code == 422
     assert "organization" in refused.get_json()["error"]["fields"]
+
+
+def test_members_only_through_the_api_needs_more_than_a_contacts_address(client, app, runner):
+    with app.app_context():
+        coop = make_organization("Coop Zonnewind")
+        make_person("Mia", email="mia@lid.test", organization=coop)
+        make_user("staff", email="balie@coopnet.test")
+    token = runner.invoke(args=["token", "create", "balie@coopnet.test"]
+                          ).output.strip().splitlines()[-1]
+    event_id = _event(app, visibility="members")
+    anonymous = _post(client, event_id, email="mia@lid.test", organization="Coop Zonnewind")
+    assert anonymous.status_code == 409
+    assert anonymous.get_json()["error"]["code"] == "members_only"
+    by_staff = client.post(f"/api/v1/events/{event_id}/registrations",
+                           json={"name": "Mia", "email": "mia@lid.test", "consent": True},
+                           headers={"Authorization": f"Bearer {token}"})
+    assert by_staff.status_code == 201
+    stranger = client.post(f"/api/v1/events/{event_id}/registrations",
+                           json={"name": "X", "email": "x@example.test", "consent": True},
+                           headers={"Authorization": f"Bearer {token}"})
+    assert stranger.status_code == 409
 
 
 def test_view_and_cancel_by_ticket_code_promotes_the_first_waiting(client, app):

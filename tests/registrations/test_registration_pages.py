@@ -128,11 +128,14 @@ def test_members_only_event_refuses_strangers_with_a_clear_message(client, app):
         coop = make_organization("Coop Lid")
         make_person("Mia", email="mia@lid.test", organization=coop)
     event_id = _future_event(app, visibility="members")
-    refused = client.post(f"/events/{event_id}/register", data=_form(email="x@example.test"))
-    assert refused.status_code == 409
-    assert "Alleen contactpersonen van leden-coöperaties" in refused.get_data(as_text=True)
-    assert client.post(f"/events/{event_id}/register",
-                       data=_form(email="mia@lid.test")).status_code == 302
+    page = client.get(f"/events/{event_id}").get_data(as_text=True)
+    assert "Aanmelden als lid" in page
+    assert f"/auth/member?next=%2Fevents%2F{event_id}" in page
+    for email in ("x@example.test", "mia@lid.test"):  # knowing Mia's address is not enough
+        refused = client.post(f"/events/{event_id}/register", data=_form(email=email))
+        assert refused.status_code == 409
+        assert "Deze activiteit is voor contactpersonen van leden-coöperaties" in \
+            refused.get_data(as_text=True)
 
 
 def test_cancel_asks_first_then_frees_the_seat_for_the_first_waiting(client, app):

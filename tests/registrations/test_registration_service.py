@@ -17,7 +17,7 @@ from coopnet.registrations.services import (
     register,
     waitlist_position,
 )
-from tests.factories import make_event, make_organization, make_person
+from tests.factories import make_event, make_organization, make_person, make_user
 
 
 def _now(event, days_before=7):
@@ -114,16 +114,29 @@ def test_members_only_accepts_contacts_of_current_members_and_stores_nothing_els
     member = make_organization("Coop Lid")
     former = make_organization("Coop Vroeger", member_since=date(2015, 1, 1),
                                member_until=date(2020, 12, 31))
-    make_person("Mia", email="mia@lid.test", organization=member)
-    make_person("Oscar", email="oscar@vroeger.test", organization=former)
+    mia = make_user("member", email="mia@lid.test", person=make_person(
+        "Mia", email="mia@lid.test", organization=member))
+    oscar = make_user("member", email="oscar@vroeger.test", person=make_person(
+        "Oscar", email="oscar@vroeger.test", organization=former))
+    stranger = make_user("member", email="stranger@example.test",
+                         person=make_person("Sam", email="stranger@example.test"))
     event = make_event(visibility="members", capacity=10)
+    # knowing a contact's address is not enough: only Mia herself, signed in, registers
+    with pytest.raises(DomainError) as error:
+        register(event, name="Mia Lid", email="mia@lid.test", consent=True, now=_now(event))
+    assert error.value.code == "members_only"
+    with pytest.raises(DomainError) as error:
+        register(event, name="Mia Lid", email="mia@lid.test", consent=True, actor=stranger,
+                 now=_now(event))
+    assert error.value.code == "members_only"
     registration, _ = register(event, name="Mia Lid", email="mia@lid.test", consent=True,
-                               now=_now(event))
+                               actor=mia, now=_now(event))
     assert registration.status == "confirmed"
     people_before = db.session.execute(sa.select(sa.func.count(Person.id))).scalar_one()
-    for email in ("oscar@vroeger.test", "stranger@example.test"):
+    for actor, email in ((oscar, "oscar@vroeger.test"), (stranger, "stranger@example.test"),
+                         (None, "new@example.test")):
         with pytest.raises(DomainError) as error:
-            register(event, name="X", email=email, consent=True, now=_now(event))
+            register(event, name="X", email=email, consent=True, actor=actor, now=_now(event))
         assert error.value.code == "members_only"
     assert db.session.execute(sa.select(sa.func.count(Person.id))).scalar_one() == people_before
     assert db.session.execute(sa.select(sa.func.count(Registration.id))).scalar_one() == 1
