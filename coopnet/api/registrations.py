@@ -154,7 +154,7 @@ def list_registrations(event_id: int):  # type: ignore[no-untyped-def]
             "waitlist_position": position if r.status == "waitlisted" else None,
             "registered_at": iso(r.registered_at),
             "checked_in_at": iso(r.checked_in_at),
-            "checked_in": r.checked_in_at is not None,
+            "checked_in": r.attended,
             "ticket_code": r.ticket_code,
         })
     return jsonify({"event_id": event.id, "registrations": rows})

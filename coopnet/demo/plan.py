@@ -133,7 +133,7 @@ def _registrations(rng: random.Random, events: list[Event], members: list[Person
                 confirmed_at=registered_at if status == "confirmed" else None,
                 cancelled_at=registered_at + timedelta(days=2) if status == "cancelled" else None,
                 consent_at=registered_at, checked_in_at=checked_in))
-        held = sum(1 for r in rows if r.status == "confirmed" and r.source != "walkin")
+        held = sum(1 for r in rows if r.holds_seat)
         event.seats_taken = held
         if event.capacity is not None and held > event.capacity:
             event.capacity = held

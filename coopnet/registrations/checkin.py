@@ -315,7 +315,7 @@ def mark_attendance(
             if check_in(event, registration, actor=actor, now=now,
                         channel="list").status == "checked_in":
                 checked += 1
-        elif registration.id not in present and registration.checked_in_at is not None:
+        elif registration.id not in present and registration.attended:
             undo_check_in(event, registration, actor=actor, now=now, channel="list")
             undone += 1
     return AttendanceChange(checked, undone)

@@ -132,7 +132,7 @@ class ReportMatch:
             return "add"
         if registration.status == "waitlisted":
             return "confirm"
-        return "already" if registration.checked_in_at is not None else "check_in"
+        return "already" if registration.attended else "check_in"
 
 
 def match_report(event: Event, rows: Iterable[AttendeeRow]) -> list[ReportMatch]:

@@ -82,7 +82,7 @@ def _row_state(registration: Registration) -> dict[str, Any]:
     return {"id": registration.id, "name": registration.person.full_name,
             "organization": registration.organization_label,
             "email": registration.person.email or "",
-            "checked_in": registration.checked_in_at is not None,
+            "checked_in": registration.attended,
             "at": _hhmm(registration.checked_in_at),
             "by": by.display_name if by is not None else ""}
 
