@@ -38,18 +38,23 @@ def _migrate(app: Flask) -> None:
         db.engine.dispose()
 
 
-def _worker_database_url() -> str:
+def _worker_database_url(suffix: str = "") -> str:
+    """Create (anew) this worker's PostgreSQL database, or a sibling of it named with `suffix`."""
     url = make_url(PG_URL)
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     # one database per checkout and worker, so parallel runs of several clones never collide
     checkout = re.sub(r"[^a-z0-9]+", "_", Path(__file__).resolve().parents[1].name.lower())
-    name = f"{url.database}_{checkout}_{worker}"[:63]
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
+    name = f"{url.database}_{checkout}_{worker}"[:63 - len(suffix)] + suffix
+    _admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
     return url.set(database=name).render_as_string(hide_password=False)
+
+
+def _admin_execute(*statements: str) -> None:
+    admin = sa.create_engine(make_url(PG_URL), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        for statement in statements:
+            conn.execute(sa.text(statement))
+    admin.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -62,6 +67,23 @@ def database_template(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str
     path = tmp_path_factory.mktemp("db") / "template.sqlite"
     _migrate(create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"}))
     return {"kind": "sqlite", "path": str(path)}
+
+
+@pytest.fixture
+def empty_database(tmp_path: Path) -> Iterator[Callable[[str], str]]:
+    """empty_database(name): the URL of a new empty database of the suite's kind, dropped after."""
+    created: list[str] = []
+
+    def _make(name: str) -> str:
+        if not PG_URL:
+            return f"sqlite:///{tmp_path / name}.sqlite"
+        url = _worker_database_url(suffix=f"_{name}")
+        created.append(make_url(url).database or "")
+        return url
+
+    yield _make
+    for name in created:
+        _admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _empty_postgres(app: Flask) -> None:
