@@ -17,7 +17,7 @@ Two changes:
    `person.contact_status_removed` records each change (the downgrade restores them).
 
 Revision ID: c3a7e1d2f010
-Revises: 0fcdea8a9745
+Revises: b7d1c0a5e001
 Create Date: 2026-12-01 10:00:00
 """
 from datetime import UTC, datetime
@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'c3a7e1d2f010'
-down_revision = '0fcdea8a9745'
+down_revision = 'b7d1c0a5e001'
 branch_labels = None
 depends_on = None
 

@@ -11,7 +11,7 @@ from coopnet.members.services import save_contact_person
 from coopnet.timezones import brussels
 from tests.factories import make_event, make_organization, make_person, make_registration
 
-BEFORE = "0fcdea8a9745"  # the revision before contact persons became the register's alone
+BEFORE = "b7d1c0a5e001"  # the revision before contact persons became the register's alone
 
 
 def _org_of(email):
