@@ -37,7 +37,7 @@ def webinar(app):
 
 def test_preview_matches_by_email_in_any_case(ctx, webinar):
     event = db.session.get(Event, webinar["id"])
-    matches = match_report(event, parse_attendee_report(reports.zoom_meeting()).rows)
+    matches = match_report(event, parse_attendee_report(reports.zoom_meeting(), min_minutes=10).rows)
     assert [(m.row.name, m.outcome) for m in matches] == [
         ("Lies Peeters", "check_in"), ("Sofie Janssens", "confirm"), ("Tom Nieuw", "add"),
         ("iPhone van Jef", "add")]
@@ -47,7 +47,7 @@ def test_preview_matches_by_email_in_any_case(ctx, webinar):
 def test_import_records_attendance_through_the_check_in_rule(ctx, webinar):
     event = db.session.get(Event, webinar["id"])
     staff = make_user("staff")
-    outcome = import_attendance(event, parse_attendee_report(reports.zoom_meeting()).rows,
+    outcome = import_attendance(event, parse_attendee_report(reports.zoom_meeting(), min_minutes=10).rows,
                                 actor=staff, now=AFTER)
     db.session.commit()
     assert (outcome.checked_in, outcome.added, outcome.already) == (2, 2, 0)
@@ -70,7 +70,7 @@ def test_import_records_attendance_through_the_check_in_rule(ctx, webinar):
 def test_importing_the_same_report_twice_changes_nothing_more(ctx, webinar):
     event = db.session.get(Event, webinar["id"])
     staff = make_user("staff")
-    rows = parse_attendee_report(reports.teams()).rows
+    rows = parse_attendee_report(reports.teams(), min_minutes=10).rows
     import_attendance(event, rows, actor=staff, now=AFTER)
     db.session.commit()
     before = db.session.execute(sa.select(sa.func.count(Registration.id))).scalar()
@@ -166,3 +166,32 @@ def test_registration_list_warns_when_a_past_event_has_no_attendance(client, log
     html = client.get(f"/staff/events/{webinar['id']}/registrations").get_data(as_text=True)
     assert "telt nul deelnemers" in html
     assert f"/staff/events/{webinar['id']}/checkin" in html
+
+
+@pytest.fixture
+def noon_webinar(app):
+    """A webinar on 10 February 2022 at 14:00 Brussels time (13:00 UTC); Dina and Gert
+    registered, the others in `reports.roles()` did not."""
+    with app.app_context():
+        event = make_event("Webinar coöperatief ondernemen",
+                           starts_at=datetime(2022, 2, 10, 13, 0, tzinfo=UTC))
+        dina = make_registration(event, make_person("Dina", "Tien", email="dina@example.test"))
+        gert = make_registration(event, make_person("Gert", "Lang", email="gert@example.test"))
+        return {"id": event.id, "dina": dina.id, "gert": gert.id}
+
+
+def test_preview_shows_who_is_left_out_and_why(client, login, noon_webinar):
+    login(client, "staff")
+    html = _upload(client, noon_webinar["id"], reports.roles()).get_data(as_text=True)
+    assert "minder dan 10 minuten aanwezig" in html
+    assert "Host: leidt de sessie, geen deelnemer" in html
+    assert "Co-host: leidt de sessie, geen deelnemer" in html
+    assert "in totaal minder dan 10 minuten aanwezig was niet" in html
+
+
+@pytest.mark.parametrize("app_config", [{"COOPNET_WEBINAR_MIN_MINUTES": 14}])
+def test_preview_uses_the_configured_threshold(client, login, noon_webinar):
+    login(client, "staff")
+    html = _upload(client, noon_webinar["id"], reports.roles()).get_data(as_text=True)
+    assert "in totaal minder dan 14 minuten aanwezig was niet" in html
+    assert html.count("minder dan 14 minuten aanwezig</td>") == 3  # Chris, Dina and Eva
