@@ -2,14 +2,16 @@
 
 import io
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
 
+from coopnet.errors import DomainError
 from coopnet.events.models import Event
 from coopnet.extensions import db
-from coopnet.registrations.attendee_report import parse_attendee_report
+from coopnet.members.models import Person
+from coopnet.registrations.attendee_report import parse_attendee_report, select_rows
 from coopnet.registrations.checkin import import_attendance
 from coopnet.registrations.checkin_queries import event_counts, match_report
 from coopnet.registrations.models import CheckInEvent, Registration
@@ -195,3 +197,76 @@ def test_preview_uses_the_configured_threshold(client, login, noon_webinar):
     html = _upload(client, noon_webinar["id"], reports.roles()).get_data(as_text=True)
     assert "in totaal minder dan 14 minuten aanwezig was niet" in html
     assert html.count("minder dan 14 minuten aanwezig</td>") == 3  # Chris, Dina and Eva
+
+
+def _noon_report():
+    return parse_attendee_report(reports.roles(), min_minutes=10, day=date(2022, 2, 10))
+
+
+def _attendance(event_id):
+    return dict(db.session.execute(
+        sa.select(Person.email, Registration.checked_in_at).join(Registration.person)
+        .where(Registration.event_id == event_id, Registration.attended)).all())
+
+
+def test_import_stores_the_first_join_as_the_attendance_time_not_the_import_time(ctx,
+                                                                                noon_webinar):
+    event = db.session.get(Event, noon_webinar["id"])
+    staff = make_user("staff")
+    outcome = import_attendance(event, _noon_report().rows, actor=staff, now=AFTER)
+    db.session.commit()
+    assert (outcome.checked_in, outcome.added, outcome.already) == (2, 1, 0)
+    # joins at 14:05, 14:03 and 14:01 Brussels winter time; host, co-host and Chris (9 minutes)
+    # are not there
+    assert _attendance(event.id) == {
+        "dina@example.test": datetime(2022, 2, 10, 13, 5, tzinfo=UTC),
+        "eva@example.test": datetime(2022, 2, 10, 13, 3, tzinfo=UTC),
+        "gert@example.test": datetime(2022, 2, 10, 13, 1, tzinfo=UTC),
+    }
+    # the history says who recorded it and when: the import, by staff, at the moment of import
+    history = db.session.execute(
+        sa.select(CheckInEvent.action, CheckInEvent.channel, CheckInEvent.at, CheckInEvent.by_id)
+    ).all()
+    assert history == [("check_in", "import", AFTER, staff.id)] * 3
+    assert db.session.execute(sa.select(sa.func.count(Person.id)).where(
+        Person.email.in_(["an@coopkracht.test", "bert@coopkracht.test",
+                          "chris@example.test"]))).scalar() == 0
+
+
+def test_without_a_join_time_the_attendance_time_is_the_event_start(ctx, noon_webinar):
+    event = db.session.get(Event, noon_webinar["id"])
+    report = parse_attendee_report(reports.EXCEL_NL, min_minutes=10, day=date(2022, 2, 10))
+    import_attendance(event, report.rows, actor=make_user("staff"), now=AFTER)
+    db.session.commit()
+    assert _attendance(event.id) == {
+        "berenice@example.test": datetime(2022, 2, 10, 13, 0, tzinfo=UTC)}
+
+
+def test_import_writes_no_organisation_to_people(ctx, noon_webinar):
+    event = db.session.get(Event, noon_webinar["id"])
+    known = make_person("Eva", "Twee", email="eva@example.test")  # known, not registered
+    import_attendance(event, _noon_report().rows, actor=make_user("staff"), now=AFTER)
+    db.session.commit()
+    people = db.session.execute(sa.select(Person.email, Person.organization_id).where(
+        Person.email.in_(["eva@example.test", "gert@example.test"]))).all()
+    assert sorted(people) == [("eva@example.test", None), ("gert@example.test", None)]
+    assert db.session.get(Person, known.id).organization_id is None
+
+
+def test_import_refuses_rows_the_report_leaves_out(ctx, noon_webinar):
+    event = db.session.get(Event, noon_webinar["id"])
+    report = _noon_report()
+    with pytest.raises(DomainError) as refused:
+        import_attendance(event, report.rows + report.left_out, actor=make_user("staff"),
+                          now=AFTER)
+    assert refused.value.code == "left_out_row"
+    assert _attendance(event.id) == {}
+
+
+def test_only_the_selected_rows_are_imported(ctx, noon_webinar):
+    event = db.session.get(Event, noon_webinar["id"])
+    rows = select_rows(_noon_report(), ["5", "6"])  # Gert (line 7) unticked
+    import_attendance(event, rows, actor=make_user("staff"), now=AFTER)
+    db.session.commit()
+    assert set(_attendance(event.id)) == {"dina@example.test", "eva@example.test"}
+    assert db.session.get(Registration, noon_webinar["gert"]).attended is False
