@@ -33,7 +33,11 @@ from coopnet.db import utcnow
 from coopnet.errors import DomainError, Invalid
 from coopnet.events.models import Event
 from coopnet.extensions import db
-from coopnet.registrations.attendee_report import AttendeeReport, parse_attendee_report
+from coopnet.registrations.attendee_report import (
+    AttendeeReport,
+    parse_attendee_report,
+    select_rows,
+)
 from coopnet.registrations.checkin import (
     CheckInResult,
     add_walk_in,
@@ -279,12 +283,16 @@ def _read_report(event: Event, data: bytes, min_minutes: int) -> AttendeeReport:
                                  day=to_brussels(event.starts_at).date())
 
 
-def _preview(event: Event, report: AttendeeReport) -> dict[str, Any]:
+def _preview(event: Event, report: AttendeeReport, *, chosen: list[str] | None = None,
+             error: str = "") -> dict[str, Any]:
+    """What the preview shows: the counted people by outcome, ticked (all of them, or what
+    was sent back with an error), the people left out, unreadable lines."""
     matches = match_report(event, report.rows)
     groups: dict[str, list[Any]] = {"check_in": [], "already": [], "confirm": [], "add": []}
     for match in matches:
         groups[match.outcome].append(match)
-    return {"report": report, "groups": groups}
+    ticked = {row.line for row in report.rows if chosen is None or str(row.line) in chosen}
+    return {"report": report, "groups": groups, "ticked": ticked, "error": error}
 
 
 @bp.route("/events/<int:event_id>/attendance/import", methods=["GET", "POST"])
@@ -317,7 +325,7 @@ def import_report(event_id: int):  # type: ignore[no-untyped-def]
 @bp.route("/events/<int:event_id>/attendance/import/confirm", methods=["POST"])
 @access(STAFF)
 def confirm_import(event_id: int):  # type: ignore[no-untyped-def]
-    """Record the previewed report's attendance (the signed file is parsed again)."""
+    """Record the ticked people of the previewed report (the signed file is parsed again)."""
     event = _event_or_404(event_id)
     form = ConfirmImportForm()
     signed = _unsign_report(event, form.report.data or "") if form.validate_on_submit() else None
@@ -326,12 +334,20 @@ def confirm_import(event_id: int):  # type: ignore[no-untyped-def]
         return redirect(url_for("checkin.import_report", event_id=event.id))
     data, min_minutes = signed
     try:
-        outcome = import_attendance(event, _read_report(event, data, min_minutes).rows,
-                                    actor=_actor())
+        report = _read_report(event, data, min_minutes)
     except DomainError as error:
-        db.session.rollback()
         flash(error.message, "danger")
         return redirect(url_for("checkin.import_report", event_id=event.id))
+    chosen = request.form.getlist("row")
+    try:
+        outcome = import_attendance(event, select_rows(report, chosen), actor=_actor())
+    except DomainError as error:
+        db.session.rollback()
+        # the same preview again, with the reason and the ticks as they were sent
+        return render_template("registrations/import.html", event=event,
+                               form=ImportReportForm(formdata=None), confirm=form,
+                               preview=_preview(event, report, chosen=chosen,
+                                                error=error.message)), 422
     db.session.commit()
     flash(_("Attendance imported: %(checked)s registrations checked in, %(added)s people added, "
             "%(already)s were already checked in.", checked=outcome.checked_in,

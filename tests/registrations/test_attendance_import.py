@@ -88,6 +88,25 @@ def _upload(client, event_id, data, name="report.csv"):
                        content_type="multipart/form-data")
 
 
+def _token(html):
+    return re.search(r'name="report" type="hidden" value="([^"]+)"', html).group(1)
+
+
+def _ticked(html):
+    """The rows a browser would send: the checked boxes named `row`."""
+    return re.findall(r'<input [^>]*name="row" value="(\d+)"[^>]* checked>', html)
+
+
+def _checkboxes(html):
+    """line -> 'ticked', 'unticked' or 'disabled', for every row's checkbox."""
+    found = {}
+    for tag in re.findall(r'<input class="form-check-input" type="checkbox"[^>]*>', html):
+        line = int(re.search(r'id="row-(\d+)"', tag).group(1))
+        found[line] = ("disabled" if " disabled" in tag else
+                       "ticked" if " checked" in tag else "unticked")
+    return found
+
+
 def test_upload_shows_a_preview_and_saves_nothing(client, login, webinar, app):
     login(client, "staff")
     page = _upload(client, webinar["id"], reports.zoom_meeting())
@@ -106,9 +125,9 @@ def test_confirm_imports_from_the_signed_preview(client, login, webinar, app):
     login(client, "staff")
     html = _upload(client, webinar["id"], reports.teams(), "Teams attendance.csv").get_data(
         as_text=True)
-    token = re.search(r'name="report" type="hidden" value="([^"]+)"', html).group(1)
     response = client.post(f"/staff/events/{webinar['id']}/attendance/import/confirm",
-                           data={"report": token}, follow_redirects=True)
+                           data={"report": _token(html), "row": _ticked(html)},
+                           follow_redirects=True)
     text = response.get_data(as_text=True)
     assert "Aanwezigheid geïmporteerd: 1 inschrijvingen ingecheckt, 2 personen toegevoegd" in text
     with app.app_context():
@@ -188,14 +207,15 @@ def test_preview_shows_who_is_left_out_and_why(client, login, noon_webinar):
     assert "minder dan 10 minuten aanwezig" in html
     assert "Host: leidt de sessie, geen deelnemer" in html
     assert "Co-host: leidt de sessie, geen deelnemer" in html
-    assert "in totaal minder dan 10 minuten aanwezig was niet" in html
+    assert ("Wie in totaal minder dan 10 minuten aanwezig was (alle verbindingen samengeteld), "
+            "telt ook niet mee.") in html
 
 
 @pytest.mark.parametrize("app_config", [{"COOPNET_WEBINAR_MIN_MINUTES": 14}])
 def test_preview_uses_the_configured_threshold(client, login, noon_webinar):
     login(client, "staff")
     html = _upload(client, noon_webinar["id"], reports.roles()).get_data(as_text=True)
-    assert "in totaal minder dan 14 minuten aanwezig was niet" in html
+    assert "Wie in totaal minder dan 14 minuten aanwezig was" in html
     assert html.count("minder dan 14 minuten aanwezig</td>") == 3  # Chris, Dina and Eva
 
 
@@ -270,3 +290,52 @@ def test_only_the_selected_rows_are_imported(ctx, noon_webinar):
     db.session.commit()
     assert set(_attendance(event.id)) == {"dina@example.test", "eva@example.test"}
     assert db.session.get(Registration, noon_webinar["gert"]).attended is False
+
+
+def _confirm(client, event_id, html, rows):
+    return client.post(f"/staff/events/{event_id}/attendance/import/confirm",
+                       data={"report": _token(html), "row": rows})
+
+
+def test_preview_ticks_who_counts_and_confirm_imports_exactly_the_ticked_rows(
+        client, login, noon_webinar, app):
+    login(client, "staff")
+    html = _upload(client, noon_webinar["id"], reports.roles()).get_data(as_text=True)
+    # Dina (line 5), Eva (6) and Gert (7) count and are ticked; the host (2), the co-host (3)
+    # and Chris (4, 9 minutes) are left out: a disabled box that sends nothing, and the reason
+    assert _checkboxes(html) == {5: "ticked", 6: "ticked", 7: "ticked",
+                                 2: "disabled", 3: "disabled", 4: "disabled"}
+    assert _ticked(html) == ["5", "7", "6"]  # registered ones first, then the new one
+    assert "14:03" in html  # Eva's first join, Brussels time
+    response = _confirm(client, noon_webinar["id"], html, ["5", "6"])  # Gert unticked
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Aanwezigheid geïmporteerd: 1 inschrijvingen ingecheckt, 1 personen toegevoegd, " \
+        "0 waren al ingecheckt." in page
+    with app.app_context():
+        assert _attendance(noon_webinar["id"]) == {
+            "dina@example.test": datetime(2022, 2, 10, 13, 5, tzinfo=UTC),
+            "eva@example.test": datetime(2022, 2, 10, 13, 3, tzinfo=UTC),
+        }
+
+
+@pytest.mark.parametrize("rows,message", [
+    (["5", "99"], "“99” is geen persoon uit dit rapport. Er is niets geïmporteerd."),
+    (["5", "abc"], "“abc” is geen persoon uit dit rapport. Er is niets geïmporteerd."),
+    (["5", "2"], "Regel 2 van het rapport telt niet mee (Host: leidt de sessie, geen "
+                 "deelnemer). Er is niets geïmporteerd."),
+    ([], "Niemand is aangevinkt: er is niets geïmporteerd."),
+])
+def test_a_selection_outside_the_report_imports_nothing_and_keeps_the_preview(
+        client, login, noon_webinar, app, rows, message):
+    login(client, "staff")
+    html = _upload(client, noon_webinar["id"], reports.roles()).get_data(as_text=True)
+    response = _confirm(client, noon_webinar["id"], html, rows)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert message in page
+    # the same preview, with the same signed report and the ticks as they were sent
+    assert _token(page) == _token(html)
+    assert _ticked(page) == [r for r in ["5", "7", "6"] if r in rows]
+    with app.app_context():
+        assert _attendance(noon_webinar["id"]) == {}
