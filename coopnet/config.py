@@ -80,9 +80,13 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "RATELIMIT_SWALLOW_ERRORS": True,
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "COOPNET_RETENTION_MONTHS": _int("COOPNET_RETENTION_MONTHS", 24),
+        # a webinar attendee connected for less than this in total does not count as attending
+        "COOPNET_WEBINAR_MIN_MINUTES": _int("COOPNET_WEBINAR_MIN_MINUTES", 10),
         "COOPNET_MAIL_DIR": os.environ.get("COOPNET_MAIL_DIR") or str(Path(instance_path) / "mail"),
     }
     config.update(overrides)
+    if config["COOPNET_WEBINAR_MIN_MINUTES"] < 0:
+        raise ConfigError("COOPNET_WEBINAR_MIN_MINUTES must be 0 or more minutes")
     if not config["SECRET_KEY"]:
         if production:
             raise ConfigError(

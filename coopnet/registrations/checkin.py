@@ -123,13 +123,18 @@ def check_in(
     actor: User | None,
     now: datetime | None = None,
     channel: str = "door",
+    attended_at: datetime | None = None,
 ) -> CheckInResult:
     """Check a confirmed registration in, exactly once however many devices scan it at once.
 
+    `attended_at` is when the person came, stored as `checked_in_at`: `now` at the door,
+    the session's time when attendance is recorded afterwards (a webinar report). The
+    history and the audit log keep `now`, the moment staff recorded it.
     Raises `unknown_ticket` (404), `wrong_event` or `not_confirmed` (409). A second scan
     returns status `already_checked_in` with the first check-in's time and staff member.
     """
     now = now or utcnow()
+    attended_at = attended_at or now
     registration = _load_registration(event, code_or_registration)
     _refuse_unconfirmed(registration)
     if registration.checked_in_at is not None:
@@ -139,7 +144,7 @@ def check_in(
         sa.update(Registration)
         .where(Registration.id == registration.id, Registration.checked_in_at.is_(None),
                Registration.status == "confirmed")
-        .values(checked_in_at=now, checked_in_by_id=actor.id if actor else None)
+        .values(checked_in_at=attended_at, checked_in_by_id=actor.id if actor else None)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
@@ -147,7 +152,7 @@ def check_in(
         db.session.refresh(registration)
         _refuse_unconfirmed(registration)
         return CheckInResult("already_checked_in", registration)
-    set_committed_value(registration, "checked_in_at", now)
+    set_committed_value(registration, "checked_in_at", attended_at)
     set_committed_value(registration, "checked_in_by_id", actor.id if actor else None)
     set_committed_value(registration, "checked_in_by", actor)
     db.session.add(CheckInEvent(registration_id=registration.id, action="check_in", at=now,
@@ -233,13 +238,14 @@ def add_walk_in(
     now: datetime | None = None,
     channel: str = "door",
     source: str = "walkin",
+    attended_at: datetime | None = None,
 ) -> CheckInResult:
     """Add a person who came without a place and check them in, even when the event is full.
 
     Walk-ins do not take a seat (Event.seats_taken): staff decide at the door. Someone who
     already has an active registration is checked in on that one instead; a waiting-list
-    registration is confirmed as a walk-in first. Raises `invalid` for a missing name or a
-    malformed e-mail address.
+    registration is confirmed as a walk-in first. `attended_at` as in `check_in`.
+    Raises `invalid` for a missing name or a malformed e-mail address.
     """
     now = now or utcnow()
     name = " ".join((name or "").split())
@@ -277,7 +283,8 @@ def add_walk_in(
         record_audit("registration.walk_in_added", object_type="registration",
                      object_id=registration.id, actor=actor, now=now,
                      details={"event_id": event.id, "channel": channel, "source": source})
-    return check_in(event, registration, actor=actor, now=now, channel=channel)
+    return check_in(event, registration, actor=actor, now=now, channel=channel,
+                    attended_at=attended_at)
 
 
 @dataclass(frozen=True)
@@ -341,25 +348,34 @@ def import_attendance(
 
     Registrations found by e-mail (else by name) are checked in; people on the waiting
     list are confirmed as attendees; everyone else is added as imported attendance
-    (source `import`, no seat). Importing the same report twice changes nothing more.
+    (source `import`, no seat, no organisation written to the person). The attendance
+    time is the person's first join in the report, else the event's start: never the
+    moment of import (`now`, which the history keeps). Importing the same report twice
+    changes nothing more. Raises `left_out_row` for a row the report leaves out.
     """
     from coopnet.registrations.checkin_queries import match_report
 
     now = now or utcnow()
+    rows = list(rows)
+    if any(row.left_out for row in rows):
+        raise DomainError("left_out_row",
+                          _("Some rows of the report do not count as attendance."))
     checked = already = added = 0
     for match in match_report(event, rows):
         outcome = match.outcome
+        row = match.row
+        attended_at = row.joined or event.starts_at
         if outcome in ("check_in", "already", "confirm"):
             assert match.registration is not None
             if outcome == "confirm":
                 _confirm_without_seat(event, match.registration, source="import", actor=actor,
                                       now=now, channel="import")
-            result = check_in(event, match.registration, actor=actor, now=now, channel="import")
+            result = check_in(event, match.registration, actor=actor, now=now, channel="import",
+                              attended_at=attended_at)
         else:
-            row = match.row
             name = row.name or (row.email or "").split("@")[0]
             result = add_walk_in(event, name=name, email=row.email, actor=actor, now=now,
-                                 channel="import", source="import")
+                                 channel="import", source="import", attended_at=attended_at)
         if result.status == "already_checked_in":
             already += 1
         elif outcome == "add":

@@ -33,7 +33,11 @@ from coopnet.db import utcnow
 from coopnet.errors import DomainError, Invalid
 from coopnet.events.models import Event
 from coopnet.extensions import db
-from coopnet.registrations.attendee_report import AttendeeReport, parse_attendee_report
+from coopnet.registrations.attendee_report import (
+    AttendeeReport,
+    parse_attendee_report,
+    select_rows,
+)
 from coopnet.registrations.checkin import (
     CheckInResult,
     add_walk_in,
@@ -248,28 +252,47 @@ def _report_signer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.secret_key, salt="coopnet.attendee-report")
 
 
-def _sign_report(event: Event, data: bytes) -> str:
+def _min_minutes() -> int:
+    return int(current_app.config["COOPNET_WEBINAR_MIN_MINUTES"])
+
+
+def _sign_report(event: Event, data: bytes, min_minutes: int) -> str:
     packed = base64.b64encode(zlib.compress(data, 6)).decode("ascii")
-    return _report_signer().dumps({"event": event.id, "report": packed})
+    # the threshold travels too: the confirmation imports what the preview showed
+    return _report_signer().dumps({"event": event.id, "report": packed,
+                                   "min_minutes": min_minutes})
 
 
-def _unsign_report(event: Event, token: str) -> bytes | None:
+def _unsign_report(event: Event, token: str) -> tuple[bytes, int] | None:
     try:
         payload = _report_signer().loads(token, max_age=REPORT_MAX_AGE)
         if payload.get("event") != event.id:
             return None
-        return zlib.decompress(base64.b64decode(payload["report"]))
+        min_minutes = payload.get("min_minutes", _min_minutes())
+        if not isinstance(min_minutes, int):
+            return None
+        return zlib.decompress(base64.b64decode(payload["report"])), min_minutes
     except (BadData, KeyError, TypeError, AttributeError, ValueError, binascii.Error,
             zlib.error):
         return None
 
 
-def _preview(event: Event, report: AttendeeReport) -> dict[str, Any]:
+def _read_report(event: Event, data: bytes, min_minutes: int) -> AttendeeReport:
+    """The report read for this event: its Brussels date completes and checks join times."""
+    return parse_attendee_report(data, min_minutes=min_minutes,
+                                 day=to_brussels(event.starts_at).date())
+
+
+def _preview(event: Event, report: AttendeeReport, *, chosen: list[str] | None = None,
+             error: str = "") -> dict[str, Any]:
+    """What the preview shows: the counted people by outcome, ticked (all of them, or what
+    was sent back with an error), the people left out, unreadable lines."""
     matches = match_report(event, report.rows)
     groups: dict[str, list[Any]] = {"check_in": [], "already": [], "confirm": [], "add": []}
     for match in matches:
         groups[match.outcome].append(match)
-    return {"report": report, "groups": groups}
+    ticked = {row.line for row in report.rows if chosen is None or str(row.line) in chosen}
+    return {"report": report, "groups": groups, "ticked": ticked, "error": error}
 
 
 @bp.route("/events/<int:event_id>/attendance/import", methods=["GET", "POST"])
@@ -282,17 +305,19 @@ def import_report(event_id: int):  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         limit = current_app.config.get("COOPNET_MAX_REPORT_BYTES", MAX_REPORT_BYTES)
         data = form.report.data.read(limit + 1)
+        min_minutes = _min_minutes()
         try:
             if len(data) > limit:
                 raise DomainError("report_too_large",
                                   _("The report is too large (at most %(size)s kB).",
                                     size=limit // 1024))
-            report = parse_attendee_report(data)
+            report = _read_report(event, data, min_minutes)
         except DomainError as error:
             form.report.errors.append(error.message)
         else:
             preview = _preview(event, report)
-            confirm = ConfirmImportForm(formdata=None, report=_sign_report(event, data))
+            confirm = ConfirmImportForm(formdata=None,
+                                        report=_sign_report(event, data, min_minutes))
     return render_template("registrations/import.html", event=event, form=form,
                            preview=preview, confirm=confirm)
 
@@ -300,19 +325,29 @@ def import_report(event_id: int):  # type: ignore[no-untyped-def]
 @bp.route("/events/<int:event_id>/attendance/import/confirm", methods=["POST"])
 @access(STAFF)
 def confirm_import(event_id: int):  # type: ignore[no-untyped-def]
-    """Record the previewed report's attendance (the signed file is parsed again)."""
+    """Record the ticked people of the previewed report (the signed file is parsed again)."""
     event = _event_or_404(event_id)
     form = ConfirmImportForm()
-    data = _unsign_report(event, form.report.data or "") if form.validate_on_submit() else None
-    if data is None:
+    signed = _unsign_report(event, form.report.data or "") if form.validate_on_submit() else None
+    if signed is None:
         flash(_("The preview has expired or was changed. Upload the report again."), "danger")
         return redirect(url_for("checkin.import_report", event_id=event.id))
+    data, min_minutes = signed
     try:
-        outcome = import_attendance(event, parse_attendee_report(data).rows, actor=_actor())
+        report = _read_report(event, data, min_minutes)
     except DomainError as error:
-        db.session.rollback()
         flash(error.message, "danger")
         return redirect(url_for("checkin.import_report", event_id=event.id))
+    chosen = request.form.getlist("row")
+    try:
+        outcome = import_attendance(event, select_rows(report, chosen), actor=_actor())
+    except DomainError as error:
+        db.session.rollback()
+        # the same preview again, with the reason and the ticks as they were sent
+        return render_template("registrations/import.html", event=event,
+                               form=ImportReportForm(formdata=None), confirm=form,
+                               preview=_preview(event, report, chosen=chosen,
+                                                error=error.message)), 422
     db.session.commit()
     flash(_("Attendance imported: %(checked)s registrations checked in, %(added)s people added, "
             "%(already)s were already checked in.", checked=outcome.checked_in,

@@ -46,3 +46,14 @@ def test_unknown_environment_is_refused(monkeypatch):
     monkeypatch.setenv("COOPNET_ENV", "staging")
     with pytest.raises(ConfigError, match="COOPNET_ENV"):
         create_app()
+
+
+def test_webinar_threshold_defaults_to_ten_minutes_and_refuses_a_negative_one(monkeypatch):
+    monkeypatch.setenv("COOPNET_ENV", "development")
+    monkeypatch.delenv("COOPNET_WEBINAR_MIN_MINUTES", raising=False)
+    assert create_app({"TESTING": True}).config["COOPNET_WEBINAR_MIN_MINUTES"] == 10
+    monkeypatch.setenv("COOPNET_WEBINAR_MIN_MINUTES", "15")
+    assert create_app({"TESTING": True}).config["COOPNET_WEBINAR_MIN_MINUTES"] == 15
+    monkeypatch.setenv("COOPNET_WEBINAR_MIN_MINUTES", "-1")
+    with pytest.raises(ConfigError, match="COOPNET_WEBINAR_MIN_MINUTES"):
+        create_app({"TESTING": True})

@@ -4,13 +4,15 @@ Each is returned as the bytes the platform writes (encoding, BOM, delimiter), so
 exercise decoding too.
 """
 
-# Zoom meeting "Participants" report: UTF-8 with BOM, commas, a meeting header block,
-# one row per join (Lies joined twice), "Name (Original Name)" when someone renamed.
+# Zoom meeting "Participants" report: UTF-8 with BOM, commas, a meeting header block whose
+# e-mail address is the host's (the host is listed among the participants too), one row per
+# join (Lies joined twice), "Name (Original Name)" when someone renamed.
 ZOOM_MEETING = """\
 Meeting ID,Topic,Start Time,End Time,User Email,Duration (Minutes),Participants
 812 3456 7890,Webinar ICA-principes,02/10/2022 06:58:01 PM,02/10/2022 08:31:12 PM,info@coopkracht.test,94,5
 
 Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest,Recording Consent
+Coopkracht,info@coopkracht.test,02/10/2022 06:58:01 PM,02/10/2022 08:31:12 PM,94,No,Y
 Lies Peeters,LIES@example.test,02/10/2022 07:01:10 PM,02/10/2022 07:40:00 PM,39,Yes,Y
 Lies Peeters,lies@example.test,02/10/2022 07:45:30 PM,02/10/2022 08:30:00 PM,45,Yes,Y
 Sofie J (Sofie Janssens),sofie@samenhuis.test,02/10/2022 07:00:02 PM,02/10/2022 08:30:40 PM,91,Yes,Y
@@ -94,3 +96,33 @@ def meet() -> bytes:
 
 # A Belgian Excel export: Windows-1252, semicolons, Dutch headers
 EXCEL_NL = "Naam;E-mailadres;Duur\r\nBérénice Coöp;berenice@example.test;45\r\n".encode("cp1252")
+
+
+# A participants export with a Role column, times as Zoom writes them (month/day, 12-hour
+# clock, Brussels time without a zone), one row per join. For a webinar on 10 February 2022
+# at 14:00 Brussels time (13:00 UTC): the host and a co-host, Chris 9 minutes, Dina 10,
+# Eva twice (6 + 7 = 13 minutes, first at 14:03), Gert 45.
+ROLES = """\
+Name (Original Name),User Email,Role,Join Time,Leave Time,Duration (Minutes)
+An Gastvrouw,an@coopkracht.test,Host,02/10/2022 01:55:00 PM,02/10/2022 03:05:00 PM,70
+Bert Helper,bert@coopkracht.test,Co-host,02/10/2022 01:58:00 PM,02/10/2022 03:05:00 PM,67
+Chris Kort,chris@example.test,Attendee,02/10/2022 02:10:00 PM,02/10/2022 02:19:00 PM,9
+Dina Tien,dina@example.test,Attendee,02/10/2022 02:05:00 PM,02/10/2022 02:15:00 PM,10
+Eva Twee,eva@example.test,Attendee,02/10/2022 02:03:00 PM,02/10/2022 02:09:00 PM,6
+Gert Lang,gert@example.test,Attendee,02/10/2022 02:01:00 PM,02/10/2022 02:46:00 PM,45
+Eva Twee,eva@example.test,Attendee,02/10/2022 02:30:00 PM,02/10/2022 02:37:00 PM,7
+"""
+
+
+def roles() -> bytes:
+    return ROLES.replace("\n", "\r\n").encode("utf-8-sig")
+
+
+# Zoom's "Active hosts" export with meeting data: every participant row repeats the meeting
+# and its host (User Name, User Email) before "Name (Original Name)" and its own User Email.
+ZOOM_WITH_MEETING_DATA = """\
+Topic,Meeting ID,User Name,User Email,Department,Group,Has Zoom Rooms,Creation Time,Start Time,End Time,Duration (Minutes),Participants,Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest,Recording Consent,In Waiting Room
+Webinar ICA-principes,812 3456 7890,Coopkracht,info@coopkracht.test,,,No,02/01/2022 10:00:00 AM,02/10/2022 06:58:01 PM,02/10/2022 08:31:12 PM,94,3,Coopkracht,info@coopkracht.test,02/10/2022 06:58:01 PM,02/10/2022 08:31:12 PM,94,No,,No
+Webinar ICA-principes,812 3456 7890,Coopkracht,info@coopkracht.test,,,No,02/01/2022 10:00:00 AM,02/10/2022 06:58:01 PM,02/10/2022 08:31:12 PM,94,3,Lies Peeters,lies@example.test,02/10/2022 07:01:10 PM,02/10/2022 08:30:00 PM,89,Yes,,No
+Webinar ICA-principes,812 3456 7890,Coopkracht,info@coopkracht.test,,,No,02/01/2022 10:00:00 AM,02/10/2022 06:58:01 PM,02/10/2022 08:31:12 PM,94,3,Tom Nieuw,tom@nieuwecoop.test,02/10/2022 07:03:00 PM,02/10/2022 08:01:00 PM,58,Yes,,No
+"""
