@@ -14,7 +14,7 @@ from coopnet.audit.services import record_audit
 from coopnet.auth.models import User
 from coopnet.db import utcnow
 from coopnet.errors import DomainError, Forbidden, Invalid
-from coopnet.events.models import Event, EventKind
+from coopnet.events.services import cancel_event, create_event
 from coopnet.extensions import db
 from coopnet.members.models import Membership, Organization
 from coopnet.members.rules import member_ids_on, member_organization_of
@@ -22,7 +22,7 @@ from coopnet.pairings import queries
 from coopnet.pairings.matching import Reason, explain
 from coopnet.pairings.models import THEME_LABELS, THEMES, MeetingProfile, Pairing, PairingMember
 from coopnet.registrations.models import Registration
-from coopnet.registrations.services import cancel_registration, new_ticket_code
+from coopnet.registrations.services import cancel_registration, register_for_internal_event
 from coopnet.timezones import brussels_today
 
 TEXT_MAX = 2000
@@ -125,10 +125,11 @@ def accept_pairing(organizations: Sequence[Organization], *, starts_at: datetime
                    now: datetime | None = None) -> Pairing:
     """Make a duo or trio: the pairing, a micro-ontmoeting event, its members registered.
 
-    Each co-op's contact person (from its opt-in, else its first contact person) gets a
-    confirmed registration (source `staff`) holding a seat, as the registration service
-    counts them. Errors: `forbidden`, `invalid_group`, `not_a_member`, `already_paired`,
-    `already_in_pairing`, `no_contact_person`.
+    The event is made by the event service (internal, audited); each co-op's contact person
+    (from its opt-in, else its first contact person) is registered by the registration
+    service (source `staff`, a seat, an audit entry, a confirmation mail with the .ics).
+    Errors: `forbidden`, `invalid_group`, `in_the_past`, `not_a_member`, `already_paired`,
+    `already_in_pairing`, `no_contact_person`, `no_contact_email`.
     """
     now = now or utcnow()
     if not actor.has_role("coordinator"):
@@ -136,6 +137,8 @@ def accept_pairing(organizations: Sequence[Organization], *, starts_at: datetime
     ids = sorted({o.id for o in organizations})
     if len(ids) != len(organizations) or not 2 <= len(ids) <= 3:
         raise DomainError("invalid_group", _("A micro-meeting brings two or three co-ops together."))
+    if starts_at <= now:
+        raise DomainError("in_the_past", _("Choose a moment in the future for the meeting."))
     organizations = sorted(organizations, key=lambda o: o.id)
     today = brussels_today(now)
     members_today = set(db.session.execute(
@@ -161,31 +164,31 @@ def accept_pairing(organizations: Sequence[Organization], *, starts_at: datetime
         if person is None:
             raise DomainError("no_contact_person", _("%(name)s has no contact person.",
                                                      name=organization.name))
+        if not person.email:
+            # the invitation, its calendar file and any cancellation go by e-mail
+            raise DomainError("no_contact_email",
+                              _("The contact person of %(name)s has no e-mail address.",
+                                name=organization.name))
         people.append(person)
 
     names = {o.id: o.name for o in organizations}
     with force_locale("nl"):  # stored as data, in the organisation's language
         reason = "\n".join(reason_sentences(_group_reasons(organizations), names))
         title = _("Micro-meeting: %(names)s", names=" – ".join(o.name for o in organizations))
-    kind = db.session.execute(sa.select(EventKind).where(EventKind.slug == EVENT_KIND)).scalar_one()
-    event = Event(
-        title=title[:200], kind=kind, starts_at=starts_at,
+    # internal: nobody else can see or join it; its members are registered by staff below
+    event = create_event(
+        title=title[:200], kind=EVENT_KIND, starts_at=starts_at,
         ends_at=starts_at + timedelta(minutes=MEETING_MINUTES), description=reason,
-        visibility="internal", status="published", capacity=None, waitlist_enabled=False,
-        created_by_id=actor.id, seats_taken=len(people),  # every registration below holds a seat
+        visibility="internal", capacity=None, waitlist_enabled=False, actor=actor, now=now,
     )
-    db.session.add(event)
     pairing = Pairing(status="accepted", event=event, reason=reason, created_by_id=actor.id,
                       created_at=now, updated_at=now)
     for organization, person in zip(organizations, people, strict=True):
         pairing.members.append(PairingMember(organization=organization, person=person))
-        db.session.add(Registration(
-            event=event, person=person, organization=organization,
-            organization_name=organization.name, status="confirmed", source="staff",
-            ticket_code=new_ticket_code(), registered_at=now, confirmed_at=now,
-        ))
     db.session.add(pairing)
     db.session.flush()
+    for organization, person in zip(organizations, people, strict=True):
+        register_for_internal_event(event, person, organization=organization, actor=actor, now=now)
     record_audit("pairing.accepted", object_type="pairing", object_id=pairing.id, actor=actor,
                  now=now, details={"organization_ids": ids, "event_id": event.id})
     return pairing
@@ -228,14 +231,16 @@ def cancel_pairing(pairing: Pairing, *, actor: User, now: datetime | None = None
         raise DomainError("already_cancelled", _("This micro-meeting was already cancelled."))
     pairing.status, pairing.updated_at = "cancelled", now
     event = pairing.event
-    if event is not None and event.status != "cancelled":
-        event.status = "cancelled"
-        event.sequence += 1
+    if event is not None:
+        # the event service tells every registrant (one mail each) and bumps SEQUENCE;
+        # then the seats are given back without a second mail for the same news
+        cancel_event(event, actor=actor, now=now)
         registrations = db.session.execute(
             sa.select(Registration).where(Registration.event_id == event.id,
-                                          Registration.status != "cancelled")).scalars().all()
+                                          Registration.status != "cancelled")
+            .order_by(Registration.id)).scalars().all()
         for registration in registrations:
-            cancel_registration(registration, actor=actor, now=now)
+            cancel_registration(registration, actor=actor, now=now, notify=False)
     record_audit("pairing.cancelled", object_type="pairing", object_id=pairing.id, actor=actor,
                  now=now)
     return pairing

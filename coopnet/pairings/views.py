@@ -89,7 +89,7 @@ def index():  # type: ignore[no-untyped-def]
     held_form = HeldForm(formdata=None, held_on=today)
     return render_template("pairings/index.html", pairings=queries.pairings(status),
                            status=status, statuses=PAIRING_STATUSES, status_labels=STATUS_LABELS,
-                           held_form=held_form, cancel_form=CancelForm())
+                           held_form=held_form)
 
 
 @bp.route("/staff/pairings/proposal")
@@ -162,14 +162,19 @@ def held(pairing_id: int):  # type: ignore[no-untyped-def]
     return redirect(url_for("pairings.index"))
 
 
-@bp.route("/staff/pairings/<int:pairing_id>/cancel", methods=["POST"])
+@bp.route("/staff/pairings/<int:pairing_id>/cancel", methods=["GET", "POST"])
 @access(STAFF)
 def cancel(pairing_id: int):  # type: ignore[no-untyped-def]
-    """Call a micro-meeting off."""
+    """Call a micro-meeting off, after a confirmation page (it mails every contact)."""
     pairing = queries.pairing(pairing_id)
     if pairing is None:
         abort(404)
-    if CancelForm().validate_on_submit():
+    form = CancelForm()
+    if request.method == "GET":
+        if pairing.status != "accepted":
+            return redirect(url_for("pairings.index"))
+        return render_template("pairings/cancel.html", pairing=pairing, form=form)
+    if form.validate_on_submit():
         try:
             cancel_pairing(pairing, actor=current_user)
         except DomainError as error:

@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from coopnet.audit.services import record_audit
 from coopnet.auth.models import User
 from coopnet.db import utcnow
-from coopnet.errors import DomainError, Invalid, NotFound
+from coopnet.errors import DomainError, Forbidden, Invalid, NotFound
 from coopnet.events.models import Event
 from coopnet.extensions import db
 from coopnet.mail.services import queue_mail
@@ -248,6 +248,46 @@ def register(
     if organization is not None:
         organization_name = organization.name
     _check_public_event(event)
+    return _register_checked(event, clean_name, clean_email, organization, organization_name,
+                             source, actor, now)
+
+
+def register_for_internal_event(
+    event: Event,
+    person: Person,
+    *,
+    organization: Organization | None = None,
+    actor: User,
+    now: datetime | None = None,
+) -> tuple[Registration, bool]:
+    """Staff register a known person for an internal meeting (e.g. a micro-meeting's contacts).
+
+    Public sign-up never reaches internal events (`_check_public_event`), so this is the one
+    way in: staff only, source `staff`, the person's own name and e-mail address, and from
+    there the same seat counter, audit entry and confirmation mail (with .ics) as `register`.
+    Errors: `forbidden`, `not_internal` (use `register`), `event_cancelled`, `not_found`
+    (a draft), `registration_closed`, `invalid` (the person has no e-mail address).
+    """
+    now = now or utcnow()
+    if actor is None or not actor.has_role("staff"):
+        raise Forbidden("forbidden", _("Only staff can register people for internal meetings."))
+    if event.visibility != "internal" and not event.kind.is_internal:
+        raise DomainError("not_internal", _("This event is open for registration."))
+    if event.status == "draft":
+        raise NotFound("not_found", _("This event does not exist (any more)."))
+    if event.status == "cancelled":
+        raise DomainError("event_cancelled", _("This event has been cancelled."))
+    # staff act on the member's behalf here, as agreed when the meeting was arranged
+    clean_name, clean_email = _validate(person.full_name, person.email or "", True)
+    organization_name = organization.name if organization is not None else ""
+    return _register_checked(event, clean_name, clean_email, organization, organization_name,
+                             "staff", actor, now)
+
+
+def _register_checked(event: Event, clean_name: str, clean_email: str,
+                      organization: Organization | None, organization_name: str, source: str,
+                      actor: User | None, now: datetime) -> tuple[Registration, bool]:
+    """`register` after the entry point has checked who may register for this event."""
     _begin_write()
 
     existing = _active_registration(event.id, clean_email)
@@ -328,11 +368,13 @@ def _place(event: Event, person: Person, organization: Organization | None,
 
 
 def cancel_registration(
-    registration: Registration, *, actor: User | None = None, now: datetime | None = None
+    registration: Registration, *, actor: User | None = None, now: datetime | None = None,
+    notify: bool = True,
 ) -> list[Registration]:
     """Cancel a registration; a freed seat goes to the first people waiting (returned).
 
-    Cancelling twice is harmless: the second time changes nothing.
+    Cancelling twice is harmless: the second time changes nothing. `notify=False` skips the
+    holder's mail, for when they were already told why (their event was cancelled).
     """
     now = now or utcnow()
     _begin_write()
@@ -364,7 +406,8 @@ def cancel_registration(
     record_audit("registration.cancelled", object_type="registration",
                  object_id=registration.id, actor=actor, now=now,
                  details={"event_id": registration.event_id, "previous_status": old_status})
-    _queue_registration_mail(registration, "registration_cancelled", now=now)
+    if notify:
+        _queue_registration_mail(registration, "registration_cancelled", now=now)
     event = registration.event
     promoted = promote_waiting(event, now=now, actor=actor) if freed else []
     _refresh_seats(event)

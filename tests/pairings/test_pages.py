@@ -141,3 +141,25 @@ def test_proposal_page_query_count_does_not_grow_with_members(app, client, login
         html = client.get("/staff/pairings/proposal").get_data(as_text=True)
     assert "Aanvaarden" in html
     assert q.count <= 6, q.statements
+
+
+def test_cancelling_asks_for_confirmation_first(app, client, login):
+    with app.app_context():
+        pairing_id = make_pairing(_org("C"), _org("D")).id
+    login(client, "staff")
+    listing = client.get("/staff/pairings").get_data(as_text=True)
+    # the list only links to the confirmation page; it has no one-click cancel form
+    assert f'href="/staff/pairings/{pairing_id}/cancel"' in listing
+    assert f'action="/staff/pairings/{pairing_id}/cancel"' not in listing
+    page = client.get(f"/staff/pairings/{pairing_id}/cancel")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Deze micro-ontmoeting annuleren?" in text
+    assert f'<form method="post" action="/staff/pairings/{pairing_id}/cancel"' in text
+    with app.app_context():
+        assert db.session.get(Pairing, pairing_id).status == "accepted"  # looking changes nothing
+    assert client.post(f"/staff/pairings/{pairing_id}/cancel").status_code == 302
+    with app.app_context():
+        assert db.session.get(Pairing, pairing_id).status == "cancelled"
+    # once cancelled, the confirmation page sends you back to the list
+    assert client.get(f"/staff/pairings/{pairing_id}/cancel").status_code == 302

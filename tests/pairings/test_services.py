@@ -182,3 +182,91 @@ def test_proposal_input_leaves_out_inactive_former_and_busy_members(ctx):
     make_profile(busy, needs=("hr",))
     make_pairing(busy, _org("Partner"), status="accepted")
     assert [p.organization.name for p in active_profiles(date(2022, 3, 10))] == ["Actief"]
+
+
+def _trio():
+    a, b, c = _org("Zonnekracht"), _org("Voedselgilde"), _org("Bouwhuis")
+    return a, b, c
+
+
+def _audit(action, object_type=None, object_ids=None):
+    from coopnet.audit.models import AuditEntry
+
+    stmt = sa.select(AuditEntry).where(AuditEntry.action == action)
+    if object_ids is not None:
+        stmt = stmt.where(AuditEntry.object_type == object_type,
+                          AuditEntry.object_id.in_(object_ids))
+    return db.session.execute(stmt.order_by(AuditEntry.id)).scalars().all()
+
+
+def _mails(kind):
+    from coopnet.mail.models import OutboxMessage
+
+    return db.session.execute(sa.select(OutboxMessage).where(OutboxMessage.kind == kind)
+                              .order_by(OutboxMessage.to_address)).scalars().all()
+
+
+CONTACTS = ["bouwhuis@coop.test", "voedselgilde@coop.test", "zonnekracht@coop.test"]
+
+
+def test_accepting_a_trio_goes_through_the_event_and_registration_services(ctx):
+    coordinator = make_user("coordinator")
+    pairing = accept_pairing(list(_trio()), starts_at=STARTS, actor=coordinator, now=NOW)
+    db.session.commit()
+    event = db.session.get(Event, pairing.event_id)
+    registrations = db.session.execute(
+        sa.select(Registration).where(Registration.event_id == event.id)
+        .order_by(Registration.id)).scalars().all()
+    assert [(r.status, r.source) for r in registrations] == [("confirmed", "staff")] * 3
+    assert sorted(r.person.email for r in registrations) == CONTACTS
+    assert event.seats_taken == 3  # taken one by one by the registration service's counter
+    assert (event.visibility, event.status, event.sequence) == ("internal", "published", 0)
+    created = _audit("event.created", "event", [event.id])
+    assert [(e.actor_id, e.details["kind"]) for e in created] == [
+        (coordinator.id, "micro-ontmoeting")]
+    registered = _audit("registration.created", "registration", [r.id for r in registrations])
+    assert len(registered) == 3
+    assert {(e.actor_id, e.details["source"]) for e in registered} == {(coordinator.id, "staff")}
+    confirmations = _mails("registration_confirmed")
+    assert [m.to_address for m in confirmations] == CONTACTS
+    for mail in confirmations:
+        assert [a.filename for a in mail.attachments] == [f"coopkracht-{event.id}.ics"]
+        assert b"BEGIN:VEVENT" in mail.attachments[0].content
+
+
+def test_cancelling_a_trio_cancels_its_event_through_the_event_service(ctx):
+    pairing = accept_pairing(list(_trio()), starts_at=STARTS, actor=make_user("coordinator"),
+                             now=NOW)
+    db.session.commit()
+    staff = make_user("staff")
+    cancel_pairing(pairing, actor=staff, now=NOW)
+    db.session.commit()
+    event = db.session.get(Event, pairing.event_id)
+    db.session.refresh(event)
+    assert (event.status, event.sequence, event.seats_taken) == ("cancelled", 1, 0)
+    registrations = db.session.execute(
+        sa.select(Registration).where(Registration.event_id == event.id)).scalars().all()
+    assert [r.status for r in registrations] == ["cancelled"] * 3
+    # one cancellation mail each: the event's, not a second one per registration
+    assert [m.to_address for m in _mails("event_cancelled")] == CONTACTS
+    assert _mails("registration_cancelled") == []
+    cancelled = _audit("event.cancelled", "event", [event.id])
+    assert [(e.actor_id, e.details["notified"]) for e in cancelled] == [(staff.id, 3)]
+    assert len(_audit("registration.cancelled", "registration",
+                      [r.id for r in registrations])) == 3
+    assert [e.actor_id for e in _audit("pairing.cancelled", "pairing", [pairing.id])] == [staff.id]
+
+
+def test_accept_refuses_a_past_moment_and_a_contact_without_email(ctx):
+    a, b = _org("A"), _org("B")
+    coordinator = make_user("coordinator")
+    with pytest.raises(DomainError) as past:
+        accept_pairing([a, b], starts_at=NOW, actor=coordinator, now=NOW)
+    assert past.value.code == "in_the_past"
+    mute = make_organization("Stil")
+    chosen = make_person("Zonder", organization=mute)
+    chosen.email = None  # the opt-in names a contact the network cannot mail
+    make_profile(mute, needs=("hr",), contact_person=chosen)
+    with pytest.raises(DomainError) as no_email:
+        accept_pairing([a, mute], starts_at=STARTS, actor=coordinator, now=NOW)
+    assert no_email.value.code == "no_contact_email"
