@@ -18,7 +18,7 @@ from coopnet.extensions import db
 from coopnet.plan.export import plain_number
 from coopnet.plan.measures import MEASURES
 from coopnet.plan.models import Goal, Indicator, Plan
-from coopnet.plan.queries import Figures, indicator_records, list_plans, plan_report
+from coopnet.plan.queries import Figures, explain_indicator, list_plans, plan_report
 from coopnet.timezones import brussels_today, to_brussels
 
 MAX_PER_PAGE = 200
@@ -123,15 +123,24 @@ def indicator_records_json(indicator_id: int):  # type: ignore[no-untyped-def]
     page = _int_arg("page", 1, 1, 1_000_000)
     per_page = _int_arg("per_page", 50, 1, MAX_PER_PAGE)
     plan = indicator.action.goal.plan
-    measured, rows, total = indicator_records(indicator, plan, at, limit=per_page,
-                                              offset=(page - 1) * per_page)
+    explained = explain_indicator(indicator, plan, at, limit=per_page,
+                                  offset=(page - 1) * per_page)
+    total, kind = explained.total, explained.kind
     return jsonify({
         "indicator_id": indicator.id, "at": at.isoformat(), "measure": indicator.measure,
-        "records_kind": measured.records_kind if measured.records is not None else None,
+        "judged": kind.judged if kind is not None else None,
         "total": total, "page": page, "per_page": per_page,
         "pages": max((total + per_page - 1) // per_page, 1),
-        "records": [{k: _value(v) for k, v in row.items()} for row in rows],
+        "records": [_row(row) for row in explained.rows],
+        # shares: numerator, denominator; growth: baseline_on, baseline, measured_on, now
+        "parts": {key: _value(value) for key, value in explained.parts.items()},
+        # shares: missing; growth: joined, left (each in full, not paginated)
+        "lists": {key: [_row(row) for row in rows] for key, rows in explained.listings.items()},
     })
+
+
+def _row(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: _value(v) for k, v in row.items()}
 
 
 # described in the OpenAPI document next to the other resources
@@ -175,7 +184,23 @@ PATHS.update({
             "indicator_id": {"type": "integer"}, "total": {"type": "integer"},
             "page": {"type": "integer"}, "per_page": {"type": "integer"},
             "pages": {"type": "integer"},
-            "records": {"type": "array", "items": {"type": "object"}}}}, "Records"),
+            "judged": {"enum": ["count", "share", "growth", "manual", "milestone", None],
+                       "description": "count: the records are the figure (total == actual); "
+                       "share and growth: parts and lists explain it"},
+            "records": {"type": "array", "items": {"type": "object"},
+                        "description": "count: the records counted; share: the numerator's "
+                        "records; growth: the members on the date"},
+            "parts": {"type": "object", "description":
+                      "share: numerator, denominator (actual = 100 * numerator / denominator); "
+                      "growth: baseline_on (date), baseline (count), measured_on (date), now "
+                      "(count); empty for other measures",
+                      "additionalProperties": {"type": ["number", "string", "null"]}},
+            "lists": {"type": "object", "description":
+                      "share: missing (not counted yet, with last_contact_on); growth: joined "
+                      "and left between the baseline and the date (with membership_on); "
+                      "each list in full, not paginated",
+                      "additionalProperties": {"type": "array", "items": {"type": "object"}}}}},
+            "Records"),
          **_errors(401, 403, 404, 422)},
         staff=True, parameters=[_path_param("indicator_id"), _AT,
                                 _query("page", "page number, from 1"),

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
 
-from coopnet.plan.queries import Report
+from coopnet.plan.measures import Column
+from coopnet.plan.models import Indicator
+from coopnet.plan.queries import Explanation, Figures, Report
+from coopnet.timezones import to_brussels
 
 
 def status_label(status: str) -> str:
@@ -86,6 +90,91 @@ def report_xlsx(report: Report) -> bytes:
                              strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A3"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _cell(column: Column, value: Any) -> Any:
+    """A value as a spreadsheet cell: Brussels time without zone, labels for choices."""
+    if value is None:
+        return None
+    if column.format == "datetime" and isinstance(value, datetime):
+        return to_brussels(value).replace(tzinfo=None)
+    if column.format == "choice" and column.choices:
+        return str(column.choices.get(value, value))
+    if column.format == "number":
+        return plain_number(float(value))
+    return _safe(value)
+
+
+def _table(columns: tuple[Column, ...], rows: list[dict[str, Any]]) -> list[list[Any]]:
+    return [[str(c.label) for c in columns],
+            *[[_cell(c, row.get(c.key)) for c in columns] for row in rows]]
+
+
+def drilldown_sections(indicator: Indicator, fig: Figures, explained: Explanation
+                       ) -> list[tuple[str, list[list[Any]]]]:
+    """The drill-down as titled sections of rows: the figure with its parts and records, then
+    each further list (what is missing, who joined, who left)."""
+    kind = explained.kind
+    summary: list[list[Any]] = [
+        [_safe(indicator.text)], [_("Measure"), fig.measure_label],
+        [_("Period"), fig.window.starts_on, fig.window.ends_on], [_("Date"), fig.window.at],
+        [_("Actual"), plain_number(fig.actual)], [_("Target"), plain_number(fig.target)],
+        [_("Status"), status_label(fig.status)]]
+    if kind is not None:
+        summary.append([_("How it is counted"), str(kind.rule)])
+        for part in kind.parts:
+            value = explained.parts.get(part.key)
+            summary.append([str(part.label), value if isinstance(value, date | None)
+                            else plain_number(float(value))])
+    sections = [(_("Indicator"), summary)]
+    if kind is not None:
+        sections.append((str(kind.records_title or _("Records")),
+                         _table(kind.columns, explained.rows)))
+        sections += [(str(listing.title),
+                      _table(listing.columns, explained.listings.get(listing.key, [])))
+                     for listing in kind.listings]
+    return sections
+
+
+def drilldown_csv(indicator: Indicator, fig: Figures, explained: Explanation) -> str:
+    """The drill-down as CSV: each section under its title, a blank line between them."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=";")
+    for number, (title, rows) in enumerate(drilldown_sections(indicator, fig, explained)):
+        if number:
+            writer.writerow([])
+        writer.writerow([f"# {title}"])
+        writer.writerows([[v.isoformat() if isinstance(v, date) else v for v in row]
+                          for row in rows])
+    return buffer.getvalue()
+
+
+def drilldown_xlsx(indicator: Indicator, fig: Figures, explained: Explanation) -> bytes:
+    """The drill-down as an XLSX workbook, one sheet per section."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for number, (title, rows) in enumerate(drilldown_sections(indicator, fig, explained)):
+        # sheet titles: at most 31 characters, unique, without []:*?/\
+        name = "".join(ch for ch in title if ch not in "[]:*?/\\")[:28] or str(number)
+        sheet = workbook.create_sheet(name if name not in workbook.sheetnames
+                                      else f"{name[:26]} {number}")
+        for row in rows:
+            sheet.append(row)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for column in sheet.columns:
+            for cell in column:
+                if isinstance(cell.value, datetime):
+                    cell.number_format = "yyyy-mm-dd hh:mm"
+                elif isinstance(cell.value, date):
+                    cell.number_format = "yyyy-mm-dd"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

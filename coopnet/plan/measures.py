@@ -8,9 +8,8 @@ a single SELECT of scalar subqueries: its query count does not grow with the dat
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -18,11 +17,20 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from coopnet.events.models import Event, EventKind
-from coopnet.members.models import Membership, Organization, Person
+from coopnet.members.models import MemberContact, Membership, Organization, Person
+from coopnet.members.queries import (
+    new_members_between,
+    new_members_with_intro,
+    new_members_without_intro,
+)
 from coopnet.members.rules import member_ids_on
+from coopnet.pairings.models import Pairing, PairingMember
+from coopnet.pairings.queries import held_between_predicate
 from coopnet.plan.models import Indicator, ManualValue, Plan, event_actions
 from coopnet.registrations.models import Registration
 from coopnet.timezones import brussels
+from coopnet.vacancies.models import Vacancy
+from coopnet.vacancies.queries import published_between_predicate
 
 
 @dataclass(frozen=True)
@@ -60,36 +68,76 @@ def window_for(indicator: Indicator, plan: Plan, at: date) -> Window:
 
 
 @dataclass(frozen=True)
+class Column:
+    """A column of a drill-down list: its label, how a value is shown and where it links to.
+
+    `format`: text, number, date, datetime or choice (a value looked up in `choices`);
+    `link`: (endpoint, the id column it takes) - e.g. ("events.detail", "event_id").
+    """
+
+    key: str
+    label: Any
+    format: str = "text"
+    link: tuple[str, str] | None = None
+    choices: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Part:
+    """A figure that explains the indicator's figure (numerator, denominator, baseline ...)."""
+
+    key: str
+    label: Any
+    format: str = "number"
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A further list that explains the figure (what is missing, who joined, who left)."""
+
+    key: str
+    title: Any
+    columns: tuple[Column, ...]
+
+
+@dataclass(frozen=True)
 class Measured:
-    """A figure (scalar SQL expression, None = no data) and the SELECT of its records."""
+    """A figure (scalar SQL expression, None = no data), the SELECT of its records, and what
+    explains it: parts (SQL expressions or plain values by Part key) and listings (SELECTs by
+    Listing key)."""
 
     figure: sa.ColumnElement[Any] | None
     records: sa.Select[Any] | None
-    # "count": the records ARE the figure; "share"/"growth"/"value": they explain it
-    records_kind: str = "count"
+    parts: dict[str, Any] = field(default_factory=dict)
+    listings: dict[str, sa.Select[Any]] = field(default_factory=dict)
 
 
 NO_DATA = Measured(None, None)
 
+# how a figure is judged against its target
+COUNT, SHARE, GROWTH, MANUAL, MILESTONE = "count", "share", "growth", "manual", "milestone"
+
 
 @dataclass(frozen=True)
 class MeasureKind:
-    """A way to compute an indicator: a label, the counting rule in words, the function."""
+    """A way to compute an indicator, in one place: its label, the counting rule in words,
+    the function, the columns of its records, how it is judged (count: the records ARE the
+    figure; share, growth: parts and listings explain it; manual, milestone: entered by hand),
+    how a target is read, and whether the event scope (kinds, cities) applies."""
 
     key: str
     label: Any
     rule: Any
     compute: Callable[[Indicator, Window], Measured]
+    columns: tuple[Column, ...]
+    judged: str = COUNT
+    target_reads: Any = None
     uses_events: bool = False
-    available: Callable[[], bool] = lambda: True
-
-
-def _model(module: str, name: str) -> Any:
-    """A model of another area if it exists yet (contacts, pairings, vacancies), else None."""
-    try:
-        return getattr(importlib.import_module(module), name, None)
-    except ImportError:
-        return None
+    # the date column a count's records are counted by per month (trend line)
+    trend_column: str | None = None
+    parts: tuple[Part, ...] = ()
+    listings: tuple[Listing, ...] = ()
+    records_title: Any = None
 
 
 def _count(records: sa.Select[Any]) -> sa.ColumnElement[int]:
@@ -209,13 +257,36 @@ def member_count(indicator: Indicator, w: Window) -> Measured:
     return Measured(_count(records), records)
 
 
-def member_growth(indicator: Indicator, w: Window) -> Measured:
-    """Growth in % of the member count on the measuring date against the baseline date."""
-    baseline = date.fromisoformat((indicator.params or {}).get(
+def _baseline(indicator: Indicator, w: Window) -> date:
+    return date.fromisoformat((indicator.params or {}).get(
         "baseline", (w.starts_on - timedelta(days=1)).isoformat()))
+
+
+def member_growth(indicator: Indicator, w: Window) -> Measured:
+    """Growth in % of the member count on the measuring date against the baseline date; explained
+    by both counts and by who joined and who left between (a membership ending ON the baseline
+    day was running that day: that co-op counts at the baseline and is among those who left)."""
+    baseline = _baseline(indicator, w)
     now_count, base_count = _count(_members_on(w.last_day)), _count(_members_on(baseline))
     figure = (now_count - base_count) * sa.literal(100.0) / sa.func.nullif(base_count, 0)
-    return Measured(figure, _members_on(w.last_day), "growth")
+    joined = _with_membership_date(
+        _members_on(w.last_day).where(Organization.id.not_in(member_ids_on(baseline))),
+        sa.func.min(Membership.starts_on), Membership.active_on(w.last_day))
+    left = _with_membership_date(
+        _members_on(baseline).where(Organization.id.not_in(member_ids_on(w.last_day))),
+        sa.func.max(Membership.ends_on), Membership.active_on(baseline))
+    return Measured(figure, _members_on(w.last_day),
+                    parts={"baseline_on": baseline, "baseline": base_count,
+                           "measured_on": w.last_day, "now": now_count},
+                    listings={"joined": joined, "left": left})
+
+
+def _with_membership_date(members: sa.Select[Any], aggregate: Any, condition: Any
+                          ) -> sa.Select[Any]:
+    """A members list with one date of the membership that matters (its start or its end)."""
+    day = (sa.select(aggregate).where(Membership.organization_id == Organization.id, condition)
+           .correlate(Organization).scalar_subquery())
+    return members.add_columns(day.label("membership_on"))
 
 
 # "persoonlijk gecontacteerd": a conversation, visit, call or intro; an e-mail is not personal
@@ -230,50 +301,59 @@ def _organizations(stmt: sa.Select[Any]) -> sa.Select[Any]:
             .order_by(sub.c.name, sub.c.id))
 
 
+def _with_last_contact(orgs: sa.Select[Any], day: date) -> sa.Select[Any]:
+    """Organisation rows with the date of their last contact (any kind) on or before `day`."""
+    sub = orgs.subquery()
+    last = (sa.select(sa.func.max(MemberContact.contacted_on))
+            .where(MemberContact.organization_id == sub.c.organization_id,
+                   MemberContact.contacted_on <= day)
+            .scalar_subquery())
+    return (sa.select(sub.c.organization_id, sub.c.organization, sub.c.city,
+                      last.label("last_contact_on"))
+            .order_by(sub.c.organization, sub.c.organization_id))
+
+
+def _share(records: sa.Select[Any], whole: sa.Select[Any], missing: sa.Select[Any]
+           ) -> Measured:
+    numerator, denominator = _count(records), _count(whole)
+    figure = numerator * sa.literal(100.0) / sa.func.nullif(denominator, 0)
+    return Measured(figure, records, parts={"numerator": numerator, "denominator": denominator},
+                    listings={"missing": missing})
+
+
 def members_contacted_share(indicator: Indicator, w: Window) -> Measured:
-    """Share (%) of current members that staff contacted personally in the window."""
-    contact = _model("coopnet.members.models", "MemberContact")
-    if contact is None:
-        return NO_DATA
-    contacted = sa.select(contact.organization_id).where(
-        contact.contacted_on >= w.starts_on, contact.contacted_on <= w.last_day,
-        contact.kind.in_(PERSONAL_CONTACT_KINDS))
+    """Share (%) of current members that staff contacted personally in the window; the missing
+    list holds the current members not contacted personally, with their last contact date."""
+    contacted = sa.select(MemberContact.organization_id).where(
+        MemberContact.contacted_on >= w.starts_on, MemberContact.contacted_on <= w.last_day,
+        MemberContact.kind.in_(PERSONAL_CONTACT_KINDS))
     members = _members_on(w.last_day)
     records = members.where(Organization.id.in_(contacted))
-    figure = _count(records) * sa.literal(100.0) / sa.func.nullif(_count(members), 0)
-    return Measured(figure, records, "share")
+    missing = _with_last_contact(members.where(Organization.id.not_in(contacted)), w.last_day)
+    return _share(records, members, missing)
 
 
 def new_members_intro_share(indicator: Indicator, w: Window) -> Measured:
     """Share (%) of members who joined in the window that had an intro conversation
     (the member register's own rule: new_members_with_intro / new_members_between)."""
-    if _model("coopnet.members.models", "MemberContact") is None:
-        return NO_DATA
-    from coopnet.members.queries import new_members_between, new_members_with_intro
-
     records = _organizations(new_members_with_intro(w.starts_on, w.last_day))
     new_members = _organizations(new_members_between(w.starts_on, w.last_day))
-    figure = _count(records) * sa.literal(100.0) / sa.func.nullif(_count(new_members), 0)
-    return Measured(figure, records, "share")
+    missing = _with_last_contact(
+        _organizations(new_members_without_intro(w.starts_on, w.last_day)), w.last_day)
+    return _share(records, new_members, missing)
 
 
 def pairings_held(indicator: Indicator, w: Window) -> Measured:
     """Micro-meetings (duos, trios) held in the window (the pairings' own rule,
     `held_between_predicate`), each listed with the co-ops that met."""
-    pairing = _model("coopnet.pairings.models", "Pairing")
-    if pairing is None:
-        return NO_DATA
-    from coopnet.pairings.models import PairingMember
-    from coopnet.pairings.queries import held_between_predicate
-
     records = (
-        sa.select(pairing.id.label("pairing_id"), pairing.held_on.label("held_on"),
+        sa.select(Pairing.id.label("pairing_id"), Pairing.held_on.label("held_on"),
                   sa.func.aggregate_strings(Organization.name, ", ").label("organization"))
-        .join(PairingMember, PairingMember.pairing_id == pairing.id)
+        .join(PairingMember, PairingMember.pairing_id == Pairing.id)
         .join(Organization, Organization.id == PairingMember.organization_id)
         .where(held_between_predicate(w.starts_on, w.last_day))
-        .group_by(pairing.id, pairing.held_on)
-        .order_by(pairing.held_on, pairing.id)
+        .group_by(Pairing.id, Pairing.held_on)
+        .order_by(Pairing.held_on, Pairing.id)
     )
     return Measured(_count(records), records)
 
@@ -281,18 +361,13 @@ def pairings_held(indicator: Indicator, w: Window) -> Measured:
 def vacancies_published(indicator: Indicator, w: Window) -> Measured:
     """Vacancies first published in the window that are still published (the vacancy
     database's own rule, `published_between_predicate`)."""
-    vacancy = _model("coopnet.vacancies.models", "Vacancy")
-    if vacancy is None:
-        return NO_DATA
-    from coopnet.vacancies.queries import published_between_predicate
-
     records = (
-        sa.select(vacancy.id.label("vacancy_id"), vacancy.title.label("vacancy"),
-                  Organization.name.label("organization"), vacancy.kind.label("kind"),
-                  vacancy.published_at.label("when"))
-        .join(Organization, Organization.id == vacancy.organization_id)
+        sa.select(Vacancy.id.label("vacancy_id"), Vacancy.title.label("vacancy"),
+                  Organization.name.label("organization"), Vacancy.kind.label("kind"),
+                  Vacancy.published_at.label("when"))
+        .join(Organization, Organization.id == Vacancy.organization_id)
         .where(published_between_predicate(w.starts_on, w.last_day))
-        .order_by(vacancy.published_at, vacancy.id)
+        .order_by(Vacancy.published_at, Vacancy.id)
     )
     return Measured(_count(records), records)
 
@@ -312,7 +387,7 @@ def manual(indicator: Indicator, w: Window) -> Measured:
     latest = sa.select(ManualValue.value).where(
         ManualValue.indicator_id == indicator.id, ManualValue.recorded_on <= w.last_day
     ).order_by(ManualValue.recorded_on.desc(), ManualValue.id.desc()).limit(1)
-    return Measured(sa.cast(latest.scalar_subquery(), sa.Float), records, "value")
+    return Measured(sa.cast(latest.scalar_subquery(), sa.Float), records)
 
 
 def milestone(indicator: Indicator, w: Window) -> Measured:
@@ -322,59 +397,103 @@ def milestone(indicator: Indicator, w: Window) -> Measured:
         ManualValue.indicator_id == indicator.id, ManualValue.recorded_on <= w.last_day
     ).order_by(ManualValue.recorded_on.desc(), ManualValue.id.desc()).limit(1)
     figure = sa.case((sa.cast(latest.scalar_subquery(), sa.Float) >= 1, 1), else_=0)
-    return Measured(figure, records, "value")
+    return Measured(figure, records)
 
 
-def _exists(module: str, name: str) -> Callable[[], bool]:
-    return lambda: _model(module, name) is not None
-
+SOURCE_LABELS = {"online": _l("online"), "staff": _l("by staff"), "walkin": _l("walk-in"),
+                 "import": _l("imported"), "api": _l("API")}
+EVENT = Column("event", _l("Event"), link=("events.detail", "event_id"))
+WHEN = Column("when", _l("When"), "datetime")
+KIND = Column("kind", _l("Kind"))
+CITY = Column("city", _l("City"))
+PERSON = Column("person", _l("Person"))
+ORGANIZATION = Column("organization", _l("Organisation"))
+MEMBER = Column("organization", _l("Organisation"), link=("members.detail", "organization_id"))
+REGISTRATION_COLUMNS = (EVENT, WHEN, PERSON, ORGANIZATION,
+                        Column("source", _l("How"), "choice", choices=SOURCE_LABELS),
+                        Column("checked_in_at", _l("Checked in"), "datetime"))
+MEMBER_COLUMNS = (MEMBER, CITY)
+MISSING_COLUMNS = (MEMBER, CITY, Column("last_contact_on", _l("Last contact"), "date"))
+VALUE_COLUMNS = (Column("recorded_on", _l("Date"), "date"), Column("value", _l("Value"), "number"),
+                 Column("note", _l("Note")))
+SHARE_PARTS = (Part("numerator", _l("Counted")), Part("denominator", _l("Out of")))
+PERCENT = _l("a percentage (0 to 100)")
+NUMBER = _l("a number of records")
 
 MEASURES: dict[str, MeasureKind] = {m.key: m for m in (
     MeasureKind("events_held", _l("Events held"),
                 _l("Events linked to this action that took place in the period and were not "
-                   "cancelled (an event counts once it has ended)."), events_held, True),
+                   "cancelled (an event counts once it has ended)."), events_held,
+                (EVENT, WHEN, KIND, CITY), COUNT, NUMBER, uses_events=True, trend_column="when"),
     MeasureKind("registrations", _l("Registrations"),
                 _l("Confirmed registrations in advance for those events; cancelled "
                    "registrations, the waiting list, walk-ins and attendees imported from a "
                    "webinar report do not count."),
-                registrations, True),
+                registrations, REGISTRATION_COLUMNS, COUNT, NUMBER, uses_events=True,
+                trend_column="when"),
     MeasureKind("attendances", _l("Participants (attendances)"),
                 _l("People who attended those events: checked in at the door, marked present "
                    "or imported, walk-ins included. Someone at two events counts twice."),
-                attendances, True),
+                attendances, REGISTRATION_COLUMNS, COUNT, NUMBER, uses_events=True,
+                trend_column="when"),
     MeasureKind("distinct_attendees", _l("Distinct participants"),
                 _l("Different people who attended at least one of those events; someone at "
-                   "two events counts once."), distinct_attendees, True),
+                   "two events counts once."), distinct_attendees, (PERSON, ORGANIZATION),
+                COUNT, NUMBER, uses_events=True),
     MeasureKind("distinct_member_orgs", _l("Member co-ops reached"),
                 _l("Different member co-ops for which someone attended one of those events "
-                   "while the co-op was a member."), distinct_member_orgs, True),
+                   "while the co-op was a member."), distinct_member_orgs, MEMBER_COLUMNS,
+                COUNT, NUMBER, uses_events=True),
     MeasureKind("members_contacted_share", _l("Share of members contacted"),
                 _l("Current members that had a personal contact (intro, conversation, visit or "
                    "call; not an e-mail) in the period, as a share of all current members."),
-                members_contacted_share, available=_exists("coopnet.members.models",
-                                                           "MemberContact")),
+                members_contacted_share, MEMBER_COLUMNS, SHARE, PERCENT, parts=SHARE_PARTS,
+                records_title=_l("Members contacted"),
+                listings=(Listing("missing", _l("Not contacted yet"), MISSING_COLUMNS),)),
     MeasureKind("new_members_intro_share", _l("Share of new members with an intro"),
                 _l("Members who joined in the period and had an intro conversation (on any "
                    "date), as a share of all members who joined in the period."),
-                new_members_intro_share,
-                available=_exists("coopnet.members.models", "MemberContact")),
+                new_members_intro_share, MEMBER_COLUMNS, SHARE, PERCENT, parts=SHARE_PARTS,
+                records_title=_l("New members with an intro"),
+                listings=(Listing("missing", _l("New members without an intro"),
+                                  MISSING_COLUMNS),)),
     MeasureKind("pairings_held", _l("Micro-meetings held"),
                 _l("Duos and trios marked as held, with the meeting date in the period."),
-                pairings_held, available=_exists("coopnet.pairings.models", "Pairing")),
+                pairings_held, (Column("held_on", _l("Held on"), "date"),
+                                Column("organization", _l("Co-ops"))),
+                COUNT, NUMBER, trend_column="held_on"),
     MeasureKind("vacancies_published", _l("Vacancies published"),
                 _l("Vacancies published in the period that are still published (not rejected "
                    "or withdrawn)."), vacancies_published,
-                available=_exists("coopnet.vacancies.models", "Vacancy")),
+                (Column("vacancy", _l("Vacancy")), ORGANIZATION, KIND, WHEN), COUNT, NUMBER,
+                trend_column="when"),
     MeasureKind("member_count", _l("Member count"),
-                _l("Member co-ops with a running membership on the date."), member_count),
+                _l("Member co-ops with a running membership on the date."), member_count,
+                MEMBER_COLUMNS, COUNT, NUMBER),
     MeasureKind("member_growth", _l("Member growth (%)"),
                 _l("Growth of the member count on the date against the count on the baseline "
-                   "date, in percent. The list shows the members on the date."), member_growth),
+                   "date, in percent: who joined and who left in between explain the "
+                   "difference. A co-op whose membership ends on the baseline date counts "
+                   "at the baseline."), member_growth, MEMBER_COLUMNS, GROWTH,
+                _l("growth in percent against the baseline date"),
+                parts=(Part("baseline_on", _l("Baseline date"), "date"),
+                       Part("baseline", _l("Members on the baseline date")),
+                       Part("measured_on", _l("Measured on"), "date"),
+                       Part("now", _l("Members on the date"))),
+                records_title=_l("Members on the date"),
+                listings=(Listing("joined", _l("Joined since the baseline"),
+                                  (*MEMBER_COLUMNS, Column("membership_on", _l("Member since"),
+                                                           "date"))),
+                          Listing("left", _l("Left since the baseline"),
+                                  (*MEMBER_COLUMNS, Column("membership_on", _l("Member until"),
+                                                           "date"))))),
     MeasureKind("manual", _l("Value entered by hand"),
                 _l("The latest value entered by hand on or before the date; earlier values "
-                   "stay in the history."), manual),
+                   "stay in the history."), manual, VALUE_COLUMNS, MANUAL,
+                _l("the value itself")),
     MeasureKind("milestone", _l("Milestone"),
-                _l("Done when the latest entry on or before the date marks it done."), milestone),
+                _l("Done when the latest entry on or before the date marks it done."), milestone,
+                VALUE_COLUMNS, MILESTONE, _l("1 = done")),
 )}
 
 

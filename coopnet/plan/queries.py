@@ -13,7 +13,15 @@ from sqlalchemy.orm import selectinload
 
 from coopnet.events.models import Event
 from coopnet.extensions import db
-from coopnet.plan.measures import MEASURES, Measured, Window, measure
+from coopnet.plan.measures import (
+    MANUAL,
+    MEASURES,
+    MILESTONE,
+    Measured,
+    MeasureKind,
+    Window,
+    measure,
+)
 from coopnet.plan.models import Action, Goal, Indicator, Plan, ReportSnapshot
 from coopnet.registrations.models import Registration
 from coopnet.timezones import brussels_today
@@ -97,7 +105,8 @@ def judge(indicator: Indicator, actual: float | None, w: Window) -> tuple[int | 
     expected = round(target * _fraction(w), 1)
     if actual >= target:
         return percent, expected, "achieved"
-    if indicator.measure == "milestone":
+    kind = MEASURES.get(indicator.measure or "")
+    if kind is not None and kind.judged == MILESTONE:
         # a milestone is not done gradually: it is on schedule until the period is over
         return percent, expected, "on_track" if w.at < w.ends_on else "behind"
     return percent, expected, "on_track" if actual >= expected else "behind"
@@ -130,15 +139,16 @@ def _trends(indicators: list[Indicator], measured: dict[int, tuple[Measured, Win
     parts, manual_ids = [], []
     for indicator in indicators:
         m, _w = measured[indicator.id]
-        if m.records is None:
+        kind = MEASURES.get(indicator.measure or "")
+        if m.records is None or kind is None:
             continue
-        if m.records_kind == "count" and "when" in m.records.selected_columns:
+        if kind.trend_column:
             sub = m.records.order_by(None).subquery()
+            month = _month(sub.c[kind.trend_column])
             parts.append(sa.select(sa.literal(indicator.id).label("iid"),
-                                   _month(sub.c.when).label("month"),
-                                   sa.func.count().label("n"))
-                         .select_from(sub).group_by(_month(sub.c.when)))
-        elif indicator.measure in ("manual", "milestone"):
+                                   month.label("month"), sa.func.count().label("n"))
+                         .select_from(sub).group_by(month))
+        elif kind.judged in (MANUAL, MILESTONE):
             manual_ids.append(indicator.id)
     per_month: dict[int, dict[str, float]] = {}
     if parts:
@@ -166,7 +176,7 @@ def _trends(indicators: list[Indicator], measured: dict[int, tuple[Measured, Win
             for day in _month_ends(w):
                 known = [v for d, v in entries if d <= day]
                 value = known[-1] if known else None
-                if indicator.measure == "milestone":
+                if MEASURES[indicator.measure or ""].judged == MILESTONE:
                     value = 1.0 if value is not None and value >= 1 else 0.0
                 points.append((day, value))
             result[indicator.id] = points
@@ -220,6 +230,35 @@ def indicator_records(indicator: Indicator, plan: Plan, at: date, *, limit: int 
         stmt = stmt.limit(limit).offset(offset)
     rows = [dict(row._mapping) for row in db.session.execute(stmt)]
     return m, rows, total
+
+
+@dataclass
+class Explanation:
+    """Everything that explains an indicator's figure: its kind, the records (a page of them)
+    and how many, the parts (numerator and denominator, baseline and today ...) and the further
+    lists (what is missing, who joined, who left), each in full."""
+
+    kind: MeasureKind | None
+    rows: list[dict[str, Any]]
+    total: int
+    parts: dict[str, Any]
+    listings: dict[str, list[dict[str, Any]]]
+
+
+def explain_indicator(indicator: Indicator, plan: Plan, at: date, *, limit: int | None = None,
+                      offset: int = 0) -> Explanation:
+    """The drill-down of an indicator: records, parts and listings (a few queries)."""
+    kind = MEASURES.get(indicator.measure or "")
+    m, rows, total = indicator_records(indicator, plan, at, limit=limit, offset=offset)
+    parts = {key: value for key, value in m.parts.items()
+             if not isinstance(value, sa.ClauseElement)}
+    sql = [key for key, value in m.parts.items() if isinstance(value, sa.ClauseElement)]
+    if sql:
+        row = db.session.execute(sa.select(*[m.parts[key] for key in sql])).one()
+        parts.update(zip(sql, row, strict=True))
+    listings = {key: [dict(r._mapping) for r in db.session.execute(stmt)]
+                for key, stmt in m.listings.items()}
+    return Explanation(kind, rows, total, parts, listings)
 
 
 def events_without_attendance(now: datetime) -> list[tuple[Event, int]]:

@@ -8,7 +8,6 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from coopnet.auth.access import COORDINATOR, STAFF, access
@@ -18,7 +17,13 @@ from coopnet.events.models import Event, EventKind
 from coopnet.extensions import db
 from coopnet.plan import services
 from coopnet.plan.charts import trend_svg
-from coopnet.plan.export import report_csv, report_xlsx, status_label
+from coopnet.plan.export import (
+    drilldown_csv,
+    drilldown_xlsx,
+    report_csv,
+    report_xlsx,
+    status_label,
+)
 from coopnet.plan.forms import (
     EmptyForm,
     EventActionsForm,
@@ -32,13 +37,13 @@ from coopnet.plan.forms import (
     measure_choices,
 )
 from coopnet.plan.importer import ParsedPlan, parse_rows, rows_from_text, rows_from_upload
-from coopnet.plan.measures import MEASURES
+from coopnet.plan.measures import MEASURES, MILESTONE
 from coopnet.plan.models import Action, Indicator, Plan, ReportSnapshot
 from coopnet.plan.queries import (
     action_choices,
     events_for_linking,
     events_without_attendance,
-    indicator_records,
+    explain_indicator,
     linked_action_ids,
     list_plans,
     plan_report,
@@ -72,21 +77,6 @@ def _get(model: type, ident: int) -> Any:
 
 def _plan_of(indicator: Indicator) -> Plan:
     return indicator.action.goal.plan
-
-
-COLUMN_LABELS = {
-    "event": _l("Event"), "when": _l("When"), "kind": _l("Kind"), "city": _l("City"),
-    "person": _l("Person"), "organization": _l("Organisation"), "source": _l("How"),
-    "checked_in_at": _l("Checked in"), "recorded_on": _l("Date"), "value": _l("Value"),
-    "note": _l("Note"), "held_on": _l("Held on"), "vacancy": _l("Vacancy"),
-}
-SOURCE_LABELS = {"online": _l("online"), "staff": _l("by staff"), "walkin": _l("walk-in"),
-                 "import": _l("imported"), "api": _l("API")}
-
-
-@bp.context_processor
-def _labels() -> dict[str, Any]:
-    return {"column_labels": COLUMN_LABELS, "source_labels": SOURCE_LABELS}
 
 
 @bp.app_template_global("status_label")
@@ -205,21 +195,17 @@ def indicator(indicator_id: int):  # type: ignore[no-untyped-def]
     plan = _plan_of(item)
     at = _at()
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    report_figures = _figures_for(item, plan, at)
-    measured, rows, total = indicator_records(item, plan, at, limit=PAGE_SIZE,
-                                              offset=(page - 1) * PAGE_SIZE)
-    form = _indicator_form(item)
-    value_form = ManualValueForm(recorded_on=at)
-    milestone_form = MilestoneForm(recorded_on=at)
-    fig = report_figures
+    fig = _figures_for(item, plan, at)
+    explained = explain_indicator(item, plan, at, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     chart = trend_svg(fig.trend, fig.target, fig.window.starts_on, fig.window.ends_on,
                       label=_("Trend by month against the target line")) if fig.trend else None
     return render_template(
-        "plan/indicator.html", indicator=item, plan=plan, at=at, fig=fig, rows=rows,
-        total=total, page=page, pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
-        kind=MEASURES.get(item.measure or ""), records_kind=measured.records_kind,
-        side=side_figures(item, plan, at), form=form, value_form=value_form,
-        milestone_form=milestone_form, chart=chart, delete_form=EmptyForm())
+        "plan/indicator.html", indicator=item, plan=plan, at=at, fig=fig, explained=explained,
+        kind=explained.kind, page=page,
+        pages=max((explained.total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+        side=side_figures(item, plan, at), form=_indicator_form(item),
+        value_form=ManualValueForm(recorded_on=at), milestone_form=MilestoneForm(recorded_on=at),
+        chart=chart, delete_form=EmptyForm())
 
 
 def _figures_for(item: Indicator, plan: Plan, at: date):  # type: ignore[no-untyped-def]
@@ -241,6 +227,30 @@ def _indicator_form(item: Indicator, formdata: Any = None) -> IndicatorForm:
     form.kinds.choices = [(k.slug, k.label) for k in db.session.execute(
         db.select(EventKind).order_by(EventKind.sort_order, EventKind.id)).scalars()]
     return form
+
+
+@bp.route("/plan/indicators/<int:indicator_id>/records.csv")
+@access(COORDINATOR)
+def indicator_csv(indicator_id: int):  # type: ignore[no-untyped-def]
+    """The drill-down as CSV: the figure, its parts, the records and the further lists."""
+    item = _get(Indicator, indicator_id)
+    plan, at = _plan_of(item), _at()
+    body = drilldown_csv(item, _figures_for(item, plan, at), explain_indicator(item, plan, at))
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="indicator-{item.id}-{at}.csv"'})
+
+
+@bp.route("/plan/indicators/<int:indicator_id>/records.xlsx")
+@access(COORDINATOR)
+def indicator_xlsx(indicator_id: int):  # type: ignore[no-untyped-def]
+    """The drill-down as XLSX: a sheet with the figure and records, a sheet per further list."""
+    item = _get(Indicator, indicator_id)
+    plan, at = _plan_of(item), _at()
+    body = drilldown_xlsx(item, _figures_for(item, plan, at), explain_indicator(item, plan, at))
+    return Response(
+        body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition":
+                 f'attachment; filename="indicator-{item.id}-{at}.xlsx"'})
 
 
 @bp.route("/plan/indicators/<int:indicator_id>/edit", methods=["POST"])
@@ -276,15 +286,14 @@ def _indicator_page_with(item: Indicator, **forms: Any) -> str:
     plan = _plan_of(item)
     at = _at()
     fig = _figures_for(item, plan, at)
-    measured, rows, total = indicator_records(item, plan, at, limit=PAGE_SIZE)
+    explained = explain_indicator(item, plan, at, limit=PAGE_SIZE)
     context: dict[str, Any] = {
         "form": _indicator_form(item), "value_form": ManualValueForm(recorded_on=at),
         "milestone_form": MilestoneForm(recorded_on=at), "delete_form": EmptyForm()}
     context.update(forms)
     return render_template(
-        "plan/indicator.html", indicator=item, plan=plan, at=at, fig=fig, rows=rows,
-        total=total, page=1, pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
-        kind=MEASURES.get(item.measure or ""), records_kind=measured.records_kind,
+        "plan/indicator.html", indicator=item, plan=plan, at=at, fig=fig, explained=explained,
+        kind=explained.kind, page=1, pages=max((explained.total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
         side=side_figures(item, plan, at), chart=None, **context)
 
 
@@ -293,7 +302,8 @@ def _indicator_page_with(item: Indicator, **forms: Any) -> str:
 def add_value(indicator_id: int):  # type: ignore[no-untyped-def]
     """Enter a value by hand (or mark a milestone done / not done)."""
     item = _get(Indicator, indicator_id)
-    is_milestone = item.measure == "milestone"
+    kind = MEASURES.get(item.measure or "")
+    is_milestone = kind is not None and kind.judged == MILESTONE
     form = MilestoneForm() if is_milestone else ManualValueForm()
     if form.validate_on_submit():
         value = form.done.data if is_milestone else form.value.data  # type: ignore[union-attr]

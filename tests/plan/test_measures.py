@@ -200,16 +200,6 @@ def test_unconfirmed_or_unmeasured_indicators_have_no_data(world):
     assert figures[proposed.id].actual is None
 
 
-def test_measures_of_missing_areas_say_no_data_never_zero(world, monkeypatch):
-    plan, action = world
-    monkeypatch.setattr(measures, "_model", lambda module, name: None)
-    indicators = [make_indicator(action, key, target=5) for key in (
-        "members_contacted_share", "new_members_intro_share", "pairings_held",
-        "vacancies_published")]
-    figures = compute_figures(plan, indicators, date(2021, 12, 31))
-    assert {(f.actual, f.status) for f in figures.values()} == {(None, "no_data")}
-
-
 def test_own_period_overrides_the_plans(world):
     plan, action = world
     spring = make_indicator(action, "events_held", target=1, params=BORRELS,
