@@ -178,6 +178,11 @@ def dashboard(plan_id: int):  # type: ignore[no-untyped-def]
                              label=_("Trend by month against the target line"))
               for iid, fig in report.figures.items() if fig.trend}
     indicators = report.indicators()
+    unlinked = unlinked_events(plan, at, limit=PAGE_SIZE)
+    unlinked_form = _unlinked_form(report.goals)
+    if unlinked.items:
+        # preselect the action the first listed event would most likely serve
+        unlinked_form.action_id.data = unlinked.items[0].actions[0].id
     return render_template(
         "plan/dashboard.html", plan=plan, report=report, at=at, charts=charts,
         counts=report.status_counts(),
@@ -185,8 +190,7 @@ def dashboard(plan_id: int):  # type: ignore[no-untyped-def]
         unmeasured=[i for i in indicators if not i.measure],
         proposed=[i for i in indicators if i.status == "proposed"],
         snapshots=snapshots_of(plan), snapshot_form=SnapshotForm(at=at),
-        confirm_form=EmptyForm(), unlinked=unlinked_events(plan, at, limit=PAGE_SIZE),
-        unlinked_form=_unlinked_form(report.goals))
+        confirm_form=EmptyForm(), unlinked=unlinked, unlinked_form=unlinked_form)
 
 
 @bp.route("/plan/<int:plan_id>/confirm-all", methods=["POST"])
