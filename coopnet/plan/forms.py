@@ -130,3 +130,12 @@ class SnapshotForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     """A button that only needs CSRF protection."""
+
+
+class LinkUnlinkedEventsForm(FlaskForm):
+    """Link the ticked unlinked events to one action of the plan."""
+
+    event_ids = MultiCheckboxField(_l("Events"), coerce=int, choices=[], validate_choice=False,
+                                   validators=[DataRequired()])
+    action_id = SelectField(_l("Count them for action"), coerce=int, choices=[],
+                            validate_choice=True)

@@ -333,3 +333,105 @@ def side_figures(indicator: Indicator, plan: Plan, at: date) -> dict[str, int] |
         came.figure.label("attendances"), m._count(no_show).label("no_shows"),  # noqa: SLF001
     )).one()
     return dict(row._mapping)
+
+
+@dataclass
+class UnlinkedEvent:
+    """An event the plan does not count yet, with the indicators it would likely serve."""
+
+    event: Event
+    indicators: list[Indicator]
+
+    @property
+    def actions(self) -> list[Action]:
+        """The actions of those indicators, each once, in order."""
+        seen: dict[int, Action] = {}
+        for indicator in self.indicators:
+            seen.setdefault(indicator.action_id, indicator.action)
+        return list(seen.values())
+
+
+@dataclass
+class UnlinkedEvents:
+    """A capped list of unlinked events and how many there are in all."""
+
+    items: list[UnlinkedEvent]
+    total: int
+
+
+def _event_scoped_indicators(plan: Plan) -> list[Indicator]:
+    """The plan's confirmed indicators with an event measure (they count linked events)."""
+    keys = [k for k, kind in MEASURES.items() if kind.uses_events]
+    return list(db.session.execute(
+        sa.select(Indicator).join(Action, Action.id == Indicator.action_id)
+        .join(Goal, Goal.id == Action.goal_id)
+        .where(Goal.plan_id == plan.id, Indicator.status == "confirmed",
+               Indicator.measure.in_(keys))
+        .options(sa.orm.contains_eager(Indicator.action))
+        .order_by(Goal.position, Action.position, Indicator.position, Indicator.id)
+    ).scalars())
+
+
+def _kind_and_city(indicator: Indicator) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    params = indicator.params or {}
+    return (tuple(sorted(params.get("kinds") or ())),
+            tuple(sorted(c.lower() for c in params.get("cities") or ())))
+
+
+def _in_scope(event: Event, kinds: tuple[str, ...], cities: tuple[str, ...]) -> bool:
+    return ((not kinds or event.kind.slug in kinds)
+            and (not cities or (event.city or "").lower() in cities))
+
+
+def unlinked_events(plan: Plan, at: date, *, limit: int = 50) -> UnlinkedEvents:
+    """Events held in the plan period (Brussels day of the start; not cancelled; ended by `at`)
+    whose kind (and city) fits some confirmed event indicator's scope, linked to no action of
+    the plan: they count for nothing until someone links them. Three queries, whatever the
+    number of events; the list holds at most `limit`, `total` says how many there are."""
+    from coopnet.events.models import EventKind
+    from coopnet.plan.models import event_actions
+
+    indicators = _event_scoped_indicators(plan)
+    scopes = {_kind_and_city(i) for i in indicators}
+    if not scopes:
+        return UnlinkedEvents([], 0)
+    fits = []
+    for kinds, cities in scopes:
+        conditions: list[Any] = []
+        if kinds:
+            conditions.append(EventKind.slug.in_(kinds))
+        if cities:
+            conditions.append(sa.func.lower(Event.city).in_(cities))
+        fits.append(sa.and_(sa.true(), *conditions))
+    plan_actions = sa.select(Action.id).join(Goal, Goal.id == Action.goal_id).where(
+        Goal.plan_id == plan.id)
+    linked = sa.exists().where(event_actions.c.event_id == Event.id,
+                               event_actions.c.action_id.in_(plan_actions))
+    w = Window(plan.starts_on, plan.ends_on, at)
+    stmt = (
+        sa.select(Event).join(EventKind, EventKind.id == Event.kind_id)
+        # the Brussels day the event starts on: 00:30 on 1 January belongs to the new year
+        .where(Event.starts_on >= plan.starts_on, Event.starts_on <= plan.ends_on,
+               Event.status != "cancelled", Event.ends_at <= w.cutoff,
+               sa.or_(*fits), sa.not_(linked))
+    )
+    total = db.session.execute(
+        sa.select(sa.func.count()).select_from(stmt.with_only_columns(Event.id).subquery())
+    ).scalar_one()
+    events = list(db.session.execute(
+        stmt.order_by(Event.starts_at, Event.id).limit(limit)).unique().scalars()) if total else []
+    items = [UnlinkedEvent(event, [i for i in indicators if _in_scope(event, *_kind_and_city(i))])
+             for event in events]
+    return UnlinkedEvents(items, total)
+
+
+def plan_action_choices(goals: list[Goal]) -> list[tuple[int, str]]:
+    """(action id, "SD › goal › action") of an already loaded plan tree (no query)."""
+    choices = []
+    for sd in goals:
+        for goal in [sd, *sd.children]:
+            path = f"SD {sd.number}" if goal is sd else f"SD {sd.number} › {goal.number}."
+            for action in goal.actions:
+                short = action.title if len(action.title) <= 70 else action.title[:69] + "…"
+                choices.append((action.id, f"{path} › {short}"))
+    return choices

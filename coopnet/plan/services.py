@@ -271,3 +271,35 @@ def get_plan(plan_id: int) -> Plan:
     if plan is None:
         raise NotFound("not_found", _("This plan does not exist."))
     return plan
+
+
+def link_events_to_action(events: list[Event], action: Action, *, actor: User | None,
+                          now: datetime | None = None) -> int:
+    """Link events to one plan action at once (idempotent; an audit entry per new link).
+
+    All or nothing: a cancelled event (`event_cancelled`) or one whose Brussels start day lies
+    outside the action's plan period (`event_outside_plan_period`) refuses the whole batch.
+    Returns how many links were new."""
+    from coopnet.plan.models import event_actions
+
+    plan = action.goal.plan
+    for event in events:
+        if event.status == "cancelled":
+            raise DomainError("event_cancelled", _(
+                "“%(title)s” was cancelled; it cannot count for the plan.", title=event.title))
+        if not plan.starts_on <= event.starts_on <= plan.ends_on:
+            raise DomainError("event_outside_plan_period", _(
+                "“%(title)s” is not held in the plan period.", title=event.title))
+    ids = sorted({e.id for e in events})
+    if not ids:
+        return 0
+    present = set(db.session.execute(sa.select(event_actions.c.event_id).where(
+        event_actions.c.action_id == action.id, event_actions.c.event_id.in_(ids))).scalars())
+    new = [i for i in ids if i not in present]
+    if new:
+        db.session.execute(sa.insert(event_actions),
+                           [{"event_id": i, "action_id": action.id} for i in new])
+    for event_id in new:
+        record_audit("event.action_linked", object_type="event", object_id=event_id,
+                     actor=actor, now=now, details={"action_id": action.id, "bulk": True})
+    return len(new)

@@ -30,6 +30,7 @@ from coopnet.plan.forms import (
     ImportForm,
     IndicatorForm,
     LinkEventForm,
+    LinkUnlinkedEventsForm,
     ManualValueForm,
     MilestoneForm,
     NewIndicatorForm,
@@ -46,9 +47,11 @@ from coopnet.plan.queries import (
     explain_indicator,
     linked_action_ids,
     list_plans,
+    plan_action_choices,
     plan_report,
     side_figures,
     snapshots_of,
+    unlinked_events,
 )
 from coopnet.timezones import brussels_today
 
@@ -165,6 +168,11 @@ def dashboard(plan_id: int):  # type: ignore[no-untyped-def]
                              label=_("Trend by month against the target line"))
               for iid, fig in report.figures.items() if fig.trend}
     indicators = report.indicators()
+    unlinked = unlinked_events(plan, at, limit=PAGE_SIZE)
+    unlinked_form = _unlinked_form(report.goals)
+    if unlinked.items:
+        # preselect the action the first listed event would most likely serve
+        unlinked_form.action_id.data = unlinked.items[0].actions[0].id
     return render_template(
         "plan/dashboard.html", plan=plan, report=report, at=at, charts=charts,
         counts=report.status_counts(),
@@ -172,7 +180,7 @@ def dashboard(plan_id: int):  # type: ignore[no-untyped-def]
         unmeasured=[i for i in indicators if not i.measure],
         proposed=[i for i in indicators if i.status == "proposed"],
         snapshots=snapshots_of(plan), snapshot_form=SnapshotForm(at=at),
-        confirm_form=EmptyForm())
+        confirm_form=EmptyForm(), unlinked=unlinked, unlinked_form=unlinked_form)
 
 
 @bp.route("/plan/<int:plan_id>/confirm-all", methods=["POST"])
@@ -459,3 +467,38 @@ def snapshot(snapshot_id: int):  # type: ignore[no-untyped-def]
     report = plan_report(item.plan, today)
     return render_template("plan/snapshot.html", snapshot=item, plan=item.plan, report=report,
                            frozen=item.data.get("indicators", {}), today=today)
+
+
+def _unlinked_form(goals: list[Any]) -> LinkUnlinkedEventsForm:
+    form = LinkUnlinkedEventsForm(prefix="unlinked")
+    form.action_id.choices = plan_action_choices(goals)
+    return form
+
+
+@bp.route("/plan/<int:plan_id>/unlinked-events/link", methods=["POST"])
+@access(COORDINATOR)
+def link_unlinked_events(plan_id: int):  # type: ignore[no-untyped-def]
+    """Link the ticked events that count for nothing yet to one action of the plan."""
+    from coopnet.plan.queries import plan_tree
+
+    plan = _get(Plan, plan_id)
+    back = redirect(url_for("plan.dashboard", plan_id=plan.id, **(
+        {"at": request.args["at"]} if request.args.get("at") else {})))
+    form = _unlinked_form(plan_tree(plan))
+    if not form.validate_on_submit():
+        flash(_("Tick at least one event and choose an action."), "error")
+        return back
+    action = _get(Action, form.action_id.data)
+    ids = set(form.event_ids.data or [])
+    events = list(db.session.execute(db.select(Event).where(Event.id.in_(ids))).scalars())
+    if len(events) != len(ids):
+        abort(404)
+    try:
+        count = services.link_events_to_action(events, action, actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return back
+    db.session.commit()
+    flash(_("%(count)d events now count for this action.", count=count), "success")
+    return back
