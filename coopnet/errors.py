@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
@@ -98,7 +98,9 @@ def register_error_handlers(app: Flask) -> None:
         # CSRF failures and other 400s carry a useful description of their own
         message = _status_message(status)
         if wants_json():
-            return jsonify({"error": {"code": code, "message": message}}), status
+            # RFC 6750: a 401 names the scheme that would work (no error: no token was sent)
+            headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
+            return jsonify({"error": {"code": code, "message": message}}), status, headers
         return render_template("errors/error.html", status=status, message=message), status
 
     @app.errorhandler(Exception)
@@ -110,3 +112,13 @@ def register_error_handlers(app: Flask) -> None:
         if wants_json():
             return jsonify({"error": {"code": "server_error", "message": _status_message(500)}}), 500
         return render_template("errors/error.html", status=500, message=_status_message(500)), 500
+
+
+def invalid_token_response() -> Response:
+    """401 for a bearer token that is not (or no longer) valid, as RFC 6750 says (every path)."""
+    response = jsonify({"error": {"code": "invalid_token", "message": _(
+        "This access token is not valid: it is unknown, revoked, or its account is switched off."
+    )}})
+    response.status_code = 401
+    response.headers["WWW-Authenticate"] = 'Bearer error="invalid_token"'
+    return response

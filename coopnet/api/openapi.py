@@ -21,7 +21,8 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
 
 
 def _errors(*statuses: int) -> dict[str, Any]:
-    texts = {400: "Bad request", 401: "Missing or bad token", 403: "Wrong role",
+    texts = {400: "Bad request", 401: "No token (`unauthorized`) or a bad one (`invalid_token`)",
+             403: "Wrong role",
              404: "`not_found` (or `unknown_ticket`)", 409: "Refused by a business rule; "
              "`error.code` says which", 422: "`invalid`: `error.fields` names each bad field",
              429: "`rate_limited`"}
@@ -227,7 +228,11 @@ def openapi_document(base_url: str) -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {"title": "coopnet API", "version": "1",
                  "description": "Events, registrations and check-in of Coopkracht. Errors are "
-                                "`{\"error\": {\"code\", \"message\", \"fields\"?}}`."},
+                                "`{\"error\": {\"code\", \"message\", \"fields\"?}}`. "
+                                "A Bearer token that is unknown, revoked or of a switched-off "
+                                "account is answered 401 `invalid_token` with `WWW-Authenticate: "
+                                "Bearer error=\"invalid_token\"` on every endpoint, public ones "
+                                "included. Other schemes (Basic) are ignored."},
         "servers": [{"url": base_url}],
         "paths": PATHS,
         "components": {

@@ -4,6 +4,11 @@ Every view function carries ``@access(LEVEL)``. A ``before_request`` hook reads 
 declaration and admits or refuses the request; an endpoint without a declaration is
 refused (fail closed) and a test walks the URL map so none slips through.
 
+API requests authenticate with ``Authorization: Bearer <token>`` only (never the session
+cookie). A Bearer header that is not a live token is answered 401 ``invalid_token`` on
+every path, pages included, so a client learns that its token is dead. Other schemes
+(``Basic`` from a proxy in front of a test site, say) are not ours and are ignored.
+
 Levels:
   public       anyone
   ticket       anyone holding an unguessable ticket/token in the URL; the view checks it
@@ -17,8 +22,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import Flask, Request, abort, current_app, redirect, request, url_for
+import sqlalchemy as sa
+from flask import Flask, Request, Response, abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
+
+from coopnet.auth.models import User
+from coopnet.auth.tokens import live_token, record_token_use, token_use_due
+from coopnet.db import utcnow
+from coopnet.errors import invalid_token_response
+from coopnet.extensions import db, login_manager
 
 PUBLIC = "public"
 TICKET = "ticket"
@@ -53,14 +65,84 @@ def access_level_of(app: Flask, endpoint: str) -> str | None:
     return getattr(view, "access_level", None)
 
 
+# session.info key of a token use noted by this request and not yet committed
+TOKEN_USE_KEY = "coopnet.token_use"  # noqa: S105 - a dict key, not a secret
+
+
+def is_api_request(req: Request | None = None) -> bool:
+    """True for the JSON API (bearer tokens, no session cookie)."""
+    return (req or request).path.startswith("/api/")
+
+
+def bearer_credentials(req: Request) -> str | None:
+    """The credentials of an `Authorization: Bearer ...` header, "" if empty; None without one."""
+    scheme, _, credentials = req.headers.get("Authorization", "").strip().partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return credentials.strip()
+
+
+def _authenticate_bearer() -> None:
+    """Look up this request's bearer token once; remember its account (API only) or that it is bad."""
+    if "bearer_checked" in g:
+        return
+    g.bearer_checked, g.bearer_user, g.bearer_invalid = True, None, False
+    credentials = bearer_credentials(request)
+    if credentials is None:
+        return
+    api_token = live_token(credentials)
+    if api_token is None:
+        g.bearer_invalid = True
+    elif is_api_request():  # pages go by the session; a live token there is merely not refused
+        g.bearer_user = api_token.user
+        now = utcnow()
+        if token_use_due(api_token, now):
+            db.session.info[TOKEN_USE_KEY] = (api_token.id, now)
+
+
+def bearer_user() -> User | None:
+    """The account of this API request's live bearer token, or None."""
+    _authenticate_bearer()
+    return g.bearer_user
+
+
+def _write_token_use_with_commit(session: sa.orm.Session) -> None:
+    """Before the request's own commit: add the token's last_used_at to it (one commit)."""
+    pending = session.info.pop(TOKEN_USE_KEY, None)
+    if pending is not None:
+        record_token_use(*pending)
+
+
+def _keep_token_use(response: Response) -> Response:
+    """Write a token's last_used_at when the request did not commit (a read, a refusal).
+
+    What the request left uncommitted is thrown away first; the use is then its own small
+    transaction, at most once per token per LAST_USED_PRECISION.
+    """
+    pending = db.session.info.pop(TOKEN_USE_KEY, None)
+    if pending is None:
+        return response
+    try:
+        db.session.rollback()
+        record_token_use(*pending)
+        db.session.commit()
+    except sa.exc.SQLAlchemyError:  # a convenience only: never fail the answer for it
+        db.session.rollback()
+        current_app.logger.warning("could not save last_used_at of API token %s", pending[0])
+    return response
+
+
 def _refuse_anonymous():  # type: ignore[no-untyped-def]
-    if request.path.startswith("/api/"):
+    if is_api_request():
         abort(401)
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
 def check_request_access():  # type: ignore[no-untyped-def]
-    """Admit or refuse the current request by its endpoint's declared level."""
+    """Refuse a bad bearer token; admit or refuse the request by its endpoint's declared level."""
+    _authenticate_bearer()
+    if g.bearer_invalid:
+        return invalid_token_response()
     endpoint = request.endpoint
     if endpoint is None or endpoint in EXEMPT_ENDPOINTS:
         return None  # 404/405 follow, or a static file
@@ -78,17 +160,14 @@ def check_request_access():  # type: ignore[no-untyped-def]
 
 
 def init_app(app: Flask) -> None:
-    """Install the access check and the user loader."""
-    from coopnet.auth.models import User
-    from coopnet.extensions import db, login_manager
-
+    """Install the access check, the user loaders and the saving of token use."""
     login_manager.login_view = "auth.login"
     login_manager.login_message = None  # the sign-in page explains itself
 
     @login_manager.user_loader
     def _load_user(user_id: str) -> User | None:
-        if request.path.startswith("/api/"):
-            return None  # the API ignores the session cookie: bearer tokens only (no CSRF)
+        if is_api_request():
+            return bearer_user()  # the API ignores the session cookie: bearer tokens only (no CSRF)
         try:
             user = db.session.get(User, int(user_id))
         except ValueError:
@@ -97,16 +176,9 @@ def init_app(app: Flask) -> None:
 
     @login_manager.request_loader
     def _load_user_from_token(req: Request) -> User | None:
-        if not req.path.startswith("/api/"):
-            return None
-        scheme, _, token = req.headers.get("Authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            return None
-        from coopnet.auth.tokens import user_for_token
+        return bearer_user() if is_api_request(req) else None
 
-        user = user_for_token(token.strip())
-        if user is not None:
-            db.session.commit()  # keep last_used_at even if the request fails later
-        return user
-
+    if not sa.event.contains(sa.orm.Session, "before_commit", _write_token_use_with_commit):
+        sa.event.listen(sa.orm.Session, "before_commit", _write_token_use_with_commit)
     app.before_request(check_request_access)
+    app.after_request(_keep_token_use)

@@ -1,4 +1,4 @@
-"""`flask --app coopnet user create EMAIL --role staff`."""
+"""`flask --app coopnet user create EMAIL --role staff`; `token create` and `token revoke`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from flask.cli import with_appcontext
 from coopnet.auth.models import ROLES
 from coopnet.auth.queries import user_by_email
 from coopnet.auth.services import create_user
-from coopnet.auth.tokens import create_api_token
+from coopnet.auth.tokens import create_api_token, revoke_api_tokens
 from coopnet.errors import DomainError
 from coopnet.extensions import db
 from coopnet.validators import normalize_email
@@ -53,3 +53,17 @@ def create_token_command(email: str, name: str) -> None:
     db.session.commit()
     click.echo(f"API token for {user.email} ({user.role}); store it now, it is not shown again:")
     click.echo(token)
+
+
+@token_cli.command("revoke")
+@click.argument("email")
+@click.option("--name", default=None, help="Only the tokens with this name (default: all).")
+@with_appcontext
+def revoke_token_command(email: str, name: str | None) -> None:
+    """Revoke the API tokens of the account EMAIL (a lost scanner, someone who left)."""
+    user = user_by_email(normalize_email(email) or "")
+    if user is None:
+        raise click.ClickException(f"No account with e-mail address {email}")
+    count = revoke_api_tokens(user, name=name)
+    db.session.commit()
+    click.echo(f"Revoked {count} API token(s) of {user.email}")

@@ -1,10 +1,10 @@
-"""API bearer tokens: create, and find the user behind one."""
+"""API bearer tokens: create, revoke, and find the account behind one."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -14,6 +14,10 @@ from coopnet.db import utcnow
 from coopnet.extensions import db
 
 TOKEN_PREFIX = "cn_"  # noqa: S105 - a marker, not a secret
+MAX_TOKEN_LENGTH = 100
+# last_used_at says roughly when a token was last seen; writing it on every request would
+# make each door scan update the same hot row. Once per interval is precise enough.
+LAST_USED_PRECISION = timedelta(minutes=5)
 
 
 def hash_token(token: str) -> str:
@@ -33,15 +37,41 @@ def create_api_token(user: User, *, name: str = "", actor: User | None = None,
     return token
 
 
-def user_for_token(token: str, *, now: datetime | None = None) -> User | None:
-    """The active user a valid, unrevoked token belongs to, or None."""
-    if not token.startswith(TOKEN_PREFIX) or len(token) > 100:
+def revoke_api_tokens(user: User, *, name: str | None = None, actor: User | None = None,
+                      now: datetime | None = None) -> int:
+    """Revoke the account's live tokens (only those called `name` if given); returns how many."""
+    now = now or utcnow()
+    stmt = sa.select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    if name is not None:
+        stmt = stmt.where(ApiToken.name == name)
+    tokens = list(db.session.execute(stmt.order_by(ApiToken.id)).scalars())
+    for api_token in tokens:
+        api_token.revoked_at = now
+        record_audit("api_token.revoked", object_type="api_token", object_id=api_token.id,
+                     actor=actor, now=now, details={"user_id": user.id, "name": api_token.name})
+    return len(tokens)
+
+
+def live_token(token: str) -> ApiToken | None:
+    """The stored token if `token` is one, not revoked, of an active (so not erased) account.
+
+    Erasing a person switches their account off and revokes its tokens; either is enough.
+    """
+    if not token.startswith(TOKEN_PREFIX) or len(token) > MAX_TOKEN_LENGTH:
         return None
-    row = db.session.execute(
-        sa.select(ApiToken).where(ApiToken.token_hash == hash_token(token),
-                                  ApiToken.revoked_at.is_(None))
+    return db.session.execute(
+        sa.select(ApiToken).join(ApiToken.user)
+        .where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None),
+               User.is_active_account)
     ).scalar_one_or_none()
-    if row is None or not row.user.is_active_account:
-        return None
-    row.last_used_at = now or utcnow()
-    return row.user
+
+
+def token_use_due(api_token: ApiToken, now: datetime) -> bool:
+    """True when last_used_at is unset or older than LAST_USED_PRECISION."""
+    return api_token.last_used_at is None or now - api_token.last_used_at >= LAST_USED_PRECISION
+
+
+def record_token_use(token_id: int, now: datetime) -> None:
+    """Write a token's last_used_at: one UPDATE in the caller's transaction (never commits)."""
+    db.session.execute(sa.update(ApiToken).where(ApiToken.id == token_id)
+                       .values(last_used_at=now))
