@@ -120,6 +120,9 @@ EXPECTED_ACCESS = {
     "members.import_upload": STAFF,
     "members.import_preview": STAFF,
     "members.import_confirm": STAFF,
+    "members.people": STAFF,
+    "members.person": STAFF,
+    "members.confirm_claim": STAFF,
     "privacy.export": STAFF,
     "privacy.erase": STAFF,
     # staff: vacancy moderation
@@ -137,6 +140,9 @@ EXPECTED_ACCESS = {
     "pairings.accept": COORDINATOR,
     # the action plan: the coordinator's
     "plan.index": COORDINATOR,
+    "plan.indicator_csv": COORDINATOR,
+    "plan.indicator_xlsx": COORDINATOR,
+    "plan.link_unlinked_events": COORDINATOR,
     "plan.import_plan": COORDINATOR,
     "plan.dashboard": COORDINATOR,
     "plan.confirm_all": COORDINATOR,
