@@ -177,7 +177,8 @@ def add_indicator(action: Action, *, text: str, actor: User | None,
 def add_manual_value(indicator: Indicator, *, value: Any, recorded_on: date, note: str = "",
                      actor: User | None, now: datetime | None = None) -> ManualValue:
     """Record a value by hand (or a milestone: 1 done, 0 not done); earlier values are kept."""
-    if indicator.measure not in ("manual", "milestone"):
+    kind = MEASURES.get(indicator.measure or "")
+    if kind is None or not kind.entered_by_hand:
         raise DomainError("not_manual", _("This indicator is computed; it takes no values by hand."))
     number = _decimal(value, "value")
     if number is None:
