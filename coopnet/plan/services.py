@@ -18,7 +18,7 @@ from coopnet.extensions import db
 from coopnet.plan.importer import ParsedPlan
 from coopnet.plan.measures import MEASURES
 from coopnet.plan.models import Action, Goal, Indicator, ManualValue, Plan, ReportSnapshot
-from coopnet.plan.queries import indicator_records, plan_report
+from coopnet.plan.queries import explain_indicator, plan_report
 
 
 def import_plan(parsed: ParsedPlan, *, name: str | None = None, starts_on: date | None = None,
@@ -246,16 +246,20 @@ def _jsonable(value: Any) -> Any:
 
 def take_snapshot(plan: Plan, *, at: date, note: str = "", actor: User | None,
                   now: datetime | None = None) -> ReportSnapshot:
-    """Freeze the report at `at`: every indicator's figures and the records behind them."""
+    """Freeze the report at `at`: every indicator's figures and the records behind them, with
+    what explains a share or a growth (its parts and lists)."""
     report = plan_report(plan, at)
     data: dict[str, Any] = {"indicators": {}}
     for iid, fig in report.figures.items():
-        _m, rows, _total = indicator_records(fig.indicator, plan, at)
+        explained = explain_indicator(fig.indicator, plan, at)
         data["indicators"][str(iid)] = {
             "text": fig.indicator.text, "actual": fig.actual, "target": fig.target,
             "percent": fig.percent, "expected_by_now": fig.expected_by_now,
             "status": fig.status, "measure": fig.indicator.measure,
-            "records": [{k: _jsonable(v) for k, v in row.items()} for row in rows],
+            "records": [{k: _jsonable(v) for k, v in row.items()} for row in explained.rows],
+            "parts": {k: _jsonable(v) for k, v in explained.parts.items()},
+            "lists": {key: [{k: _jsonable(v) for k, v in row.items()} for row in rows]
+                      for key, rows in explained.listings.items()},
         }
     snapshot = ReportSnapshot(plan=plan, at=at, note=note.strip()[:200], data=data,
                               taken_at=now or utcnow(), taken_by_id=actor.id if actor else None)

@@ -197,3 +197,13 @@ def test_every_kind_declares_columns_its_records_have(ctx):
         for listing in kind.listings:
             columns = set(measured.listings[listing.key].selected_columns.keys())
             assert {c.key for c in listing.columns} <= columns, (key, listing.key)
+
+
+def test_a_snapshot_freezes_what_explains_a_share(ctx):
+    from coopnet.plan.services import take_snapshot
+
+    plan, share, _ids = _contacted_share()
+    frozen = take_snapshot(plan, at=END, actor=None).data["indicators"][str(share.id)]
+    assert frozen["actual"] == 50 and frozen["parts"] == {"numerator": 2, "denominator": 4}
+    assert [(r["organization"], r["last_contact_on"]) for r in frozen["lists"]["missing"]] == [
+        ("B", "2021-04-01"), ("D", "2020-12-01")]
