@@ -139,6 +139,11 @@ class MeasureKind:
     listings: tuple[Listing, ...] = ()
     records_title: Any = None
 
+    @property
+    def entered_by_hand(self) -> bool:
+        """Its figure is entered by hand (a value, or a milestone done / not done)."""
+        return self.judged in (MANUAL, MILESTONE)
+
 
 def _count(records: sa.Select[Any]) -> sa.ColumnElement[int]:
     return sa.select(sa.func.count()).select_from(records.subquery()).scalar_subquery()
@@ -178,7 +183,8 @@ def events_held(indicator: Indicator, w: Window) -> Measured:
 
 def _registration_records(indicator: Indicator, w: Window, *conditions: Any) -> sa.Select[Any]:
     return (
-        sa.select(Registration.id.label("registration_id"), Event.title.label("event"),
+        sa.select(Registration.id.label("registration_id"), Event.id.label("event_id"),
+                  Event.title.label("event"),
                   Event.starts_at.label("when"),
                   (Person.first_name + " " + Person.last_name).label("person"),
                   sa.func.coalesce(Organization.name, Registration.organization_name)

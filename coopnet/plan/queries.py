@@ -14,7 +14,6 @@ from sqlalchemy.orm import selectinload
 from coopnet.events.models import Event
 from coopnet.extensions import db
 from coopnet.plan.measures import (
-    MANUAL,
     MEASURES,
     MILESTONE,
     Measured,
@@ -148,7 +147,7 @@ def _trends(indicators: list[Indicator], measured: dict[int, tuple[Measured, Win
             parts.append(sa.select(sa.literal(indicator.id).label("iid"),
                                    month.label("month"), sa.func.count().label("n"))
                          .select_from(sub).group_by(month))
-        elif kind.judged in (MANUAL, MILESTONE):
+        elif kind.entered_by_hand:
             manual_ids.append(indicator.id)
     per_month: dict[int, dict[str, float]] = {}
     if parts:

@@ -18,7 +18,7 @@ from coopnet.extensions import db
 from coopnet.plan.importer import ParsedPlan
 from coopnet.plan.measures import MEASURES
 from coopnet.plan.models import Action, Goal, Indicator, ManualValue, Plan, ReportSnapshot
-from coopnet.plan.queries import indicator_records, plan_report
+from coopnet.plan.queries import explain_indicator, plan_report
 
 
 def import_plan(parsed: ParsedPlan, *, name: str | None = None, starts_on: date | None = None,
@@ -177,7 +177,8 @@ def add_indicator(action: Action, *, text: str, actor: User | None,
 def add_manual_value(indicator: Indicator, *, value: Any, recorded_on: date, note: str = "",
                      actor: User | None, now: datetime | None = None) -> ManualValue:
     """Record a value by hand (or a milestone: 1 done, 0 not done); earlier values are kept."""
-    if indicator.measure not in ("manual", "milestone"):
+    kind = MEASURES.get(indicator.measure or "")
+    if kind is None or not kind.entered_by_hand:
         raise DomainError("not_manual", _("This indicator is computed; it takes no values by hand."))
     number = _decimal(value, "value")
     if number is None:
@@ -245,16 +246,20 @@ def _jsonable(value: Any) -> Any:
 
 def take_snapshot(plan: Plan, *, at: date, note: str = "", actor: User | None,
                   now: datetime | None = None) -> ReportSnapshot:
-    """Freeze the report at `at`: every indicator's figures and the records behind them."""
+    """Freeze the report at `at`: every indicator's figures and the records behind them, with
+    what explains a share or a growth (its parts and lists)."""
     report = plan_report(plan, at)
     data: dict[str, Any] = {"indicators": {}}
     for iid, fig in report.figures.items():
-        _m, rows, _total = indicator_records(fig.indicator, plan, at)
+        explained = explain_indicator(fig.indicator, plan, at)
         data["indicators"][str(iid)] = {
             "text": fig.indicator.text, "actual": fig.actual, "target": fig.target,
             "percent": fig.percent, "expected_by_now": fig.expected_by_now,
             "status": fig.status, "measure": fig.indicator.measure,
-            "records": [{k: _jsonable(v) for k, v in row.items()} for row in rows],
+            "records": [{k: _jsonable(v) for k, v in row.items()} for row in explained.rows],
+            "parts": {k: _jsonable(v) for k, v in explained.parts.items()},
+            "lists": {key: [{k: _jsonable(v) for k, v in row.items()} for row in rows]
+                      for key, rows in explained.listings.items()},
         }
     snapshot = ReportSnapshot(plan=plan, at=at, note=note.strip()[:200], data=data,
                               taken_at=now or utcnow(), taken_by_id=actor.id if actor else None)

@@ -15,7 +15,7 @@ from coopnet.auth.tokens import create_api_token
 from coopnet.demo.services import load_demo
 from coopnet.extensions import db
 from coopnet.plan.export import drilldown_csv, drilldown_xlsx
-from coopnet.plan.measures import COUNT, MEASURES
+from coopnet.plan.measures import COUNT, MEASURES, window_for
 from coopnet.plan.models import Indicator, Plan
 from coopnet.plan.queries import compute_figures, explain_indicator
 from tests.factories import make_contact, make_indicator, make_organization, make_plan, make_user
@@ -180,3 +180,30 @@ def test_every_count_on_the_demo_plan_drills_down_to_exactly_its_records(ctx):
         explained = explain_indicator(indicator, plan, at)
         assert len(explained.rows) == explained.total == figures[indicator.id].actual, (
             indicator.text)
+
+
+def test_every_kind_declares_columns_its_records_have(ctx):
+    """The kind is the one place a measure is described: its columns, parts and lists match
+    what its function selects (a new kind with a missing column fails here)."""
+    plan, action = make_plan()
+    for key, kind in MEASURES.items():
+        indicator = make_indicator(action, key, target=1)
+        measured = kind.compute(indicator, window_for(indicator, plan, END))
+        selected = set(measured.records.selected_columns.keys())
+        assert {c.key for c in kind.columns} <= selected, key
+        assert {c.link[1] for c in kind.columns if c.link} <= selected, key
+        assert set(measured.parts) == {p.key for p in kind.parts}, key
+        assert set(measured.listings) == {li.key for li in kind.listings}, key
+        for listing in kind.listings:
+            columns = set(measured.listings[listing.key].selected_columns.keys())
+            assert {c.key for c in listing.columns} <= columns, (key, listing.key)
+
+
+def test_a_snapshot_freezes_what_explains_a_share(ctx):
+    from coopnet.plan.services import take_snapshot
+
+    plan, share, _ids = _contacted_share()
+    frozen = take_snapshot(plan, at=END, actor=None).data["indicators"][str(share.id)]
+    assert frozen["actual"] == 50 and frozen["parts"] == {"numerator": 2, "denominator": 4}
+    assert [(r["organization"], r["last_contact_on"]) for r in frozen["lists"]["missing"]] == [
+        ("B", "2021-04-01"), ("D", "2020-12-01")]
