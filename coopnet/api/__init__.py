@@ -1,4 +1,4 @@
-"""JSON API v1 (see API.md): the same services as the pages, bearer tokens for staff.
+"""JSON API v1 (described at /api/v1/openapi.json): the same services as the pages, bearer tokens for staff.
 
 Each resource lives in its own module (events.py, registrations.py, checkins.py, plans.py)
 and registers its routes on `bp`. Requests under /api/ never use the session cookie: staff

@@ -1,4 +1,4 @@
-"""Check-in endpoints for scanner devices (API.md, "Check-in"); staff tokens only."""
+"""Check-in endpoints for scanner devices (see /api/v1/openapi.json); staff tokens only."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Events in the JSON API (API.md, "Events"): list and detail; create and change for staff."""
+"""Events in the JSON API (see /api/v1/openapi.json): list and detail; create and change for staff."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def action_ids_for(event_ids: list[int]) -> dict[int, list[int]]:
 
 
 def event_json(event: Event, action_ids: list[int] | None = None) -> dict[str, Any]:
-    """An event with the fields API.md fixes."""
+    """An event with the fields the API contract fixes."""
     base = current_app.config["COOPNET_BASE_URL"]
     return {
         "id": event.id,

@@ -1,4 +1,4 @@
-"""Action plan endpoints (API.md, "Action plan"); coordinator tokens only."""
+"""Action plan endpoints (see /api/v1/openapi.json); coordinator tokens only."""
 
 from __future__ import annotations
 
