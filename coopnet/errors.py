@@ -30,7 +30,7 @@ class DomainError(Exception):
             self.status = status
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON shape of API.md: {"error": {"code", "message", "fields"?}}."""
+        """The API's error shape: {"error": {"code", "message", "fields"?}}."""
         body: dict[str, Any] = {"code": self.code, "message": self.message}
         if self.fields:
             body["fields"] = self.fields

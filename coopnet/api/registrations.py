@@ -1,4 +1,4 @@
-"""Registrations in the JSON API (API.md, "Registrations"): register, view, cancel, staff list."""
+"""Registrations in the JSON API (see /api/v1/openapi.json): register, view, cancel, staff list."""
 
 from __future__ import annotations
 

@@ -26,7 +26,7 @@ class EventCounts:
     capacity: int | None
 
     def as_dict(self) -> dict[str, int | None]:
-        """The JSON shape of API.md."""
+        """The API's error shape (see /api/v1/openapi.json)."""
         return {"registered": self.registered, "checked_in": self.checked_in,
                 "waitlisted": self.waitlisted, "capacity": self.capacity}
 
