@@ -1,6 +1,6 @@
 """Alembic environment for coopnet (run through Flask-Migrate: `flask --app coopnet db ...`).
 
-SQLite care (see PITFALLS.md): batch mode rebuilds tables, and with foreign keys on a
+SQLite care: batch mode rebuilds tables, and with foreign keys on a
 rebuilt parent table cascades deletes into its children. So on SQLite the migration
 connection switches foreign keys off (committed before Alembic begins its transaction)
 and checks every foreign key afterwards, failing loudly on any dangling row.
