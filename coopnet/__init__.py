@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 
 from coopnet.config import load_config
+from coopnet.validators import IdConverter
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -49,6 +50,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app)
     register_error_handlers(app)
     register_template_helpers(app)
+    # before any route is added: every <int:...> in a URL is a database id
+    app.url_map.converters["int"] = IdConverter
     _register_blueprints(app)
     _register_cli(app)
 

@@ -97,11 +97,16 @@ def register_error_handlers(app: Flask) -> None:
                 413: "too_large", 429: "rate_limited"}.get(status, "http_error")
         # CSRF failures and other 400s carry a useful description of their own
         message = _status_message(status)
+        # keep what the error says about itself: Allow on a 405, Retry-After on a 429
+        headers = {name: value for name, value in error.get_headers()
+                   if name in ("Allow", "Retry-After", "WWW-Authenticate")}
         if wants_json():
             # RFC 6750: a 401 names the scheme that would work (no error: no token was sent)
-            headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
+            if status == 401:
+                headers["WWW-Authenticate"] = "Bearer"
             return jsonify({"error": {"code": code, "message": message}}), status, headers
-        return render_template("errors/error.html", status=status, message=message), status
+        return (render_template("errors/error.html", status=status, message=message), status,
+                headers)
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):  # type: ignore[no-untyped-def]

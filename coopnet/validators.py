@@ -6,7 +6,11 @@ import unicodedata
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
+from werkzeug.routing import IntegerConverter
 from wtforms import Field, Form, ValidationError
+
+# the largest id a database row can have (a signed 64-bit integer)
+MAX_ID = 2**63 - 1
 
 
 def normalize_email(value: str) -> str | None:
@@ -48,3 +52,13 @@ def clean_text(value: object, *, multiline: bool = False) -> str:
     text = "".join(ch for ch in text.replace("\r\n", "\n")
                    if ch in keep or unicodedata.category(ch) != "Cc")
     return text.strip() if multiline else " ".join(text.split())
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in URLs: a row id, 1 to 2**63-1. A longer number matches no route (404)
+    instead of overflowing the database driver."""
+
+    def __init__(self, map, *args, **kwargs) -> None:  # noqa: A002 - werkzeug's name
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)

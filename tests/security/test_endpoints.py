@@ -422,7 +422,8 @@ def test_every_endpoint_answers_each_caller_as_the_table_says(app, caller):
 
 def _placeholder_urls(app: Flask) -> list[tuple[str, str, str]]:
     """(endpoint, method, url) for every rule, with made-up values for its arguments."""
-    samples = {"integer": "999999", "unicode": "does-not-exist", "path": "does/not/exist"}
+    samples = {"integer": "999999", "id": "999999", "unicode": "does-not-exist",
+               "path": "does/not/exist"}
     urls = []
     for rule in app.url_map.iter_rules():
         if rule.endpoint in EXEMPT_ENDPOINTS:
