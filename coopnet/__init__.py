@@ -16,6 +16,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.update(load_config(app.instance_path, config))
+    if app.config["COOPNET_PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # the client address is the one the trusted proxies saw (rate limits count by it);
+        # only X-Forwarded-For is read: a header no proxy of ours sets could be forged
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["COOPNET_PROXY_COUNT"],  # type: ignore[method-assign]
+                                x_proto=0, x_host=0, x_port=0, x_prefix=0)
 
     from coopnet import sqlite_setup
     from coopnet.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate

@@ -33,6 +33,39 @@ def _int(name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, not {raw!r}") from exc
 
 
+# rate limits and their defaults (the README explains each); strings as Flask-Limiter reads them
+RATE_LIMITS = {
+    # per address, all requests of visitors who are not signed in
+    "COOPNET_RATELIMIT_ANONYMOUS": "300 per minute",
+    # per account (session) or token, signed-in members
+    "COOPNET_RATELIMIT_MEMBER": "600 per minute",
+    # per account (session) or token, staff and coordinators: a door scanner each
+    "COOPNET_RATELIMIT_STAFF": "3000 per minute",
+    # password sign-in attempts per address
+    "COOPNET_RATELIMIT_SIGN_IN": "10 per minute; 50 per hour",
+    # requests for a member sign-in link, per address and per e-mail address asked for
+    "COOPNET_RATELIMIT_MEMBER_LINK": "5 per minute; 30 per hour",
+    "COOPNET_RATELIMIT_MEMBER_LINK_EMAIL": "5 per hour",
+    # registrations one visitor (address) or member may submit, pages and API alike
+    "COOPNET_REGISTER_RATE_LIMIT": "20 per minute; 200 per hour",
+    # registrations visitors submit for one e-mail address (each repeat mails the link again)
+    "COOPNET_RATELIMIT_REGISTER_EMAIL": "10 per hour",
+}
+
+
+def _check_rate_limits(config: dict[str, Any]) -> None:
+    from limits import parse_many
+
+    for name in RATE_LIMITS:
+        try:
+            parse_many(config[name])
+        except ValueError as exc:
+            raise ConfigError(f"{name} is not a rate limit such as '300 per minute': "
+                              f"{config[name]!r}") from exc
+    if config["COOPNET_PROXY_COUNT"] < 0:
+        raise ConfigError("COOPNET_PROXY_COUNT must be 0 or more proxies")
+
+
 def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Build the Flask config from the environment, then apply `overrides` (tests)."""
     env = os.environ.get("COOPNET_ENV", "production").strip().lower()
@@ -73,9 +106,12 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "RATELIMIT_STORAGE_URI": os.environ.get("COOPNET_RATELIMIT_STORAGE_URL", "memory://"),
         "RATELIMIT_ENABLED": _bool(os.environ.get("COOPNET_RATELIMIT_ENABLED"), env != "testing"),
         "RATELIMIT_HEADERS_ENABLED": True,
-        # registrations one visitor (IP address) may submit, pages and API alike
-        "COOPNET_REGISTER_RATE_LIMIT": os.environ.get("COOPNET_REGISTER_RATE_LIMIT",
-                                                      "20 per minute; 200 per hour"),
+        # prefix of every rate-limit key, so that several sites may share one Redis
+        "COOPNET_RATELIMIT_KEY_PREFIX": os.environ.get("COOPNET_RATELIMIT_KEY_PREFIX", "coopnet"),
+        # reverse proxies in front of the app whose X-Forwarded-For is trusted (0: none)
+        "COOPNET_PROXY_COUNT": _int("COOPNET_PROXY_COUNT", 0),
+        # all requests (static files aside), by caller class; see the README's table
+        **{key: os.environ.get(key) or default for key, default in RATE_LIMITS.items()},
         # if the shared store (Redis) is down, fall back to per-process counting, never fail
         "RATELIMIT_SWALLOW_ERRORS": True,
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
@@ -85,6 +121,7 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "COOPNET_MAIL_DIR": os.environ.get("COOPNET_MAIL_DIR") or str(Path(instance_path) / "mail"),
     }
     config.update(overrides)
+    _check_rate_limits(config)
     if config["COOPNET_WEBINAR_MIN_MINUTES"] < 0:
         raise ConfigError("COOPNET_WEBINAR_MIN_MINUTES must be 0 or more minutes")
     if not config["SECRET_KEY"]:

@@ -14,7 +14,7 @@ from coopnet.auth.access import PUBLIC, STAFF, TICKET, access
 from coopnet.db import utcnow
 from coopnet.errors import Invalid, NotFound
 from coopnet.events.models import Event
-from coopnet.extensions import db, limiter
+from coopnet.extensions import db
 from coopnet.members.models import Organization
 from coopnet.registrations.models import Registration
 from coopnet.registrations.queries import (
@@ -29,7 +29,7 @@ from coopnet.registrations.services import (
     register,
     waitlist_position,
 )
-from coopnet.registrations.views import register_limit
+from coopnet.registrations.views import limit_registrations, limit_registrations_per_email
 
 
 def _organization_name(registration: Registration) -> str:
@@ -81,7 +81,8 @@ def _organization(data: dict[str, Any]) -> tuple[Organization | None, str]:
 
 @bp.post("/events/<int:event_id>/registrations")
 @access(PUBLIC)
-@limiter.limit(register_limit)
+@limit_registrations
+@limit_registrations_per_email
 def create_registration(event_id: int):  # type: ignore[no-untyped-def]
     """Register `{name, email, organization?, consent: true}`: 201 new, 200 already registered.
 

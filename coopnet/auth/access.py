@@ -87,6 +87,7 @@ def _authenticate_bearer() -> None:
     if "bearer_checked" in g:
         return
     g.bearer_checked, g.bearer_user, g.bearer_invalid = True, None, False
+    g.bearer_token_id = None
     credentials = bearer_credentials(request)
     if credentials is None:
         return
@@ -94,7 +95,7 @@ def _authenticate_bearer() -> None:
     if api_token is None:
         g.bearer_invalid = True
     elif is_api_request():  # pages go by the session; a live token there is merely not refused
-        g.bearer_user = api_token.user
+        g.bearer_user, g.bearer_token_id = api_token.user, api_token.id
         now = utcnow()
         if token_use_due(api_token, now):
             db.session.info[TOKEN_USE_KEY] = (api_token.id, now)
@@ -104,6 +105,12 @@ def bearer_user() -> User | None:
     """The account of this API request's live bearer token, or None."""
     _authenticate_bearer()
     return g.bearer_user
+
+
+def bearer_token_id() -> int | None:
+    """The id of this API request's live bearer token, or None (rate limits count per token)."""
+    _authenticate_bearer()
+    return g.bearer_token_id
 
 
 def _write_token_use_with_commit(session: sa.orm.Session) -> None:

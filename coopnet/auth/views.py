@@ -8,6 +8,7 @@ from flask_login import current_user, login_user, logout_user
 
 from coopnet.auth.access import MEMBER, PUBLIC, TICKET, access
 from coopnet.auth.forms import ConfirmSignInForm, LoginForm, MemberLinkForm
+from coopnet.auth.limits import client_address, configured, email_limit_exempt, target_email_key
 from coopnet.auth.services import authenticate, redeem_sign_in_link, request_sign_in_link
 from coopnet.auth.urls import safe_next
 from coopnet.errors import DomainError
@@ -18,7 +19,7 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 @bp.route("/login", methods=["GET", "POST"])
 @access(PUBLIC)
-@limiter.limit("10 per minute; 50 per hour", methods=["POST"])
+@limiter.limit(configured("COOPNET_RATELIMIT_SIGN_IN"), key_func=client_address, methods=["POST"])
 def login():  # type: ignore[no-untyped-def]
     """Staff and coordinators sign in with e-mail and password."""
     if current_user.is_authenticated:
@@ -48,7 +49,10 @@ def logout():  # type: ignore[no-untyped-def]
 
 @bp.route("/member", methods=["GET", "POST"])
 @access(PUBLIC)
-@limiter.limit("5 per minute; 30 per hour", methods=["POST"])
+@limiter.limit(configured("COOPNET_RATELIMIT_MEMBER_LINK"), key_func=client_address,
+               methods=["POST"])
+@limiter.limit(configured("COOPNET_RATELIMIT_MEMBER_LINK_EMAIL"), key_func=target_email_key,
+               methods=["POST"], exempt_when=email_limit_exempt)
 def member_login():  # type: ignore[no-untyped-def]
     """Contact persons of member co-ops ask for a one-time sign-in link by e-mail."""
     if current_user.is_authenticated:

@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from coopnet.auth.access import PUBLIC, STAFF, TICKET, access
+from coopnet.auth.limits import configured, email_limit_exempt, is_staff_caller, target_email_key
 from coopnet.db import utcnow
 from coopnet.errors import DomainError, Invalid
 from coopnet.events.models import Event
@@ -70,6 +71,14 @@ def register_limit() -> str:
     return current_app.config["COOPNET_REGISTER_RATE_LIMIT"]
 
 
+# per visitor (address) or member account; staff registering walk-ins are not limited here
+limit_registrations = limiter.limit(register_limit, methods=["POST"], exempt_when=is_staff_caller)
+# per e-mail address visitors name, page and API together: a repeat mails the link again
+limit_registrations_per_email = limiter.shared_limit(
+    configured("COOPNET_RATELIMIT_REGISTER_EMAIL"), scope="register-email",
+    key_func=target_email_key, methods=["POST"], exempt_when=email_limit_exempt)
+
+
 @bp.app_template_filter("registration_status")
 def registration_status_label(status: str) -> str:
     """The translated label of a registration status."""
@@ -118,7 +127,8 @@ def render_event_page(event: Event, form: RegistrationForm | None = None,
 
 @bp.route("/events/<int:event_id>/register", methods=["POST"])
 @access(PUBLIC)
-@limiter.limit(register_limit, methods=["POST"])
+@limit_registrations
+@limit_registrations_per_email
 def register_page(event_id: int):  # type: ignore[no-untyped-def]
     """Register from the event page; errors come back beside the fields, nothing typed is lost."""
     event = event_for(current_user, event_id)
