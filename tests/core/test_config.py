@@ -57,3 +57,24 @@ def test_webinar_threshold_defaults_to_ten_minutes_and_refuses_a_negative_one(mo
     monkeypatch.setenv("COOPNET_WEBINAR_MIN_MINUTES", "-1")
     with pytest.raises(ConfigError, match="COOPNET_WEBINAR_MIN_MINUTES"):
         create_app({"TESTING": True})
+
+
+def test_rate_limits_have_defaults_and_refuse_what_is_not_a_limit(monkeypatch):
+    monkeypatch.setenv("COOPNET_ENV", "development")
+    for name in ("COOPNET_RATELIMIT_ANONYMOUS", "COOPNET_RATELIMIT_STAFF", "COOPNET_PROXY_COUNT"):
+        monkeypatch.delenv(name, raising=False)
+    config = create_app({"TESTING": True}).config
+    assert config["COOPNET_RATELIMIT_ANONYMOUS"] == "300 per minute"
+    assert config["COOPNET_RATELIMIT_MEMBER"] == "600 per minute"
+    assert config["COOPNET_RATELIMIT_STAFF"] == "3000 per minute"
+    assert config["COOPNET_RATELIMIT_SIGN_IN"] == "10 per minute; 50 per hour"
+    assert config["COOPNET_PROXY_COUNT"] == 0
+    monkeypatch.setenv("COOPNET_RATELIMIT_STAFF", "5000 per minute")
+    assert create_app({"TESTING": True}).config["COOPNET_RATELIMIT_STAFF"] == "5000 per minute"
+    monkeypatch.setenv("COOPNET_RATELIMIT_ANONYMOUS", "lots")
+    with pytest.raises(ConfigError, match="COOPNET_RATELIMIT_ANONYMOUS"):
+        create_app({"TESTING": True})
+    monkeypatch.delenv("COOPNET_RATELIMIT_ANONYMOUS")
+    monkeypatch.setenv("COOPNET_PROXY_COUNT", "-1")
+    with pytest.raises(ConfigError, match="COOPNET_PROXY_COUNT"):
+        create_app({"TESTING": True})
