@@ -26,6 +26,12 @@ APPS = []
 def _dispose_engines():
     """Close the database connections of the apps a test made (psycopg warns otherwise)."""
     yield
+    # the limiter is one object for every app of the test process, and it remembers that a
+    # store was unreachable: later apps would count in its fallback store until a recovery
+    # check at a random moment moves the counting, splitting another test's counts
+    from coopnet.extensions import limiter
+
+    limiter._storage_dead = False
     while APPS:
         app = APPS.pop()
         with app.app_context():
