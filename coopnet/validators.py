@@ -17,6 +17,10 @@ MIN_YEAR, MAX_YEAR = 2000, 2100
 YEAR_PATTERN = "^(20[0-9]{2}|2100)-"
 # a character that survives clean_text: neither white space nor a control character
 VISIBLE_PATTERN = "[^\\x00-\\x20\\x7f-\\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+# a web address the API accepts for an event: http(s), a plain host name, optional port,
+# then any visible characters (the same rule for the document and the server)
+WEB_URL_PATTERN = ("^[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.-]+(:[0-9]{1,5})?([/?#]"
+                   + VISIBLE_PATTERN + "*)?$")
 
 _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})\Z")
 _DATE_TIME = re.compile(
@@ -137,3 +141,11 @@ def year_in_range(moment: date) -> bool:
 def year_range_message() -> str:
     """The message for a date outside 2000 to 2100."""
     return str(_l("Use a date from %(low)s to %(high)s.", low=MIN_YEAR, high=MAX_YEAR))
+
+
+class YearInRange:
+    """WTForms validator: a date or date-time from 2000 to 2100 (the API's rule)."""
+
+    def __call__(self, form: Form, field: Field) -> None:
+        if field.data is not None and not year_in_range(field.data):
+            raise ValidationError(year_range_message())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -21,7 +22,14 @@ from coopnet.extensions import db
 from coopnet.plan.services import set_event_actions
 from coopnet.registrations.queries import seats_left
 from coopnet.timezones import BRUSSELS, rfc3339
-from coopnet.validators import MAX_ID, parse_date, parse_datetime, year_in_range, year_range_message
+from coopnet.validators import (
+    MAX_ID,
+    WEB_URL_PATTERN,
+    parse_date,
+    parse_datetime,
+    year_in_range,
+    year_range_message,
+)
 
 # every datetime in an API answer: RFC 3339 in Brussels time with its offset
 iso = rfc3339
@@ -162,6 +170,9 @@ def _event_fields(data: dict[str, Any]) -> dict[str, Any]:
         value = fields.get(name)
         if isinstance(value, str) and len(value) > limit:
             errors[name] = _("Use at most %(max)s characters.", max=limit)
+    url = fields.get("online_url")
+    if isinstance(url, str) and url and not re.fullmatch(WEB_URL_PATTERN, url):
+        errors["online_url"] = _("Enter a web address starting with https://")
     for name in TEXT_DEFAULTS:
         if name in fields and fields[name] is None:
             fields[name] = ""

@@ -15,7 +15,14 @@ from coopnet.events.services import MAX_CAPACITY
 from coopnet.extensions import db
 from coopnet.registrations.models import REGISTRATION_SOURCES, REGISTRATION_STATUSES
 from coopnet.registrations.services import NAME_MAX
-from coopnet.validators import MAX_ID, MAX_YEAR, MIN_YEAR, VISIBLE_PATTERN, YEAR_PATTERN
+from coopnet.validators import (
+    MAX_ID,
+    MAX_YEAR,
+    MIN_YEAR,
+    VISIBLE_PATTERN,
+    WEB_URL_PATTERN,
+    YEAR_PATTERN,
+)
 
 BEARER = [{"bearer": []}]
 
@@ -145,7 +152,7 @@ SCHEMAS: dict[str, Any] = {
         "address": {"type": ["string", "null"], "maxLength": TEXT_MAX["address"]},
         "online_url": {"type": ["string", "null"], "maxLength": TEXT_MAX["online_url"],
                        "anyOf": [{"type": "null"}, {"maxLength": 0},
-                                 {"pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[^/?#\\s]"}],
+                                 {"pattern": WEB_URL_PATTERN}],
                        "description": "http(s) address or empty"},
         "capacity": {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_CAPACITY},
         "waitlist_enabled": {"type": "boolean"},

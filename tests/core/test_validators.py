@@ -8,6 +8,7 @@ import pytest
 from coopnet.validators import (
     VISIBLE_PATTERN,
     YEAR_PATTERN,
+    YearInRange,
     _up_to,
     clean_text,
     parse_date,
@@ -91,3 +92,19 @@ def test_id_routes_take_1_to_2_63_minus_1_only(client):
     for limit in (9, 10, 57, 100, 4321):
         small = re.compile(_up_to(limit) + r"\Z")
         assert [n for n in range(0, 5000) if small.match(str(n))] == list(range(1, limit + 1))
+
+
+def test_the_event_form_refuses_a_year_outside_2000_to_2100(ctx):
+    from werkzeug.datastructures import MultiDict
+
+    from coopnet.events.forms import EventForm
+
+    form = EventForm(MultiDict({"title": "Borrel", "starts_at": "1999-12-31T19:00",
+                                "ends_at": "2026-12-31T21:00",
+                                "registration_closes_at": "2101-01-01T10:00"}), meta={"csrf": False})
+    for field in (form.starts_at, form.ends_at, form.registration_closes_at):
+        field.validate(form)
+    assert form.errors["starts_at"] == ["Gebruik een datum van 2000 tot 2100."]
+    assert form.errors["registration_closes_at"] == ["Gebruik een datum van 2000 tot 2100."]
+    assert "ends_at" not in form.errors
+    assert isinstance(form.starts_at.validators[-1], YearInRange)
