@@ -100,6 +100,14 @@ class IdConverter(IntegerConverter):
         kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
 
+def json_int(value: object) -> object:
+    """A JSON number that is a whole number as an int (JSON Schema counts 5.0 as an integer);
+    anything else unchanged, for the caller's own checks."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def parse_date(value: object) -> date | None:
     """A full-date of RFC 3339 (YYYY-MM-DD) as a date, else None."""
     match = _DATE.match(value) if isinstance(value, str) else None

@@ -25,6 +25,7 @@ from coopnet.timezones import BRUSSELS, rfc3339
 from coopnet.validators import (
     MAX_ID,
     WEB_URL_PATTERN,
+    json_int,
     parse_date,
     parse_datetime,
     year_in_range,
@@ -155,6 +156,11 @@ def _event_fields(data: dict[str, Any]) -> dict[str, Any]:
     """
     fields = dict(data)
     errors: dict[str, str] = {}
+    for name in ("capacity", "series"):
+        if name in fields:
+            fields[name] = json_int(fields[name])
+    if isinstance(fields.get("action_ids"), list):
+        fields["action_ids"] = [json_int(item) for item in fields["action_ids"]]
     for name in TIME_FIELDS:
         value = fields.get(name)
         if isinstance(value, str):

@@ -31,7 +31,7 @@ from coopnet.registrations.services import (
     waitlist_position,
 )
 from coopnet.registrations.views import register_limit
-from coopnet.validators import MAX_ID, clean_text
+from coopnet.validators import MAX_ID, clean_text, json_int
 
 
 def _organization_name(registration: Registration) -> str:
@@ -73,7 +73,7 @@ def _str(data: dict[str, Any], name: str) -> str:
 
 def _organization(data: dict[str, Any]) -> tuple[Organization | None, str]:
     """`organization` is a member co-op's id or a name; a member's exact name links to it."""
-    value = data.get("organization")
+    value = json_int(data.get("organization"))
     if value is None or value == "":
         return None, ""
     now = utcnow()
