@@ -109,20 +109,51 @@ KNOWN: dict[str, Any] = {}
 
 @schema.hook
 def before_generate_case(context: Any, strategy: Any) -> Any:
-    """Half the cases address rows that exist (unless the path itself is the invalid part)."""
+    """Half the cases address rows that exist (unless the path itself is the invalid part);
+    in half the valid ones, each body text the document sets no length limit on is very long
+    (so a limit the server keeps but the document does not state is found)."""
     operation = context.operation.label
+    unlimited = _unlimited_texts(context.operation.method, context.operation.path)
 
-    def fill(pair: tuple[Any, bool]) -> Any:
-        case, use_known = pair
+    def fill(drawn: tuple[Any, bool, bool]) -> Any:
+        case, use_known, long_texts = drawn
         meta = case.meta
         if use_known and case.path_parameters and not (
                 meta is not None and meta.is_negative_at(ParameterLocation.PATH)):
             known = {**KNOWN.get("path", {}), **KNOWN.get(operation, {})}
             case.path_parameters = {name: known.get(name, value)
                                     for name, value in case.path_parameters.items()}
+        if (long_texts and meta is not None and meta.generation.mode.is_positive
+                and isinstance(case.body, dict)):
+            case.body = {name: value + "x" * LONG if name in unlimited and isinstance(
+                value, str) else value for name, value in case.body.items()}
         return case
 
-    return st.tuples(strategy, st.booleans()).map(fill)
+    return st.tuples(strategy, st.booleans(), st.booleans()).map(fill)
+
+
+# longer than any text the server takes
+LONG = 20_001
+
+
+def _unlimited_texts(method: str, path: str) -> set[str]:
+    """The body's plain text properties without a maxLength in the document (free text that
+    any length of keeps valid: no format, enum, or anchored pattern)."""
+    raw = schema.raw_schema
+    body = raw["paths"][path][method.lower()].get("requestBody")
+    if body is None:
+        return set()
+    found = body["content"]["application/json"]["schema"]
+    if "$ref" in found:
+        found = raw["components"]["schemas"][found["$ref"].rsplit("/", 1)[-1]]
+    names = set()
+    for name, prop in found.get("properties", {}).items():
+        kinds = prop.get("type")
+        is_text = kinds == "string" or (isinstance(kinds, list) and "string" in kinds)
+        if is_text and not ({"maxLength", "format", "enum", "const", "anyOf"} & set(prop)) and (
+                not prop.get("pattern", "").startswith("^")):
+            names.add(name)
+    return names
 
 
 def _consistent(body: dict[str, Any], *, patch: bool) -> dict[str, Any]:
