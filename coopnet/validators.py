@@ -27,8 +27,9 @@ _DATE_TIME = re.compile(
     r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]+))?"
     r"(?:([Zz])|([+-])([0-9]{2}):([0-9]{2}))\Z")
 
-# the largest id a database row can have (a signed 64-bit integer)
-MAX_ID = 2**63 - 1
+# the largest id a row can have: the id columns are INTEGER, 32 bits on PostgreSQL (a larger
+# number reaching a query is a driver error there, not "no such row")
+MAX_ID = 2**31 - 1
 
 
 def normalize_email(value: str) -> str | None:
@@ -86,7 +87,7 @@ def _up_to(limit: int) -> str:
 
 
 class IdConverter(IntegerConverter):
-    """``<int:...>`` in URLs: a row id, 1 to 2**63-1. Any other number matches no route (404)
+    """``<int:...>`` in URLs: a row id, 1 to MAX_ID. Any other number matches no route (404)
     instead of overflowing the database driver.
 
     The range is in the regular expression, not only in to_python: werkzeug answers a value

@@ -88,7 +88,8 @@ def test_a_twenty_digit_id_is_a_json_404(client, token):
     for method, path in [("GET", "/api/v1/events/12345678901234567890"),
                          ("PATCH", "/api/v1/events/12345678901234567890"),
                          ("GET", "/api/v1/events/12345678901234567890/registrations"),
-                         ("GET", "/api/v1/events/9223372036854775808/counts"),
+                         ("GET", "/api/v1/events/9223372036854775807/counts"),
+                         ("GET", "/api/v1/events/2147483648/counts"),
                          ("PATCH", "/api/v1/events/0")]:
         response = client.open(path, method=method, json={}, headers=_auth(token))
         assert response.status_code == 404, (method, path)
@@ -96,7 +97,8 @@ def test_a_twenty_digit_id_is_a_json_404(client, token):
 
 
 def test_the_largest_id_is_looked_up(client, token):
-    response = client.get("/api/v1/events/9223372036854775807/counts", headers=_auth(token))
+    # the id columns are 32-bit INTEGERs on PostgreSQL: 2**31-1 is the largest id a row can have
+    response = client.get("/api/v1/events/2147483647/counts", headers=_auth(token))
     assert response.status_code == 404
     assert response.get_json()["error"]["message"] == "Deze activiteit bestaat niet."
 

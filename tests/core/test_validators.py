@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 
 from coopnet.validators import (
+    MAX_ID,
     VISIBLE_PATTERN,
     YEAR_PATTERN,
     YearInRange,
@@ -82,7 +83,14 @@ def test_the_visible_pattern_refuses_what_cleaning_empties(value):
     assert not re.search(VISIBLE_PATTERN, value) and not clean_text(value)
 
 
-def test_id_routes_take_1_to_2_63_minus_1_only(client):
+def test_id_routes_take_1_to_2_31_minus_1_only():
+    pattern = re.compile(_up_to(MAX_ID) + r"\Z")
+    assert MAX_ID == 2147483647
+    assert pattern.match("1") and pattern.match("2147483647")
+    assert not pattern.match("2147483648") and not pattern.match("9223372036854775807")
+
+
+def test_the_id_pattern_builder():
     pattern = re.compile(_up_to(2**63 - 1) + r"\Z")
     assert pattern.match("1") and pattern.match("9223372036854775807")
     assert not pattern.match("9223372036854775808")
