@@ -10,6 +10,13 @@ The database has data (a published future event with seats, registrations with t
 a plan with indicators): half the generated requests use those ids, so operations succeed
 instead of answering 404 only. COOPNET_SCHEMATHESIS_EXAMPLES raises the number of examples
 per operation (default 10).
+
+No check is switched off: schemathesis runs all of them by default (max_response_time aside,
+which needs a limit). The stateful phase is not run (the document declares no links), so
+use_after_free and ensure_resource_availability only see what single requests show.
+The schema is loaded at import (schemathesis.pytest.from_fixture does not run on pytest 9:
+it reads a node attribute pytest removed), from a scratch app; the requests go to the
+module's app with data.
 """
 
 from __future__ import annotations
@@ -185,7 +192,7 @@ def _consistent(body: dict[str, Any], *, patch: bool) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def seeded(database_template: dict[str, str], tmp_path_factory: pytest.TempPathFactory
-             ) -> Iterator[Any]:
+           ) -> Iterator[Any]:
     """One app and database with data for the whole module (not one per example)."""
     tmp = tmp_path_factory.mktemp("schemathesis")
     if database_template["kind"] == "sqlite":
@@ -204,10 +211,10 @@ def seeded(database_template: dict[str, str], tmp_path_factory: pytest.TempPathF
         "SERVER_NAME": None,
     })
     with app.app_context():
-        seeded = _seed()
-    KNOWN.update(seeded["known"])
+        data = _seed()
+    KNOWN.update(data["known"])
     APP.app = app
-    yield seeded
+    yield data
     KNOWN.clear()
     if database_template["kind"] == "postgresql":
         _empty_postgres(app)
