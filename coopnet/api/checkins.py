@@ -17,7 +17,8 @@ from coopnet.extensions import db
 from coopnet.registrations.checkin import CheckInResult, add_walk_in, check_in, undo_check_in
 from coopnet.registrations.checkin_queries import event_counts
 from coopnet.registrations.models import Registration
-from coopnet.timezones import to_brussels
+from coopnet.timezones import rfc3339
+from coopnet.validators import clean_text
 
 
 def _event_or_404(event_id: int) -> Event:
@@ -31,10 +32,6 @@ def _actor() -> User:
     return current_user._get_current_object()  # type: ignore[attr-defined]
 
 
-def _iso(moment: Any) -> str | None:
-    return to_brussels(moment).isoformat() if moment is not None else None
-
-
 def registration_json(registration: Registration) -> dict[str, Any]:
     """A registration as the check-in answers show it."""
     return {
@@ -45,29 +42,36 @@ def registration_json(registration: Registration) -> dict[str, Any]:
         "status": registration.status,
         "source": registration.source,
         "ticket_code": registration.ticket_code,
-        "checked_in_at": _iso(registration.checked_in_at),
+        "checked_in_at": rfc3339(registration.checked_in_at),
     }
 
 
 def _answer(result: CheckInResult):  # type: ignore[no-untyped-def]
     if result.status == "checked_in":
-        return jsonify({"status": "checked_in", "checked_in_at": _iso(result.checked_in_at),
+        return jsonify({"status": "checked_in", "checked_in_at": rfc3339(result.checked_in_at),
                         "registration": registration_json(result.registration),
                         "message": result.message}), 201
     by = result.checked_in_by
-    return jsonify({"status": "already_checked_in", "checked_in_at": _iso(result.checked_in_at),
+    return jsonify({"status": "already_checked_in", "checked_in_at": rfc3339(result.checked_in_at),
                     "checked_in_by": by.display_name if by is not None else None,
                     "registration": registration_json(result.registration),
                     "message": result.message}), 200
 
 
+# the most characters each text may be sent with (the document's maxLength)
+TEXT_MAX = {"name": 200, "email": 254, "organization": 200}
+
+
 def _text(body: dict[str, Any], key: str) -> str:
+    """A text field as sent, without control characters; too long is refused."""
     value = body.get(key)
     if value is None:
         return ""
     if not isinstance(value, str):
         raise Invalid({key: _("Send text.")})
-    return value
+    if key in TEXT_MAX and len(value) > TEXT_MAX[key]:
+        raise Invalid({key: _("Use at most %(max)s characters.", max=TEXT_MAX[key])})
+    return clean_text(value)
 
 
 @bp.post("/events/<int:event_id>/checkins")
@@ -75,7 +79,7 @@ def _text(body: dict[str, Any], key: str) -> str:
 def create_checkin(event_id: int):  # type: ignore[no-untyped-def]
     """Check in by ticket code: 201 the first time, 200 `already_checked_in` after."""
     event = _event_or_404(event_id)
-    code = _text(json_body(), "code").strip()
+    code = _text(json_body(), "code")
     if not code:
         raise Invalid({"code": _("Send the ticket code.")})
     result = check_in(event, code, actor=_actor(), channel="api")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+import re
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,12 +21,19 @@ from coopnet.events.services import create_event, update_event
 from coopnet.extensions import db
 from coopnet.plan.services import set_event_actions
 from coopnet.registrations.queries import seats_left
-from coopnet.timezones import BRUSSELS, to_brussels
+from coopnet.timezones import BRUSSELS, rfc3339
+from coopnet.validators import (
+    MAX_ID,
+    WEB_URL_PATTERN,
+    json_int,
+    parse_date,
+    parse_datetime,
+    year_in_range,
+    year_range_message,
+)
 
-
-def iso(moment: datetime | None) -> str | None:
-    """ISO 8601 in Brussels time with its offset, e.g. 2022-02-10T19:00:00+01:00."""
-    return to_brussels(moment).isoformat() if moment is not None else None
+# every datetime in an API answer: RFC 3339 in Brussels time with its offset
+iso = rfc3339
 
 
 def action_ids_for(event_ids: list[int]) -> dict[int, list[int]]:
@@ -73,19 +81,18 @@ def event_json(event: Event, action_ids: list[int] | None = None) -> dict[str, A
 
 
 def _parse_bound(name: str, value: str, *, end: bool) -> datetime:
-    """A `from`/`to` bound: a date (whole day, Brussels) or an ISO datetime with offset."""
-    try:
-        if len(value) == 10:
-            day = date.fromisoformat(value)
-            if end:
-                day += timedelta(days=1)
-            return datetime.combine(day, time(0), tzinfo=BRUSSELS)
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None:
+    """A `from`/`to` bound: a date (whole day, Brussels) or an RFC 3339 date-time."""
+    day = parse_date(value)
+    moment = parse_datetime(value) if day is None else None
+    if day is None and moment is None:
         raise Invalid({name: _("Use a date (YYYY-MM-DD) or a date and time with offset.")})
-    return moment
+    if not year_in_range(day or moment):  # type: ignore[arg-type]
+        raise Invalid({name: year_range_message()})
+    if day is not None:
+        if end:
+            day += timedelta(days=1)
+        return datetime.combine(day, time(0), tzinfo=BRUSSELS)
+    return moment  # type: ignore[return-value]
 
 
 def public_event_or_404(event_id: int) -> Event:
@@ -114,7 +121,7 @@ def list_events():  # type: ignore[no-untyped-def]
         # a date includes that whole day; a datetime is the exact last start
         bound = request.args["to"]
         moment = _parse_bound("to", bound, end=True)
-        stmt = stmt.where(Event.starts_at < moment if len(bound) == 10
+        stmt = stmt.where(Event.starts_at < moment if parse_date(bound) is not None
                           else Event.starts_at <= moment)
     if request.args.get("kind"):
         stmt = stmt.where(Event.kind.has(EventKind.slug == request.args["kind"]))
@@ -135,25 +142,43 @@ TIME_FIELDS = ("starts_at", "ends_at", "registration_opens_at", "registration_cl
 TEXT_DEFAULTS = ("description", "location", "address", "city", "online_url")
 
 
-def _event_fields(data: dict[str, Any]) -> dict[str, Any]:
-    """JSON values as the event service takes them: ISO times become aware datetimes.
+# the most characters each text field may be sent with (the service trims and checks again)
+TEXT_MAX = {"title": 200, "location": 200, "address": 300, "city": 120, "online_url": 500,
+            "description": 20000}
 
-    Every other check (known fields, kinds, limits, order of times) is the service's.
+
+def _event_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """JSON values as the event service takes them: RFC 3339 times become aware datetimes.
+
+    Texts longer than the document's maxLength are refused as sent (before trimming), so the
+    document's limit is the server's. Every other check (known fields, kinds, order of times)
+    is the service's.
     """
     fields = dict(data)
     errors: dict[str, str] = {}
+    for name in ("capacity", "series"):
+        if name in fields:
+            fields[name] = json_int(fields[name])
+    if isinstance(fields.get("action_ids"), list):
+        fields["action_ids"] = [json_int(item) for item in fields["action_ids"]]
     for name in TIME_FIELDS:
         value = fields.get(name)
         if isinstance(value, str):
-            try:
-                moment = datetime.fromisoformat(value)
-            except ValueError:
-                moment = None
-            if moment is None or moment.tzinfo is None:
+            moment = parse_datetime(value)
+            if moment is None:
                 errors[name] = _("Use an ISO 8601 date and time with offset, "
                                  "e.g. 2022-02-10T19:00:00+01:00.")
+            elif not year_in_range(moment):
+                errors[name] = year_range_message()
             else:
                 fields[name] = moment
+    for name, limit in TEXT_MAX.items():
+        value = fields.get(name)
+        if isinstance(value, str) and len(value) > limit:
+            errors[name] = _("Use at most %(max)s characters.", max=limit)
+    url = fields.get("online_url")
+    if isinstance(url, str) and url and not re.fullmatch(WEB_URL_PATTERN, url):
+        errors["online_url"] = _("Enter a web address starting with https://")
     for name in TEXT_DEFAULTS:
         if name in fields and fields[name] is None:
             fields[name] = ""
@@ -170,7 +195,8 @@ def _action_ids(fields: dict[str, Any]) -> list[int] | None:
     if value is None:
         return []
     if not isinstance(value, list) or not all(
-            isinstance(item, int) and not isinstance(item, bool) for item in value):
+            isinstance(item, int) and not isinstance(item, bool) and 1 <= item <= MAX_ID
+            for item in value):
         raise Invalid({"action_ids": _("Give a list of plan action ids, e.g. [3, 7].")},
                       _("Some fields are not filled in correctly."))
     return value

@@ -4,12 +4,46 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from flask import current_app, jsonify
 
 from coopnet.api import bp
+from coopnet.api.events import TEXT_MAX
 from coopnet.auth.access import PUBLIC, access
+from coopnet.events.models import STATUSES, VISIBILITIES, EventKind
+from coopnet.events.services import MAX_CAPACITY
+from coopnet.extensions import db
+from coopnet.registrations.models import REGISTRATION_SOURCES, REGISTRATION_STATUSES
+from coopnet.registrations.services import NAME_MAX
+from coopnet.validators import (
+    MAX_ID,
+    MAX_YEAR,
+    MIN_YEAR,
+    VISIBLE_PATTERN,
+    WEB_URL_PATTERN,
+    YEAR_PATTERN,
+)
 
 BEARER = [{"bearer": []}]
+
+ERROR_TEXTS = {
+    400: "Bad request",
+    401: "No token (`unauthorized`, staff operations) or a bad one (`invalid_token`, every "
+         "operation): `WWW-Authenticate` names the Bearer scheme",
+    403: "Wrong role",
+    404: "`not_found` (or `unknown_ticket`)",
+    409: "Refused by a business rule; `error.code` says which",
+    413: "`too_large`: the body is larger than the server accepts",
+    422: "`invalid`: `error.fields` names each bad field",
+    429: "`rate_limited`: `Retry-After` says when to try again",
+    503: "`busy`: try again in a moment",
+}
+HEADERS = {
+    401: {"WWW-Authenticate": {"required": True, "description": "`Bearer` or "
+                               "`Bearer error=\"invalid_token\"`", "schema": {"type": "string"}}},
+    429: {"Retry-After": {"required": True, "description": "seconds to wait",
+                          "schema": {"type": "string"}}},
+}
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -21,17 +55,23 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
 
 
 def _errors(*statuses: int) -> dict[str, Any]:
-    texts = {400: "Bad request", 401: "No token (`unauthorized`) or a bad one (`invalid_token`)",
-             403: "Wrong role",
-             404: "`not_found` (or `unknown_ticket`)", 409: "Refused by a business rule; "
-             "`error.code` says which", 422: "`invalid`: `error.fields` names each bad field",
-             429: "`rate_limited`"}
-    return {str(s): _json(_ref("Error"), texts[s]) for s in statuses}
+    responses = {}
+    for status in statuses:
+        response = _json(_ref("Error"), ERROR_TEXTS[status])
+        if status in HEADERS:
+            response["headers"] = HEADERS[status]
+        responses[str(status)] = response
+    return responses
 
 
 def _op(summary: str, responses: dict[str, Any], *, staff: bool = False,
         body: dict[str, Any] | None = None, parameters: list[dict[str, Any]] | None = None
         ) -> dict[str, Any]:
+    """One operation. Every operation may answer 401: a Bearer token that is not live is
+    refused on every path, public ones included; one with a body may answer 413 and 422."""
+    responses = {**responses, **_errors(401)}
+    if body is not None:
+        responses = {**responses, **_errors(413, 422)}
     operation: dict[str, Any] = {"summary": summary, "responses": responses}
     if staff:
         operation["security"] = BEARER
@@ -44,17 +84,37 @@ def _op(summary: str, responses: dict[str, Any], *, staff: bool = False,
 
 
 def _path_param(name: str, kind: str = "integer") -> dict[str, Any]:
-    return {"name": name, "in": "path", "required": True, "schema": {"type": kind}}
+    schema: dict[str, Any] = ID if kind == "integer" else {"type": kind, "minLength": 1}
+    return {"name": name, "in": "path", "required": True, "schema": schema}
 
 
-def _query(name: str, description: str) -> dict[str, Any]:
-    return {"name": name, "in": "query", "required": False, "description": description,
-            "schema": {"type": "string"}}
+def _query(name: str, description: str, schema: dict[str, Any] | None = None
+           ) -> dict[str, Any]:
+    """An optional query parameter; empty (`?at=`) is the same as absent."""
+    schema = {"anyOf": [schema, {"const": ""}]} if schema else {"type": "string"}
+    return {"name": name, "in": "query", "required": False,
+            "description": description + " (empty: as if absent)", "schema": schema}
 
 
-TIME = {"type": "string", "format": "date-time",
-        "description": "ISO 8601 with the Brussels offset, e.g. 2022-02-10T19:00:00+01:00"}
+# a row id: what the URLs and bodies accept (a larger number is a 404, not an overflow)
+ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+# dates and times the server accepts: RFC 3339, years 2000 to 2100 (as written)
+TIME = {"type": "string", "format": "date-time", "pattern": YEAR_PATTERN,
+        "description": "RFC 3339 with an offset, e.g. 2022-02-10T19:00:00+01:00; "
+                       f"years {MIN_YEAR} to {MAX_YEAR}. Answers give Brussels time."}
 NULLABLE_TIME = {**TIME, "type": ["string", "null"]}
+DAY = {"type": "string", "format": "date", "pattern": YEAR_PATTERN,
+       "description": f"YYYY-MM-DD, years {MIN_YEAR} to {MAX_YEAR}"}
+# text that must say something: at least one character that is neither white space nor a
+# control character (the server trims those away)
+VISIBLE = {"type": "string", "pattern": VISIBLE_PATTERN}
+EMAIL = {"type": "string", "format": "email", "maxLength": 254}
+
+
+def _text(limit: int, *, required: bool = False) -> dict[str, Any]:
+    """A text field the server refuses above `limit` characters (as sent, before trimming)."""
+    return {**(VISIBLE if required else {"type": "string"}), "maxLength": limit}
+
 
 SCHEMAS: dict[str, Any] = {
     "Error": {"type": "object", "required": ["error"], "properties": {"error": {
@@ -62,7 +122,8 @@ SCHEMAS: dict[str, Any] = {
             "code": {"type": "string", "examples": ["event_full", "invalid", "not_found"]},
             "message": {"type": "string", "description": "Dutch text for people"},
             "fields": {"type": "object", "additionalProperties": {"type": "string"}}}}}},
-    "Event": {"type": "object", "properties": {
+    "Event": {"type": "object", "required": [
+        "id", "title", "kind", "starts_at", "ends_at", "status", "visibility"], "properties": {
         "id": {"type": "integer"}, "title": {"type": "string"},
         "description": {"type": "string"},
         "kind": {"type": "string", "examples": ["webinar", "coopborrel"]},
@@ -72,61 +133,81 @@ SCHEMAS: dict[str, Any] = {
         "capacity": {"type": ["integer", "null"], "description": "null: unlimited"},
         "seats_left": {"type": ["integer", "null"], "description": "null: unlimited"},
         "waitlist_enabled": {"type": "boolean"},
-        "visibility": {"enum": ["public", "members", "internal"]},
-        "status": {"enum": ["draft", "published", "cancelled"]},
+        "visibility": {"enum": list(VISIBILITIES)},
+        "status": {"enum": list(STATUSES)},
         "registration_opens_at": NULLABLE_TIME, "registration_closes_at": NULLABLE_TIME,
         "action_ids": {"type": "array", "items": {"type": "integer"},
                        "description": "plan actions the event serves"},
         "url": {"type": "string", "format": "uri"},
         "ics_url": {"type": "string", "format": "uri"}}},
-    "EventWrite": {"type": "object", "additionalProperties": False, "properties": {
-        "title": {"type": "string", "maxLength": 200}, "description": {"type": "string"},
+    "EventWrite": {"type": "object", "additionalProperties": False, "description":
+                   "Also refused with 422: an end before the start, registration closing "
+                   "before it opens, an unknown series or plan action.", "properties": {
+        "title": _text(TEXT_MAX["title"], required=True),
+        "description": {"type": ["string", "null"], "maxLength": TEXT_MAX["description"]},
         "kind": {"type": "string", "description": "an event kind slug"},
         "starts_at": TIME, "ends_at": TIME,
-        "city": {"type": "string"}, "location": {"type": "string"},
-        "address": {"type": "string"},
-        "online_url": {"type": "string", "description": "http(s) address or empty"},
-        "capacity": {"type": ["integer", "null"], "minimum": 0},
+        "city": {"type": ["string", "null"], "maxLength": TEXT_MAX["city"]},
+        "location": {"type": ["string", "null"], "maxLength": TEXT_MAX["location"]},
+        "address": {"type": ["string", "null"], "maxLength": TEXT_MAX["address"]},
+        "online_url": {"type": ["string", "null"], "maxLength": TEXT_MAX["online_url"],
+                       "anyOf": [{"type": "null"}, {"maxLength": 0},
+                                 {"pattern": WEB_URL_PATTERN}],
+                       "description": "http(s) address or empty"},
+        "capacity": {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_CAPACITY},
         "waitlist_enabled": {"type": "boolean"},
-        "visibility": {"enum": ["public", "members", "internal"]},
-        "status": {"enum": ["draft", "published", "cancelled"]},
+        "visibility": {"enum": list(VISIBILITIES)},
+        "status": {"enum": list(STATUSES)},
         "registration_opens_at": NULLABLE_TIME, "registration_closes_at": NULLABLE_TIME,
-        "series": {"type": ["integer", "null"], "description": "an event series id"}}},
+        "series": {**ID, "type": ["integer", "null"], "description": "an event series id"},
+        "action_ids": {"type": ["array", "null"], "items": ID,
+                       "description": "the plan actions the event serves (replaces them)"}}},
     "RegistrationRequest": {"type": "object", "required": ["name", "email", "consent"],
                             "properties": {
-        "name": {"type": "string"}, "email": {"type": "string", "format": "email"},
-        "organization": {"type": ["string", "integer"], "description":
-                         "a member co-op's id, or a name (a current member's exact name links "
-                         "to that co-op)"},
+        "name": _text(NAME_MAX, required=True), "email": EMAIL,
+        "organization": {"anyOf": [{"type": "string", "maxLength": 200}, ID, {"type": "null"}],
+                         "description": "a member co-op's id, or a name (a current member's "
+                         "exact name links to that co-op); an id that is no current member's "
+                         "is refused with 422"},
         "consent": {"const": True, "description": "agreement to the privacy notice"}}},
-    "RegistrationCreated": {"type": "object", "properties": {
+    "RegistrationCreated": {"type": "object", "required": ["id", "status"], "properties": {
         "id": {"type": "integer"}, "status": {"enum": ["confirmed", "waitlisted"]},
         "ticket_code": {"type": ["string", "null"],
                         "description": "null when the address was already registered: the "
                                        "link is e-mailed to it instead"},
         "waitlist_position": {"type": ["integer", "null"]},
         "manage_url": {"type": ["string", "null"], "format": "uri"},
-        "link_resent": {"type": "boolean", "description": "only on 200"}}},
-    "Ticket": {"type": "object", "properties": {
+        "link_resent": {"type": "boolean", "description": "only on 200"},
+        "message": {"type": "string", "description": "only on 200"}}},
+    "Ticket": {"type": "object", "required": ["id", "event_id", "status", "ticket_code"],
+               "properties": {
         "id": {"type": "integer"}, "event_id": {"type": "integer"},
-        "status": {"enum": ["confirmed", "waitlisted", "cancelled"]},
+        "status": {"enum": list(REGISTRATION_STATUSES)},
         "ticket_code": {"type": "string"}, "waitlist_position": {"type": ["integer", "null"]},
         "manage_url": {"type": "string", "format": "uri"}, "name": {"type": "string"},
         "organization": {"type": "string"}, "registered_at": TIME,
         "checked_in_at": NULLABLE_TIME}},
-    "StaffRegistration": {"type": "object", "properties": {
-        "id": {"type": "integer"}, "status": {"enum": ["confirmed", "waitlisted", "cancelled"]},
-        "source": {"enum": ["online", "staff", "walkin", "import", "api"]},
+    "StaffRegistration": {"type": "object", "required": ["id", "status", "source"],
+                          "properties": {
+        "id": {"type": "integer"}, "status": {"enum": list(REGISTRATION_STATUSES)},
+        "source": {"enum": list(REGISTRATION_SOURCES)},
         "name": {"type": "string"}, "email": {"type": ["string", "null"]},
         "organization": {"type": "string"}, "organization_id": {"type": ["integer", "null"]},
         "waitlist_position": {"type": ["integer", "null"]}, "registered_at": TIME,
         "checked_in_at": NULLABLE_TIME, "checked_in": {"type": "boolean"},
         "ticket_code": {"type": "string"}}},
-    "CheckInRegistration": {"type": "object", "properties": {
+    "CheckInRegistration": {"type": "object", "required": ["id", "event_id", "status"],
+                            "properties": {
         "id": {"type": "integer"}, "event_id": {"type": "integer"}, "name": {"type": "string"},
-        "organization": {"type": "string"}, "status": {"type": "string"},
-        "source": {"type": "string"}, "ticket_code": {"type": "string"},
+        "organization": {"type": "string"}, "status": {"enum": list(REGISTRATION_STATUSES)},
+        "source": {"enum": list(REGISTRATION_SOURCES)}, "ticket_code": {"type": "string"},
         "checked_in_at": NULLABLE_TIME}},
+    "CheckIn": {"type": "object", "required": ["status", "checked_in_at", "registration"],
+                "properties": {
+        "status": {"enum": ["checked_in", "already_checked_in"]}, "checked_in_at": TIME,
+        "checked_in_by": {"type": ["string", "null"], "description": "only when already "
+                          "checked in: who did it"},
+        "registration": _ref("CheckInRegistration"), "message": {"type": "string"}}},
 }
 
 EVENT_ID = _path_param("event_id")
@@ -138,10 +219,11 @@ PATHS: dict[str, Any] = {
             "api": {"const": "coopnet"}, "version": {"const": 1},
             "role": {"type": ["string", "null"]}}}, "About the API")})},
     "/api/v1/openapi.json": {"get": _op("This description", {
-        "200": {"description": "OpenAPI 3.1 document"}})},
+        "200": _json({"type": "object", "required": ["openapi", "paths"]},
+                     "OpenAPI 3.1 document")})},
     "/api/v1/events": {"post": _op(
         "Create an event (defaults: visibility public, status published, waiting list on)",
-        {"201": _json(_ref("Event"), "The new event"), **_errors(401, 403, 422)},
+        {"201": _json(_ref("Event"), "The new event"), **_errors(403, 409)},
         staff=True, body={**_ref("EventWrite"),
                           "required": ["title", "kind", "starts_at", "ends_at"]}),
         "get": _op(
@@ -149,10 +231,11 @@ PATHS: dict[str, Any] = {
         "a staff token: all events.",
         {"200": _json({"type": "object", "properties": {
             "events": {"type": "array", "items": _ref("Event")}}}, "Events"),
-         **_errors(401, 422)},
+         **_errors(422)},
         parameters=[_query("from", "start on or after: a date (YYYY-MM-DD, Brussels) or "
-                                   "an ISO datetime with offset"),
-                    _query("to", "start on or before: a date (the whole day) or an ISO datetime"),
+                                   "an RFC 3339 date-time", {"type": "string", "anyOf": [DAY, TIME]}),
+                    _query("to", "start on or before: a date (the whole day) or an RFC 3339 "
+                                 "date-time", {"type": "string", "anyOf": [DAY, TIME]}),
                     _query("kind", "an event kind slug, e.g. webinar")])},
     "/api/v1/events/{event_id}": {
         "get": _op("One event (public events for anyone; staff: any)",
@@ -162,7 +245,7 @@ PATHS: dict[str, Any] = {
             "Change any writable field. Raising the capacity promotes people waiting; "
             "`status: cancelled` cancels the event and e-mails everyone registered.",
             {"200": _json(_ref("Event"), "The changed event"),
-             **_errors(401, 403, 404, 409, 422)},
+             **_errors(403, 404, 409)},
             staff=True, body=_ref("EventWrite"), parameters=[EVENT_ID])},
     "/api/v1/events/{event_id}/registrations": {
         "post": _op(
@@ -170,14 +253,14 @@ PATHS: dict[str, Any] = {
             "registered (its link is e-mailed again).",
             {"201": _json(_ref("RegistrationCreated"), "Registered or on the waiting list"),
              "200": _json(_ref("RegistrationCreated"), "Already registered"),
-             **_errors(404, 409, 422, 429)},
+             **_errors(404, 409, 429, 503)},
             body=_ref("RegistrationRequest"), parameters=[EVENT_ID]),
         "get": _op(
             "All registrations of an event: confirmed, waiting in order, cancelled; check-in",
             {"200": _json({"type": "object", "properties": {
                 "event_id": {"type": "integer"},
                 "registrations": {"type": "array", "items": _ref("StaffRegistration")}}},
-                "Registrations"), **_errors(401, 403, 404)},
+                "Registrations"), **_errors(403, 404)},
             staff=True, parameters=[EVENT_ID])},
     "/api/v1/registrations/{ticket_code}": {"get": _op(
         "The registration behind a ticket code (its holder)",
@@ -189,41 +272,45 @@ PATHS: dict[str, Any] = {
         parameters=[TICKET_CODE])},
     "/api/v1/events/{event_id}/checkins": {"post": _op(
         "Check in by ticket code `{code}`: 201 the first time, 200 `already_checked_in` after",
-        {"201": _json({"type": "object", "properties": {
-            "status": {"const": "checked_in"}, "checked_in_at": TIME,
-            "registration": _ref("CheckInRegistration")}}, "Checked in"),
-         "200": _json({"type": "object", "properties": {
-             "status": {"const": "already_checked_in"}, "checked_in_at": TIME,
-             "checked_in_by": {"type": ["string", "null"]}}}, "Already checked in"),
-         **_errors(401, 403, 404, 409, 422)},
+        {"201": _json(_ref("CheckIn"), "Checked in"),
+         "200": _json(_ref("CheckIn"), "Already checked in"),
+         **_errors(403, 404, 409, 503)},
         staff=True, parameters=[EVENT_ID],
-        body={"type": "object", "required": ["code"], "properties": {"code": {"type": "string"}}})},
+        body={"type": "object", "required": ["code"], "properties": {
+            "code": {**VISIBLE, "description": "the ticket code, or a ticket URL ending in it"}}})},
     "/api/v1/events/{event_id}/checkins/{code}": {"delete": _op(
         "Undo a check-in (the history keeps it)",
-        {"200": _json({"type": "object", "properties": {
+        {"200": _json({"type": "object", "required": ["status", "registration"], "properties": {
             "status": {"const": "undone"}, "registration": _ref("CheckInRegistration")}},
-            "Undone"), **_errors(401, 403, 404, 409)},
+            "Undone"), **_errors(403, 404, 409)},
         staff=True, parameters=[EVENT_ID, _path_param("code", "string")])},
     "/api/v1/events/{event_id}/walkins": {"post": _op(
-        "Add a walk-in and check them in",
-        {"201": _json({"type": "object"}, "Added and checked in"),
-         **_errors(401, 403, 404, 409, 422)},
+        "Add a walk-in and check them in (on their registration if they have one)",
+        {"201": _json(_ref("CheckIn"), "Added and checked in"),
+         "200": _json(_ref("CheckIn"), "Was already checked in"),
+         **_errors(403, 404, 409, 503)},
         staff=True, parameters=[EVENT_ID],
         body={"type": "object", "required": ["name"], "properties": {
-            "name": {"type": "string"}, "email": {"type": "string"},
-            "organization": {"type": "string"}}})},
+            "name": _text(200, required=True),
+            "email": {"anyOf": [EMAIL, {"type": "string", "maxLength": 0}, {"type": "null"}]},
+            "organization": {"type": ["string", "null"], "maxLength": 200}}})},
     "/api/v1/events/{event_id}/counts": {"get": _op(
         "Door counters",
         {"200": _json({"type": "object", "properties": {
             "registered": {"type": "integer"}, "checked_in": {"type": "integer"},
             "waitlisted": {"type": "integer"}, "capacity": {"type": ["integer", "null"]}}},
-            "Counters"), **_errors(401, 403, 404)},
+            "Counters"), **_errors(403, 404)},
         staff=True, parameters=[EVENT_ID])},
 }
 
 
-def openapi_document(base_url: str) -> dict[str, Any]:
-    """The whole OpenAPI document."""
+def openapi_document(base_url: str, kinds: list[str] | None = None) -> dict[str, Any]:
+    """The whole OpenAPI document; `kinds` (the event kind slugs) become EventWrite's enum."""
+    schemas = SCHEMAS
+    if kinds:
+        write = SCHEMAS["EventWrite"]
+        schemas = {**SCHEMAS, "EventWrite": {**write, "properties": {
+            **write["properties"], "kind": {**write["properties"]["kind"], "enum": kinds}}}}
     return {
         "openapi": "3.1.0",
         "info": {"title": "coopnet API", "version": "1",
@@ -236,7 +323,7 @@ def openapi_document(base_url: str) -> dict[str, Any]:
         "servers": [{"url": base_url}],
         "paths": PATHS,
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": schemas,
             "securitySchemes": {"bearer": {
                 "type": "http", "scheme": "bearer",
                 "description": "`flask --app coopnet token create EMAIL` prints a token"}},
@@ -248,4 +335,5 @@ def openapi_document(base_url: str) -> dict[str, Any]:
 @access(PUBLIC)
 def openapi():  # type: ignore[no-untyped-def]
     """The OpenAPI description of this API."""
-    return jsonify(openapi_document(current_app.config["COOPNET_BASE_URL"]))
+    kinds = list(db.session.execute(sa.select(EventKind.slug).order_by(EventKind.slug)).scalars())
+    return jsonify(openapi_document(current_app.config["COOPNET_BASE_URL"], kinds))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -10,7 +11,7 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 
 from coopnet.api import bp
-from coopnet.api.openapi import PATHS, SCHEMAS, _errors, _json, _op, _path_param, _query, _ref
+from coopnet.api.openapi import DAY, PATHS, SCHEMAS, _errors, _json, _op, _path_param, _query, _ref
 from coopnet.auth.access import COORDINATOR, access
 from coopnet.db import utcnow
 from coopnet.errors import Invalid, NotFound
@@ -19,29 +20,32 @@ from coopnet.plan.export import plain_number
 from coopnet.plan.measures import MEASURES
 from coopnet.plan.models import Goal, Indicator, Plan
 from coopnet.plan.queries import Figures, explain_indicator, list_plans, plan_report
-from coopnet.timezones import brussels_today, to_brussels
+from coopnet.timezones import brussels_today, rfc3339
+from coopnet.validators import parse_date, year_in_range, year_range_message
 
 MAX_PER_PAGE = 200
+MAX_PAGE = 1_000_000
 
 
 def _at() -> date:
     raw = request.args.get("at")
     if not raw:
         return brussels_today(utcnow())
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise Invalid({"at": _("Use a date as YYYY-MM-DD.")}) from None
+    day = parse_date(raw)
+    if day is None:
+        raise Invalid({"at": _("Use a date as YYYY-MM-DD.")})
+    if not year_in_range(day):
+        raise Invalid({"at": year_range_message()})
+    return day
 
 
 def _int_arg(name: str, default: int, low: int, high: int) -> int:
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise Invalid({name: _("Enter a whole number.")}) from None
+    if not re.fullmatch(r"-?[0-9]{1,12}", raw):
+        raise Invalid({name: _("Enter a whole number.")})
+    value = int(raw)
     if not low <= value <= high:
         raise Invalid({name: _("Enter a number from %(low)d to %(high)d.", low=low, high=high)})
     return value
@@ -104,7 +108,7 @@ def plan_report_json(plan_id: int):  # type: ignore[no-untyped-def]
 
 def _value(value: Any) -> Any:
     if isinstance(value, datetime):
-        return to_brussels(value).isoformat()
+        return rfc3339(value)
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -120,7 +124,7 @@ def indicator_records_json(indicator_id: int):  # type: ignore[no-untyped-def]
     if indicator is None:
         raise NotFound("not_found", _("This indicator does not exist."))
     at = _at()
-    page = _int_arg("page", 1, 1, 1_000_000)
+    page = _int_arg("page", 1, 1, MAX_PAGE)
     per_page = _int_arg("per_page", 50, 1, MAX_PER_PAGE)
     plan = indicator.action.goal.plan
     explained = explain_indicator(indicator, plan, at, limit=per_page,
@@ -160,7 +164,7 @@ _PLAN = {"type": "object", "properties": {
     "id": {"type": "integer"}, "name": {"type": "string"},
     "starts_on": {"type": "string", "format": "date"},
     "ends_on": {"type": "string", "format": "date"}}}
-_AT = _query("at", "report date YYYY-MM-DD (default: today, Brussels)")
+_AT = _query("at", "report date YYYY-MM-DD (default: today, Brussels)", DAY)
 SCHEMAS.update({"PlanIndicator": _INDICATOR, "Plan": _PLAN})
 PATHS.update({
     "/api/v1/plans": {"get": _op(
@@ -203,6 +207,9 @@ PATHS.update({
             "Records"),
          **_errors(401, 403, 404, 422)},
         staff=True, parameters=[_path_param("indicator_id"), _AT,
-                                _query("page", "page number, from 1"),
-                                _query("per_page", f"records per page, 1 to {MAX_PER_PAGE}")])},
+                                _query("page", "page number, from 1",
+                                       {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}),
+                                _query("per_page", f"records per page, 1 to {MAX_PER_PAGE}",
+                                       {"type": "integer", "minimum": 1,
+                                        "maximum": MAX_PER_PAGE})])},
 })

@@ -24,12 +24,14 @@ from coopnet.registrations.queries import (
     registration_by_ticket,
 )
 from coopnet.registrations.services import (
+    NAME_MAX,
     cancel_registration,
     manage_url,
     register,
     waitlist_position,
 )
 from coopnet.registrations.views import limit_registrations, limit_registrations_per_email
+from coopnet.validators import MAX_ID, clean_text, json_int
 
 
 def _organization_name(registration: Registration) -> str:
@@ -53,30 +55,38 @@ def ticket_json(registration: Registration) -> dict[str, Any]:
     }
 
 
+# the most characters each text may be sent with (the document's maxLength)
+TEXT_MAX = {"name": NAME_MAX, "email": 254, "organization": 200}
+
+
 def _str(data: dict[str, Any], name: str) -> str:
+    """A text field as sent, at most TEXT_MAX[name] characters, without control characters."""
     value = data.get(name)
     if value is None:
         return ""
     if not isinstance(value, str):
         raise Invalid({name: _("Send text.")})
-    return value
+    if len(value) > TEXT_MAX[name]:
+        raise Invalid({name: _("Use at most %(max)s characters.", max=TEXT_MAX[name])})
+    return clean_text(value)
 
 
 def _organization(data: dict[str, Any]) -> tuple[Organization | None, str]:
     """`organization` is a member co-op's id or a name; a member's exact name links to it."""
-    value = data.get("organization")
+    value = json_int(data.get("organization"))
     if value is None or value == "":
         return None, ""
     now = utcnow()
     if isinstance(value, int) and not isinstance(value, bool):
-        organization = member_organization_by_id(value, now)
+        organization = member_organization_by_id(value, now) if 1 <= value <= MAX_ID else None
         if organization is None:
             raise Invalid({"organization": _("No member co-op has this id.")})
         return organization, ""
     if not isinstance(value, str):
         raise Invalid({"organization": _("Send a name or a member co-op's id.")})
-    organization = member_organization_named(value, now)
-    return organization, "" if organization else value
+    name = _str(data, "organization")
+    organization = member_organization_named(name, now)
+    return organization, "" if organization else name
 
 
 @bp.post("/events/<int:event_id>/registrations")

@@ -21,6 +21,7 @@ from wtforms.validators import DataRequired, NumberRange, Optional, ValidationEr
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from coopnet.timezones import BRUSSELS
+from coopnet.validators import YearInRange
 
 VISIBILITY_CHOICES = [("public", _l("Public")), ("members", _l("Members only")),
                       ("internal", _l("Internal meeting (not on the website)"))]
@@ -60,10 +61,10 @@ class EventForm(FlaskForm):
     description = TextAreaField(_l("Description"), render_kw={"rows": 5})
     starts_at = DateTimeLocalField(_l("Starts"), format="%Y-%m-%dT%H:%M",
                                    validators=[DataRequired(_l("Enter a date and time.")),
-                                               _existing_local_time])
+                                               _existing_local_time, YearInRange()])
     ends_at = DateTimeLocalField(_l("Ends"), format="%Y-%m-%dT%H:%M",
                                  validators=[DataRequired(_l("Enter a date and time.")),
-                                             _existing_local_time])
+                                             _existing_local_time, YearInRange()])
     location = StringField(_l("Venue"), description=_l("E.g. Bar Tuinwijk"))
     address = StringField(_l("Address"))
     city = StringField(_l("City"), description=_l("Leave empty for an online event."))
@@ -76,10 +77,10 @@ class EventForm(FlaskForm):
                              default="public")
     registration_opens_at = DateTimeLocalField(_l("Registration opens"),
                                                format="%Y-%m-%dT%H:%M",
-                                               validators=[Optional(), _existing_local_time])
+                                               validators=[Optional(), _existing_local_time, YearInRange()])
     registration_closes_at = DateTimeLocalField(
         _l("Registration closes"), format="%Y-%m-%dT%H:%M",
-        validators=[Optional(), _existing_local_time],
+        validators=[Optional(), _existing_local_time, YearInRange()],
         description=_l("Empty: registration closes when the event starts."))
     action_ids = SelectMultipleField(
         _l("Plan actions this event serves"), coerce=int, choices=[],

@@ -27,8 +27,10 @@ from coopnet.events.models import STATUSES, VISIBILITIES, Event, EventKind, Even
 from coopnet.extensions import db
 from coopnet.mail.services import queue_mail
 from coopnet.registrations.models import Registration
-from coopnet.validators import clean_text
+from coopnet.validators import MAX_ID, clean_text
 
+# more places than any event has
+MAX_CAPACITY = 100000
 TEXT_LIMITS = {"title": 200, "location": 200, "address": 300, "city": 120, "online_url": 500,
                "description": 20000}
 # a change to one of these must reach calendars that imported the event (SEQUENCE + 1)
@@ -58,7 +60,9 @@ def _resolve_kind(value: Any, errors: dict[str, str]) -> EventKind | None:
 def _resolve_series(value: Any, errors: dict[str, str]) -> EventSeries | None:
     if value is None or isinstance(value, EventSeries):
         return value
-    series = db.session.get(EventSeries, value) if isinstance(value, int) else None
+    series = (db.session.get(EventSeries, value)
+              if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
+              else None)
     if series is None:
         errors["series"] = _("Choose an existing series.")
     return series
@@ -103,7 +107,7 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
             elif isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 errors[name] = _("Enter a whole number of places (0 or more), or leave it "
                                  "empty for unlimited.")
-            elif value > 100000:
+            elif value > MAX_CAPACITY:
                 errors[name] = _("That is more places than any event has.")
             else:
                 clean[name] = value
