@@ -13,6 +13,11 @@ from wtforms import Field, Form, ValidationError
 MAX_ID = 2**63 - 1
 
 
+def is_row_id(value: object) -> bool:
+    """Whether `value` can be a row id (1 to 2**63-1): a bigger one overflows the driver."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
+
+
 def normalize_email(value: str) -> str | None:
     """The address trimmed and lower-cased if it is a syntactically valid e-mail, else None.
 

@@ -30,6 +30,7 @@ from coopnet.registrations.services import (
     waitlist_position,
 )
 from coopnet.registrations.views import register_limit
+from coopnet.validators import is_row_id
 
 
 def _organization_name(registration: Registration) -> str:
@@ -69,7 +70,7 @@ def _organization(data: dict[str, Any]) -> tuple[Organization | None, str]:
         return None, ""
     now = utcnow()
     if isinstance(value, int) and not isinstance(value, bool):
-        organization = member_organization_by_id(value, now)
+        organization = member_organization_by_id(value, now) if is_row_id(value) else None
         if organization is None:
             raise Invalid({"organization": _("No member co-op has this id.")})
         return organization, ""
