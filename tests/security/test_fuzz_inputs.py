@@ -56,8 +56,13 @@ NASTY = [
 # per endpoint ("METHOD rule"): how often each status came back, and how often it succeeded
 COUNTS: dict[str, Counter[int]] = defaultdict(Counter)
 SUCCESSES: Counter[str] = Counter()
+# numbers and moments at the edges of what the database and the clock take
+EDGES = ["9223372036854775807", "9223372036854775808", "2147483648", "-2147483649", "-0",
+         "1e309", "Infinity", "0001-01-01", "9999-12-31", "10000-01-01", "0001-01-01T00:00",
+         "9999-12-31T23:59", "2022-03-27T02:30", "00:00", "24:00"]
 text_values = st.one_of(
     st.sampled_from(NASTY),
+    st.sampled_from(EDGES),
     st.text(max_size=40),
     st.text(alphabet=st.characters(codec="utf-8"), min_size=200, max_size=2000),
     st.integers().map(str),
@@ -65,14 +70,13 @@ text_values = st.one_of(
 )
 json_values = st.recursive(
     st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
-              st.sampled_from(NASTY), st.text(max_size=30)),
+              st.sampled_from([2**63, -(2**63) - 1, 2**31, 10**30, 1e308]),
+              st.sampled_from(NASTY), st.sampled_from(EDGES), st.text(max_size=30),
+              st.datetimes(timezones=st.timezones()).map(lambda d: d.isoformat())),
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10),
                                                                      children, max_size=4),
     max_leaves=10,
 )
-API_FIELDS = ["title", "kind", "starts_at", "ends_at", "city", "location", "online_url",
-              "capacity", "waitlist_enabled", "visibility", "status", "action_ids", "name",
-              "email", "organization", "consent", "code", "description"]
 
 
 def _module_app(database_template: dict[str, str], tmp_path: Path):
