@@ -9,12 +9,14 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter
 from wtforms import Field, Form, ValidationError
 
-# the largest id a database row can have (a signed 64-bit integer)
-MAX_ID = 2**63 - 1
+# the largest id a database row can have: ids are INTEGER columns, 32-bit on PostgreSQL
+# (a bigger number in a query is "integer out of range" there, and beyond 64 bits an
+# overflow in SQLite's driver)
+MAX_ID = 2**31 - 1
 
 
 def is_row_id(value: object) -> bool:
-    """Whether `value` can be a row id (1 to 2**63-1): a bigger one overflows the driver."""
+    """Whether `value` can be a row id (1 to MAX_ID): a bigger one breaks the query."""
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
 
 
@@ -60,8 +62,8 @@ def clean_text(value: object, *, multiline: bool = False) -> str:
 
 
 class IdConverter(IntegerConverter):
-    """``<int:...>`` in URLs: a row id, 1 to 2**63-1. A longer number matches no route (404)
-    instead of overflowing the database driver."""
+    """``<int:...>`` in URLs: a row id, 1 to MAX_ID. A bigger number matches no route (404)
+    instead of breaking the query."""
 
     def __init__(self, map, *args, **kwargs) -> None:  # noqa: A002 - werkzeug's name
         kwargs.setdefault("min", 1)

@@ -9,7 +9,9 @@ from tests.factories import make_event
 
 @pytest.mark.parametrize("path", [
     "/events/99999999999999999999999",       # beyond 64 bits
-    "/events/9223372036854775808",           # 2**63: one past the largest id
+    "/events/9223372036854775808",           # 2**63: beyond a 64-bit integer
+    "/events/2147483648",                    # 2**31: one past the largest id (32-bit column)
+    "/staff/members/2147483648",
     "/events/0",
     "/api/v1/events/99999999999999999999999",
     "/r/x/cancel",
@@ -20,7 +22,7 @@ def test_an_id_no_row_can_have_is_not_found(client, path):
 
 
 def test_the_largest_possible_id_is_looked_up(client):
-    assert client.get("/events/9223372036854775807").status_code == 404
+    assert client.get("/events/2147483647").status_code == 404
 
 
 def test_an_existing_event_is_found(client, ctx):
