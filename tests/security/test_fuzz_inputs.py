@@ -20,7 +20,7 @@ import json
 import os
 import shutil
 from collections import Counter, defaultdict
-from datetime import date
+from datetime import UTC, date, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +60,7 @@ SUCCESSES: Counter[str] = Counter()
 EDGES = ["9223372036854775807", "9223372036854775808", "2147483648", "-2147483649", "-0",
          "1e309", "Infinity", "0001-01-01", "9999-12-31", "10000-01-01", "0001-01-01T00:00",
          "9999-12-31T23:59", "2022-03-27T02:30", "00:00", "24:00"]
+OFFSETS = [UTC, timezone(timedelta(hours=14)), timezone(timedelta(hours=-12))]
 text_values = st.one_of(
     st.sampled_from(NASTY),
     st.sampled_from(EDGES),
@@ -72,7 +73,7 @@ json_values = st.recursive(
     st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
               st.sampled_from([2**63, -(2**63) - 1, 2**31, 10**30, 1e308]),
               st.sampled_from(NASTY), st.sampled_from(EDGES), st.text(max_size=30),
-              st.datetimes(timezones=st.timezones()).map(lambda d: d.isoformat())),
+              st.datetimes(timezones=st.sampled_from(OFFSETS)).map(lambda d: d.isoformat())),
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10),
                                                                      children, max_size=4),
     max_leaves=10,
