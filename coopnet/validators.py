@@ -32,6 +32,11 @@ _DATE_TIME = re.compile(
 MAX_ID = 2**31 - 1
 
 
+def is_row_id(value: object) -> bool:
+    """Whether `value` can be a row id (1 to MAX_ID): a bigger one breaks the query."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
+
+
 def normalize_email(value: str) -> str | None:
     """The address trimmed and lower-cased if it is a syntactically valid e-mail, else None.
 

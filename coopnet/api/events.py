@@ -23,8 +23,8 @@ from coopnet.plan.services import set_event_actions
 from coopnet.registrations.queries import seats_left
 from coopnet.timezones import BRUSSELS, rfc3339
 from coopnet.validators import (
-    MAX_ID,
     WEB_URL_PATTERN,
+    is_row_id,
     json_int,
     parse_date,
     parse_datetime,
@@ -195,8 +195,7 @@ def _action_ids(fields: dict[str, Any]) -> list[int] | None:
     if value is None:
         return []
     if not isinstance(value, list) or not all(
-            isinstance(item, int) and not isinstance(item, bool) and 1 <= item <= MAX_ID
-            for item in value):
+            is_row_id(item) for item in value):
         raise Invalid({"action_ids": _("Give a list of plan action ids, e.g. [3, 7].")},
                       _("Some fields are not filled in correctly."))
     return value

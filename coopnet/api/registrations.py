@@ -31,7 +31,7 @@ from coopnet.registrations.services import (
     waitlist_position,
 )
 from coopnet.registrations.views import limit_registrations, limit_registrations_per_email
-from coopnet.validators import MAX_ID, clean_text, json_int
+from coopnet.validators import clean_text, is_row_id, json_int
 
 
 def _organization_name(registration: Registration) -> str:
@@ -78,7 +78,7 @@ def _organization(data: dict[str, Any]) -> tuple[Organization | None, str]:
         return None, ""
     now = utcnow()
     if isinstance(value, int) and not isinstance(value, bool):
-        organization = member_organization_by_id(value, now) if 1 <= value <= MAX_ID else None
+        organization = member_organization_by_id(value, now) if is_row_id(value) else None
         if organization is None:
             raise Invalid({"organization": _("No member co-op has this id.")})
         return organization, ""

@@ -27,7 +27,7 @@ from coopnet.events.models import STATUSES, VISIBILITIES, Event, EventKind, Even
 from coopnet.extensions import db
 from coopnet.mail.services import queue_mail
 from coopnet.registrations.models import Registration
-from coopnet.validators import MAX_ID, clean_text
+from coopnet.validators import clean_text, is_row_id
 
 # more places than any event has
 MAX_CAPACITY = 100000
@@ -60,9 +60,7 @@ def _resolve_kind(value: Any, errors: dict[str, str]) -> EventKind | None:
 def _resolve_series(value: Any, errors: dict[str, str]) -> EventSeries | None:
     if value is None or isinstance(value, EventSeries):
         return value
-    series = (db.session.get(EventSeries, value)
-              if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
-              else None)
+    series = db.session.get(EventSeries, value) if is_row_id(value) else None
     if series is None:
         errors["series"] = _("Choose an existing series.")
     return series

@@ -26,6 +26,7 @@ from coopnet.pairings.services import (
     save_profile,
 )
 from coopnet.timezones import brussels, brussels_today
+from coopnet.validators import is_row_id
 
 bp = Blueprint("pairings", __name__)
 
@@ -126,6 +127,8 @@ def accept():  # type: ignore[no-untyped-def]
         ids = [int(x) for x in (form.members.data or "").split(",") if x.strip()]
     except ValueError:
         abort(400)
+    if not all(is_row_id(i) for i in ids):
+        abort(404)
     organizations = list(queries.organizations_by_id(ids).values())
     if len(organizations) != len(set(ids)):
         abort(404)

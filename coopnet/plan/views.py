@@ -54,6 +54,7 @@ from coopnet.plan.queries import (
     unlinked_events,
 )
 from coopnet.timezones import brussels_today
+from coopnet.validators import is_row_id
 
 bp = Blueprint("plan", __name__)
 PAGE_SIZE = 50
@@ -490,6 +491,8 @@ def link_unlinked_events(plan_id: int):  # type: ignore[no-untyped-def]
         return back
     action = _get(Action, form.action_id.data)
     ids = set(form.event_ids.data or [])
+    if not all(is_row_id(i) for i in ids):
+        abort(404)
     events = list(db.session.execute(db.select(Event).where(Event.id.in_(ids))).scalars())
     if len(events) != len(ids):
         abort(404)

@@ -30,7 +30,7 @@ from coopnet.members.services import find_or_create_person
 from coopnet.registrations.attendee_report import AttendeeRow
 from coopnet.registrations.models import CheckInEvent, Registration
 from coopnet.timezones import to_brussels
-from coopnet.validators import normalize_email
+from coopnet.validators import is_row_id, normalize_email
 
 # where a check-in came from (CheckInEvent.channel)
 CHANNELS = ("door", "list", "import", "api")
@@ -86,6 +86,8 @@ def _load_registration(event: Event, code_or_registration: str | Registration | 
             joinedload(Registration.checked_in_by), joinedload(Registration.organization),
         )
         if isinstance(code_or_registration, int):
+            if not is_row_id(code_or_registration):
+                raise NotFound("unknown_ticket", _("Unknown ticket: this code is not ours."))
             stmt = stmt.where(Registration.id == code_or_registration)
         else:
             code = ticket_code_from_scan(code_or_registration)

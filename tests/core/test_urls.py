@@ -10,7 +10,8 @@ from tests.factories import make_event
 @pytest.mark.parametrize("path", [
     "/events/99999999999999999999999",       # beyond 64 bits
     "/events/9223372036854775807",           # 2**63-1
-    "/events/2147483648",                    # 2**31: one past the largest id (INTEGER columns)
+    "/events/2147483648",                    # 2**31: one past the largest id (32-bit column)
+    "/staff/members/2147483648",
     "/events/0",
     "/api/v1/events/99999999999999999999999",
     "/r/x/cancel",
