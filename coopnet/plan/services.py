@@ -21,6 +21,14 @@ from coopnet.plan.models import Action, Goal, Indicator, ManualValue, Plan, Repo
 from coopnet.plan.queries import explain_indicator, plan_report
 
 
+def event_kind_vocabulary() -> list[tuple[str, str, str]]:
+    """The event kinds in the database as the importer's vocabulary (slug, Dutch, English)."""
+    from coopnet.events.models import EventKind
+
+    return [(k.slug, k.name_nl, k.name_en) for k in db.session.execute(
+        sa.select(EventKind).order_by(EventKind.sort_order, EventKind.slug)).scalars()]
+
+
 def import_plan(parsed: ParsedPlan, *, name: str | None = None, starts_on: date | None = None,
                 ends_on: date | None = None, accept: bool = False, actor: User | None,
                 now: datetime | None = None) -> Plan:
@@ -36,7 +44,7 @@ def import_plan(parsed: ParsedPlan, *, name: str | None = None, starts_on: date 
     if not name:
         errors["name"] = _("Give the plan a name.")
     if not parsed.goals:
-        errors["file"] = _("No strategic goal (SD …) was found in the file.")
+        errors["file"] = _("No goal was found in the file.")
     if errors:
         raise Invalid(errors)
     assert starts_on is not None and ends_on is not None
@@ -61,7 +69,8 @@ def import_plan(parsed: ParsedPlan, *, name: str | None = None, starts_on: date 
                         action.indicators.append(Indicator(
                             text=proposal.text, position=i_pos, target=proposal.target,
                             unit=proposal.unit[:60], measure=proposal.measure,
-                            params=dict(proposal.params),
+                            params=dict(proposal.params), starts_on=proposal.starts_on,
+                            ends_on=proposal.ends_on,
                             status="confirmed" if accept else "proposed"))
                 db.session.add(action)
     db.session.flush()
