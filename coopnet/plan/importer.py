@@ -79,6 +79,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 EVENT_SUFFIXES: list[tuple[str, str]] = [
     ("infoavond", "infosessie"), ("avond", "netwerkactiviteit"), ("bezoek", "praktijkbezoek"),
     ("dag", "seminarie"), ("sessie", "infosessie"), ("borrel", "coopborrel"),
+    ("vergadering", "overleg"),
 ]
 # words that are never an event even if they end like one
 NOT_EVENTS = {"vandaag", "zondag", "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag",
@@ -97,8 +98,9 @@ NOT_A_UNIT = {"weken", "week", "maal", "keer", "jaar", "jaren", "uur", "dagen", 
               "persoon", "times", "weeks", "months", "hours", "days", "year", "years",
               "x", *MONTH_WORDS}
 # a short phrase after a target that qualifies it ("1 infosessie voor nieuwe werknemers")
-_QUALIFIER = re.compile(r"^(?:voor|over|in|met|van|bij|rond|via|uit|naar|for|about|with|on|at)"
-                        r"\s", re.I)
+_QUALIFIER = re.compile(r"^(?:voor|over|in|met|van|bij|rond|via|uit|naar|per|for|about|with|on|at|"
+                        r"komen\s+(?:\w+\s+){0,3}?samen|komt\s+(?:\w+\s+){0,3}?samen|meet|"
+                        r"a|each|every)(?:\s|$)", re.I)
 
 
 # the organisation's layout: words that start an indicator in a goal or action line
@@ -132,9 +134,10 @@ def _plural_stems(word: str) -> list[str]:
     word = word.lower().strip(" .,;:'’")
     stems = [word]
     for suffix in ("'s", "’s", "s"):
-        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+        if word.endswith(suffix) and len(word) > len(suffix) + 2 and \
+                word[-len(suffix) - 1].isalpha():
             stems.append(word[: -len(suffix)])
-    if word.endswith("en") and len(word) > 4:
+    if word.endswith("en") and len(word) > 4 and word[-3].isalpha():
         stem = word[:-2]
         stems.append(stem)
         if len(stem) > 2 and stem[-1] == stem[-2]:
@@ -403,7 +406,9 @@ R_VACANCY = _l("“%(word)s” is a vacancy phrase: vacancies published")
 R_PAIRING = _l("“%(word)s” names duos or trios: micro-meetings held")
 R_MANUAL = _l("“%(word)s” is nothing coopnet counts: the value is entered by hand")
 R_MILESTONE = _l("no number to count: a milestone, done or not done")
+R_ATTEND_LINES = _l("“%(word)s” on a line after the events: participants of those events")
 R_PERIOD = _l("“%(when)s” gives the indicator its own period")
+R_DEADLINE = _l("“%(when)s” is a deadline: the indicator counts until then")
 
 
 @dataclass
@@ -569,7 +574,7 @@ FINDERS: list[Finder] = [
     _regex(r"leesbereik\s+nieuwsbrief\s+uitbreiden\s+naar\s+(\d+)",
            lambda m: _Built("manual", Decimal(m.group(1)), "lezers", {},
                             [_lazy(R_MANUAL, word="leesbereik")])),
-    _regex(r"(?:bereik|reach)\s+(?:van\s+|of\s+)?" + _PREFIX + r"(\d{1,3}(?:\.\d{3})+|\d+)",
+    _regex(r"(?<![\w])(?:[a-z]*bereik|reach)\s+(?:van\s+|of\s+)?" + _PREFIX + r"(\d{1,3}(?:\.\d{3})+|\d+)",
            lambda m: _Built("manual", _number(m.group(1)), "bereik", {},
                             [_lazy(R_MANUAL, word=m.group(0).split()[0])])),
     _regex(_PREFIX + r"(\d+)\s+(?:[\w-]+\s+){0,2}?(" + _VACANCY_WORD + r"(?:\s*(?:,|/|en|of|and|or)"
@@ -618,27 +623,52 @@ FINDERS: list[Finder] = [
                        [_lazy(R_MANUAL, word=m.group(2))])),
 ]
 
+_DEADLINE = (r"(?:tegen(?:\s+(?:eind|einde))?|uiterlijk(?:\s+eind)?|ten\s+laatste|voor|by(?:\s+the"
+             r"\s+end\s+of)?|before|end\s+of|eind(?:e)?)")
 _DATE = re.compile(
-    r"(?:(?P<q>Q[1-4])\s+(?P<qyear>20\d\d))"
-    r"|(?:(?<![\w])(?:\d{1,2}\s+)?(?P<month>" + _MONTH_ALTERNATION + r")\.?\s+(?P<year>20\d\d))"
-    r"|(?:(?<![\w])(?:in|tegen(?:\s+eind)?|eind|begin|tijdens|voor|najaar|voorjaar|by|during|"
-    r"end\s+of|before)\s+(?P<only>20\d\d)(?![\d-]))", re.I)
+    r"(?<![\w])(?:(?P<by>" + _DEADLINE + r")\s+)?(?:"
+    r"(?P<q>Q[1-4])\s+(?P<qyear>20\d\d)"
+    r"|(?:\d{1,2}\s+)?(?P<month>" + _MONTH_ALTERNATION + r")\.?\s+(?P<year>20\d\d)"
+    r"|(?P<season>najaar|voorjaar|autumn|spring|fall)\s+(?:van\s+|of\s+)?(?P<syear>20\d\d)"
+    r"|(?:(?P<in>in|tijdens|during|begin|in\s+het\s+jaar)\s+)?(?P<only>20\d\d)(?![\d-]))", re.I)
+_SEASONS = {"najaar": (9, 12), "autumn": (9, 12), "fall": (9, 12), "voorjaar": (3, 6),
+            "spring": (3, 6)}
 
 
-def _date_period(m: re.Match[str]) -> tuple[date, date]:
+def _dates(text: str) -> list[re.Match[str]]:
+    """Months, quarters, seasons and years that date a phrase; a bare year ("t.o.v. 2020",
+    "actieplan 2021 - 2023") is no date unless "in", "tegen", "by" ... comes before it."""
+    return [m for m in _DATE.finditer(text)
+            if not m.group("only") or m.group("by") or m.group("in")]
+
+
+def _date_period(m: re.Match[str]) -> tuple[date | None, date]:
+    """(first day, last day) the phrase names; a deadline ("tegen juli 2024") has no first day."""
     if m.group("q"):
-        year, quarter = int(m.group("qyear")), int(m.group("q")[1])
-        last = quarter * 3
-        return date(year, last - 2, 1), date(year, last, calendar.monthrange(year, last)[1])
-    if m.group("month"):
-        year, month = int(m.group("year")), MONTH_WORDS[m.group("month").lower()]
-        return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
-    year = int(m.group("only"))
-    return date(year, 1, 1), date(year, 12, 31)
+        year, last = int(m.group("qyear")), int(m.group("q")[1]) * 3
+        first = date(year, last - 2, 1)
+    elif m.group("month"):
+        year, last = int(m.group("year")), MONTH_WORDS[m.group("month").lower()]
+        first = date(year, last, 1)
+    elif m.group("season"):
+        year = int(m.group("syear"))
+        start, last = _SEASONS[m.group("season").lower()]
+        first = date(year, start, 1)
+    else:
+        year, last = int(m.group("only")), 12
+        first = date(year, 1, 1)
+    end = date(year, last, calendar.monthrange(year, last)[1])
+    return (None if m.group("by") else first), end
+
+
+def _date_reason(m: re.Match[str]) -> Any:
+    when = " ".join(m.group(0).split())
+    return _lazy(R_DEADLINE if m.group("by") else R_PERIOD, when=when)
 
 
 def _clean(fragment: str) -> str:
     fragment = re.sub(r"\s+", " ", fragment).strip(" ,;+")
+    fragment = re.sub(r"(?:\s+(?:en|of|and|or|en/of|met|with)|[,;+:])+$", "", fragment, flags=re.I)
     if fragment.startswith("(") and ")" not in fragment:
         fragment = fragment[1:]
     if fragment.endswith(")") and "(" not in fragment:
@@ -656,7 +686,7 @@ def propose(text: str, vocabulary: KindVocabulary | None = None) -> list[Proposa
     Whatever text no rule recognises becomes one milestone proposal, so no words are lost.
     """
     vocabulary = vocabulary or DEFAULT_VOCABULARY
-    dates = list(_DATE.finditer(text))
+    dates = _dates(text)
     taken: list[tuple[int, int, _Built]] = []
     for find in FINDERS:
         for start, end, built in find(text, vocabulary):
@@ -684,7 +714,7 @@ def propose(text: str, vocabulary: KindVocabulary | None = None) -> list[Proposa
         for d in dates:
             if start <= d.start() and d.end() <= end:
                 proposal.starts_on, proposal.ends_on = _date_period(d)
-                proposal.reasons.append(_lazy(R_PERIOD, when=" ".join(d.group(0).split())))
+                proposal.reasons.append(_date_reason(d))
                 break
         if built.measure == "events_held":
             last_events = proposal
@@ -692,17 +722,17 @@ def propose(text: str, vocabulary: KindVocabulary | None = None) -> list[Proposa
             # "3 coopborrels … 50 deelnemers": the same events
             proposal.params = {k: v for k, v in last_events.params.items()}
             proposal.reasons = [_lazy(R_ATTEND_SCOPE, word=text[start:end].split()[-1])]
-            if proposal.starts_on is None and last_events.starts_on is not None:
+            if proposal.ends_on is None and last_events.ends_on is not None:
                 proposal.starts_on, proposal.ends_on = last_events.starts_on, last_events.ends_on
-                proposal.reasons.extend(r for r in last_events.reasons if r._args[0] ==
-                                        R_PERIOD._args[0])
+                proposal.reasons.extend(r for r in last_events.reasons if r._args[0] in (
+                    R_PERIOD._args[0], R_DEADLINE._args[0]))
         proposals.append(proposal)
     pieces, position = [], 0
     for start, end, _built in taken:
         pieces.append(text[position:start])
         position = end
     pieces.append(text[position:])
-    undated = [_DATE.sub("", p) for p in pieces]
+    undated = [_DATE.sub("", p) for p in pieces]  # a date alone is no milestone
     rest = [_clean(p) for p, u in zip(pieces, undated, strict=True) if _wordy(u)]
     if rest:
         remainder = Proposal(" … ".join(rest), "milestone", Decimal(1), "", {},
@@ -713,14 +743,40 @@ def propose(text: str, vocabulary: KindVocabulary | None = None) -> list[Proposa
         else:
             proposals.append(remainder)
     # a date nobody claimed ("tegen juli 2024") dates every proposal of the text
-    claimed = {(p.starts_on, p.ends_on) for p in proposals if p.starts_on}
+    claimed = {(p.starts_on, p.ends_on) for p in proposals if p.ends_on}
     free = [d for d in dates if _date_period(d) not in claimed]
     if len(dates) == 1 and free:
         for proposal in proposals:
-            if proposal.starts_on is None:
+            if proposal.ends_on is None:
                 proposal.starts_on, proposal.ends_on = _date_period(free[0])
-                proposal.reasons.append(_lazy(R_PERIOD, when=" ".join(free[0].group(0).split())))
+                proposal.reasons.append(_date_reason(free[0]))
     return proposals
+
+
+def carry_scope(texts: list[ParsedIndicatorText]) -> None:
+    """A line with only "N deelnemers" after lines with events (of one action) counts the
+    participants of those events: the kinds of all of them, their cities and period if shared."""
+    events: list[Proposal] = []
+    for text in texts:
+        if all(p.measure == "events_held" for p in text.proposals):
+            events.extend(text.proposals)
+            continue
+        lone = [p for p in text.proposals if p.measure == "attendances" and not p.params]
+        if events and lone and len(text.proposals) == 1:
+            proposal = lone[0]
+            kinds: list[str] = []
+            for event in events:
+                kinds.extend(k for k in event.params.get("kinds", []) if k not in kinds)
+            proposal.params = {"kinds": kinds}
+            cities = [e.params.get("cities") for e in events]
+            if cities[0] and all(c == cities[0] for c in cities):
+                proposal.params["cities"] = list(cities[0])
+            periods = {(e.starts_on, e.ends_on) for e in events}
+            if len(periods) == 1 and proposal.ends_on is None:
+                proposal.starts_on, proposal.ends_on = periods.pop()
+            word = proposal.text.split()[-1]
+            proposal.reasons = [_lazy(R_ATTEND_LINES, word=word)]
+        events = []
 
 
 # ---------------------------------------------------------------- parsing the layout
@@ -781,10 +837,13 @@ class _Parser:
 
     def _add_texts(self, raw: str, line: int) -> None:
         assert self.action is not None
+        added = []
         for part in raw.split("\n"):
             part = " ".join(part.split())
             if part:
-                self.action.texts.append(ParsedIndicatorText(part, line, propose(part, self.vocabulary)))
+                added.append(ParsedIndicatorText(part, line, propose(part, self.vocabulary)))
+        carry_scope(added)
+        self.action.texts.extend(added)
 
     def _new_action(self, title: str, line: int) -> bool:
         owner = self._owner()
@@ -918,6 +977,7 @@ R_NO_GOAL = _l("an action with no goal above it")
 R_NO_ACTION = _l("an indicator with no action above it")
 R_UNREAD = _l("no goal, action or indicator column could be recognised in this line")
 R_LOOSE_LINE = _l("a line of text with no column and no number to read as an indicator")
+R_EMPTY_GOAL = _l("a line in the goal column with no actions under it")
 R_NO_SUBGOAL_PARENT = _l("a sub-goal with no goal above it")
 R_ONE_COLUMN = _l("the table has one column: goals, actions and indicators cannot be told apart")
 R_OTHER_COLUMN = _l("text only in a column that is not read (%(column)s)")
@@ -948,10 +1008,17 @@ def _role_of_header(cell: str) -> str | None:
     return "other"
 
 
-def _split_number(title: str) -> tuple[str, str]:
-    """"1. Netwerk" -> ("1", "Netwerk"); "SD 2 Netwerk" -> ("2", "Netwerk")."""
+def _split_number(title: str, strict: bool = False) -> tuple[str, str]:
+    """"1. Netwerk" -> ("1", "Netwerk"); "SD 2 Netwerk" -> ("2", "Netwerk").
+
+    A bare number followed by a word is numbering only before a capital ("1 Netwerk"), and
+    never in `strict` mode (actions: "4 regionale coopborrels" is a quantity, not a number).
+    """
     title = " ".join(title.split())
     m = _NUMBERING.match(title)
+    bare = m is not None and re.match(r"^\d+\s", title) is not None
+    if bare and (strict or not m.group(2)[:1].isupper()):
+        return "", title
     if m and m.group(2) and not re.match(r"^\d", m.group(2)):
         number = m.group(1)
         if number.isalpha() and not re.match(r"^[A-Z][.):]", title):
@@ -1000,6 +1067,14 @@ class _TableParser:
             self.roles = self._guess_roles(rows)
         for line, cells in rows:
             self._row(line, cells)
+        for action in self.plan.all_actions():
+            carry_scope(action.texts)  # continuation rows and lines of one action
+        for goal in list(self.plan.goals):
+            if not goal.actions and not goal.children:  # a note in the goal column
+                self.plan.goals.remove(goal)
+                self.plan.unplaced.append(Unplaced(goal.line, " ".join(
+                    f"{goal.number} {goal.title}".split()), R_EMPTY_GOAL))
+        self.plan.unplaced.sort(key=lambda item: item.line)
         return self.plan
 
     def _title(self, rows: list[Row]) -> list[Row]:
@@ -1120,9 +1195,8 @@ class _TableParser:
             if self.action is None:
                 self.plan.unplaced.append(Unplaced(line, " ".join(cell.split()), R_NO_ACTION))
                 continue
-            for text in _cell_lines(cell):
-                self.action.texts.append(ParsedIndicatorText(
-                    text, line, propose(text, self.vocabulary)))
+            self.action.texts.extend(ParsedIndicatorText(text, line, propose(text, self.vocabulary))
+                                     for text in _cell_lines(cell))
             placed = True
         if not placed and found["other"]:
             header, _cell = found["other"][0]
@@ -1149,7 +1223,7 @@ class _TableParser:
 
     @staticmethod
     def _action(owner: ParsedGoal, title: str, line: int) -> ParsedAction:
-        _number, title = _split_number(title)
+        _number, title = _split_number(title, strict=True)
         for action in owner.actions:
             if _key(action.title) == _key(title):
                 return action  # the same action on several rows: one action
