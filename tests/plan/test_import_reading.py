@@ -96,6 +96,9 @@ NO_PERIOD = (None, None)
     ("120 leden", [("120 leden", "member_count", 120, {}, NO_PERIOD)]),
     ("10 duo's en trio's", [("10 duo's en trio's", "pairings_held", 10, {}, NO_PERIOD)]),
     ("30 vacatures", [("30 vacatures", "vacancies_published", 30, {}, NO_PERIOD)]),
+    # a year is no target ("in 2025 webinars" is not 2025 webinars)
+    ("in 2025 webinars organiseren", [
+        ("in 2025 webinars organiseren", "milestone", 1, {}, ("2025-01-01", "2025-12-31"))]),
     # no number: a milestone
     ("Website is vernieuwd", [("Website is vernieuwd", "milestone", 1, {}, NO_PERIOD)]),
 ])
@@ -162,6 +165,12 @@ def test_lines_placed_by_hand():
     assert new.title == "losse nota"
     assert plan.still_unplaced == []
     assert plan.counts == {"strategic_goals": 1, "goals": 0, "actions": 2, "indicators": 2}
+
+
+def test_a_number_before_an_action_is_a_quantity_not_numbering():
+    plan = parse_rows(rows_from_text("1. Netwerk | 4 Regionale borrels | 4 borrels"))
+    assert [(g.number, g.title) for g in plan.goals] == [("1", "Netwerk")]
+    assert [a.title for a in plan.all_actions()] == ["4 Regionale borrels"]
 
 
 def test_bulleted_actions_in_one_cell_are_several_actions():
