@@ -215,6 +215,8 @@ class Proposal:
     reasons: list[Any] = field(default_factory=list)  # translatable strings
     starts_on: date | None = None
     ends_on: date | None = None
+    confirmed: bool = False  # confirmed by a person in the preview
+    key: str = ""  # set by `ParsedPlan.keyed_proposals`
 
 
 @dataclass
@@ -283,6 +285,19 @@ class ParsedPlan:
     def all_proposals(self) -> list[Proposal]:
         """Every proposed indicator, in file order."""
         return [p for action in self.all_actions() for t in action.texts for p in t.proposals]
+
+    def keyed_proposals(self) -> list[tuple[str, Proposal]]:
+        """Every proposal with a key that stays the same when lines are placed by hand:
+        "<line>-<n>", the n-th proposal read from that line of the file."""
+        seen: dict[int, int] = {}
+        result = []
+        for action in self.all_actions():
+            for text in action.texts:
+                for proposal in text.proposals:
+                    seen[text.line] = seen.get(text.line, 0) + 1
+                    proposal.key = f"{text.line}-{seen[text.line]}"
+                    result.append((proposal.key, proposal))
+        return result
 
     @property
     def still_unplaced(self) -> list[Unplaced]:

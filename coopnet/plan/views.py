@@ -109,6 +109,7 @@ def import_plan():  # type: ignore[no-untyped-def]
     form = ImportForm()
     parsed: ParsedPlan | None = None
     places: list[tuple[str, str]] = []
+    problems: dict[str, str] = {}
     if form.validate_on_submit():
         rows = None
         upload = form.file.data
@@ -139,11 +140,20 @@ def import_plan():  # type: ignore[no-untyped-def]
             places = _placement_choices(parsed)
             place_by_hand(parsed, {item.line: request.form.get(f"place-{item.line}", "")
                                    for item in parsed.unplaced}, kinds=kinds)
+            problems = services.change_proposals(parsed, {
+                key: {"measure": request.form.get(f"measure-{key}", ""),
+                      "target": request.form.get(f"target-{key}", ""),
+                      "confirm": request.form.get(f"confirm-{key}") == "1"}
+                for key, _proposal in parsed.keyed_proposals()
+                if f"measure-{key}" in request.form})
+            parsed.keyed_proposals()  # keys for the page, after lines placed by hand
             form.rows.data = json.dumps(rows, ensure_ascii=False)
             form.text.data = ""
             if not form.name.data:
                 form.name.data = parsed.name
-            if request.form.get("do_import"):
+            if request.form.get("do_import") and problems:
+                flash(_("Check the proposals marked below."), "error")
+            elif request.form.get("do_import"):
                 try:
                     plan = services.import_plan(
                         parsed, name=form.name.data, starts_on=form.starts_on.data,
@@ -162,7 +172,7 @@ def import_plan():  # type: ignore[no-untyped-def]
                           "success")
                     return redirect(url_for("plan.dashboard", plan_id=plan.id))
     return render_template("plan/import.html", form=form, parsed=parsed, measures=MEASURES,
-                           places=places, kind_names=_kind_names())
+                           places=places, kind_names=_kind_names(), problems=problems)
 
 
 def _placement_choices(parsed: ParsedPlan) -> list[tuple[str, str]]:

@@ -227,7 +227,8 @@ def test_unplaced_lines_show_the_reason_and_are_placed_by_hand(app, client, logi
                                                "preview": "1"}).get_data(as_text=True)
     assert "Regels die niet geplaatst konden worden: 0" in placed
     assert '<option value="action:0" selected>' in placed  # the choice stays on the page
-    assert "8 nieuwsbrieven" in placed.split('id="unplaced"')[1].split("</div>\n  {% for")[0]
+    tree = placed.split("Wat er gevonden werd")[1].split('id="unplaced"')[1].split("</div>", 1)[1]
+    assert 'id="proposal-1-1">8 nieuwsbrieven' in tree  # now an indicator of the action
     done = client.post("/plan/import", data={
         "rows": rows, "place-1": "action:0", "name": "Communicatieplan",
         "starts_on": "2025-01-01", "ends_on": "2025-12-31", "do_import": "1"})
@@ -292,3 +293,32 @@ def test_upload_by_extension_reads_xlsx_and_csv():
                        ("plan.txt", b"Netwerk\tBorrels\t4 borrels\n")]:
         assert parse_rows(rows_from_upload(name, data)).counts == {
             "strategic_goals": 1, "goals": 0, "actions": 1, "indicators": 1}, name
+
+
+def test_proposals_are_changed_and_confirmed_in_the_preview(app, client, login):
+    login(client, "coordinator")
+    preview = client.post("/plan/import", data={
+        "text": "Netwerkmomenten | 4 regionale coopborrels | 4 borrels, 100 deelnemers",
+        "preview": "1"}).get_data(as_text=True)
+    assert 'name="measure-1-1"' in preview and 'name="target-1-2" ' in preview
+    assert '<option value="events_held" selected>' in preview
+    rows = _rows_field(preview)
+    wrong = client.post("/plan/import", data={
+        "rows": rows, "name": "Netwerkplan", "starts_on": "2025-01-01", "ends_on": "2025-12-31",
+        "measure-1-1": "events_held", "target-1-1": "vier", "do_import": "1"})
+    assert wrong.status_code == 200
+    assert "Het streefcijfer moet een getal zijn." in wrong.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.execute(sa.select(sa.func.count()).select_from(Plan)).scalar_one() == 0
+    done = client.post("/plan/import", data={
+        "rows": rows, "name": "Netwerkplan", "starts_on": "2025-01-01", "ends_on": "2025-12-31",
+        "measure-1-1": "manual", "target-1-1": "5", "confirm-1-1": "1",
+        "measure-1-2": "attendances", "target-1-2": "100", "do_import": "1"})
+    assert done.status_code == 302
+    with app.app_context():
+        rows = db.session.execute(sa.select(
+            Indicator.measure, Indicator.target, Indicator.params, Indicator.status)
+            .order_by(Indicator.position)).all()
+        assert [tuple(r) for r in rows] == [
+            ("manual", 5, {}, "confirmed"),
+            ("attendances", 100, {"kinds": ["coopborrel"]}, "proposed")]
