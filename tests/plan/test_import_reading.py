@@ -307,7 +307,7 @@ def test_proposals_are_changed_and_confirmed_in_the_preview(app, client, login):
         "rows": rows, "name": "Netwerkplan", "starts_on": "2025-01-01", "ends_on": "2025-12-31",
         "measure-1-1": "events_held", "target-1-1": "vier", "do_import": "1"})
     assert wrong.status_code == 200
-    assert "Het streefcijfer moet een getal zijn." in wrong.get_data(as_text=True)
+    assert "De streefwaarde moet een getal zijn." in wrong.get_data(as_text=True)
     with app.app_context():
         assert db.session.execute(sa.select(sa.func.count()).select_from(Plan)).scalar_one() == 0
     done = client.post("/plan/import", data={
@@ -322,3 +322,29 @@ def test_proposals_are_changed_and_confirmed_in_the_preview(app, client, login):
         assert [tuple(r) for r in rows] == [
             ("manual", 5, {}, "confirmed"),
             ("attendances", 100, {"kinds": ["coopborrel"]}, "proposed")]
+
+
+def test_changes_in_the_preview_are_checked(ctx):
+    from coopnet.plan.services import change_proposals
+
+    plan = parse_rows(rows_from_text("Netwerk | Borrels | 4 borrels, 100 deelnemers"))
+    problems = change_proposals(plan, {
+        "1-1": {"measure": "events_held", "target": "", "confirm": True},
+        "1-2": {"measure": "no-such-measure", "target": "100"}})
+    assert problems == {"1-1": "Geef een streefwaarde voor je bevestigt.",
+                        "1-2": "Onbekende meting."}
+    events, people = plan.all_proposals()
+    assert (events.target, events.confirmed, people.measure) == (4, False, "attendances")
+    assert change_proposals(plan, {"1-1": {"measure": "milestone", "target": "1",
+                                           "confirm": True}}) == {}
+    assert (events.measure, events.params, events.confirmed) == ("milestone", {}, True)
+    assert str(events.reasons[-1]) == "met de hand aangepast in het voorbeeld"
+
+
+def test_a_placement_out_of_range_places_nothing():
+    plan = parse_rows(rows_from_text("\t\t8 nieuwsbrieven\nCommunicatie\tNieuwsbrief\t6 flashes\n"))
+    place_by_hand(plan, {1: "action:7"})
+    place_by_hand(plan, {1: "goal:-1"})
+    place_by_hand(plan, {1: "nothing"})
+    assert [u.line for u in plan.still_unplaced] == [1]
+    assert plan.counts["indicators"] == 1
