@@ -359,6 +359,51 @@ SD_PLAN = [
 ]
 
 
+# 9. The organisation's layout pasted as plain text, without tabs: headings, then each action
+#    on a line of its own with its indicators on the lines after it, blank lines between.
+TEXT_LAYOUT = """Actieplan januari 2025 - december 2025
+
+SD 1 Coopkracht verbindt haar leden
+
+1. Ontmoeting
+
+Regionale coopborrels
+
+4 borrels (Hasselt, Kortrijk) 80 deelnemers
+verslag op de website
+
+Studiedagen
+
+2 studiedagen of webinars
+feb 2025 Dag van de Coöperatie 250 deelnemers
+
+2. Vacatures
+
+Jobplatform
+
+20 stages en jobs gepubliceerd
+"""
+
+TEXT_PLAN = [
+    "G 1 Coopkracht verbindt haar leden",
+    "  S 1 Ontmoeting",
+    "    A Regionale coopborrels",
+    "      I 4 borrels (Hasselt, Kortrijk) → events_held 4 kinds=coopborrel "
+    "cities=Hasselt,Kortrijk",
+    "      I 80 deelnemers → attendances 80 kinds=coopborrel cities=Hasselt,Kortrijk",
+    "      I verslag op de website → milestone 1",
+    "    A Studiedagen",
+    "      I 2 studiedagen of webinars → events_held 2 kinds=seminarie,webinar",
+    "      I Dag van de Coöperatie → events_held 1 kinds=dag-van-de-cooperatie "
+    "period=2025-02-01..2025-02-28",
+    "      I 250 deelnemers → attendances 250 kinds=dag-van-de-cooperatie "
+    "period=2025-02-01..2025-02-28",
+    "  S 2 Vacatures",
+    "    A Jobplatform",
+    "      I 20 stages en jobs gepubliceerd → vacancies_published 20",
+]
+
+
 CORPUS = {
     "buurtwerk-xlsx-merged-bullets": (buurtwerk, BUURTWERK),
     "koepel-xlsx-four-columns": (koepel, KOEPEL),
@@ -367,6 +412,7 @@ CORPUS = {
     "english-pasted-tsv": (lambda: rows_from_text(ENGLISH_TEXT), ENGLISH),
     "numbered-pasted-tsv": (lambda: rows_from_text(NUMBERED_TEXT), NUMBERED),
     "sd-layout-pasted": (lambda: rows_from_text(SD_TEXT), SD_PLAN),
+    "sd-layout-as-plain-text": (lambda: rows_from_text(TEXT_LAYOUT), TEXT_PLAN),
     "plain-pasted-pipes": (lambda: rows_from_text(BORRELS), [
         "G Netwerkmomenten", "  A 4 regionale coopborrels",
         "    I 4 borrels → events_held 4 kinds=coopborrel",
