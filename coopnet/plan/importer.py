@@ -165,6 +165,9 @@ class KindVocabulary:
             if slug in self.slugs:
                 for word in words:
                     self.words.setdefault(_fold(word), (slug, "synonym"))
+        # the one-word names and synonyms a compound may end with, longest first
+        self.endings = sorted(((w, s) for w, (s, _how) in self.words.items()
+                               if len(w) >= 5 and " " not in w), key=lambda i: -len(i[0]))
 
     def lookup(self, word: str) -> tuple[str, str] | None:
         """(slug, how) for one word or short phrase, else None; how is name|synonym|compound."""
@@ -178,8 +181,8 @@ class KindVocabulary:
             folded = _fold(stem)
             if " " in folded:
                 continue
-            for known, (slug, _how) in sorted(self.words.items(), key=lambda i: -len(i[0])):
-                if len(known) >= 5 and " " not in known and folded.endswith(known):
+            for known, slug in self.endings:
+                if folded.endswith(known):
                     return slug, "compound"
             for suffix, slug in EVENT_SUFFIXES:
                 if folded.endswith(suffix) and len(folded) > len(suffix) + 2 \

@@ -441,3 +441,27 @@ def test_windows_1252_and_utf8_give_the_same_reading():
     assert reading(parse_rows(utf8)) == ENERGIE
     comma = rows_from_upload("energie.csv", _csv(ENERGIE_ROWS, ",").encode("cp1252"))
     assert reading(parse_rows(comma)) == ENERGIE
+
+
+def test_the_source_plan_stays_in_the_corpus_with_its_event_words_read():
+    """The source plan keeps its 87 indicators (tests/plan/test_importer.py); the meetings it
+    names are now read as events of their kind, as a person reads them."""
+    from pathlib import Path
+
+    source = Path(__file__).resolve().parents[2] / "coopnet/demo/actieplan-2021-2022.txt"
+    plan = parse_rows(rows_from_text(source.read_text(encoding="utf-8")))
+    assert plan.counts["indicators"] == 87
+    lines = reading(plan)
+    for expected in [
+        "      I 2 x overleg → events_held 2 kinds=overleg",
+        "      I minimaal 1 x overleg → events_held 1 kinds=overleg",
+        "      I minimaal 1 netwerkactiviteit bijwonen → events_held 1 kinds=netwerkactiviteit",
+        "      I 3 x bestuursoverleg → events_held 3 kinds=overleg",
+        "      I Dag van de Coöperatie februari 2022 → events_held 1 "
+        "kinds=dag-van-de-cooperatie period=2022-02-01..2022-02-28",
+        "      I 200 deelnemers → attendances 200 kinds=dag-van-de-cooperatie "
+        "period=2022-02-01..2022-02-28",
+        "      I 3 coopborrels (Antwerpen, Brussel, Gent) → events_held 3 kinds=coopborrel "
+        "cities=Antwerpen,Brussel,Gent",
+    ]:
+        assert expected in lines, expected
