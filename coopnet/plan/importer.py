@@ -558,7 +558,8 @@ def _words(m: re.Match[str], group: str | int = 0) -> str:
 _VACANCY_WORD = (r"(?:vacatures?|jobs?|stages?|stageplaats(?:en)?|vacanc(?:y|ies)|"
                  r"jobaanbieding(?:en)?|job\s+(?:ads|offers|postings))")
 _PAIR_WORD = r"(?:duo['’]?s|trio['’]?s|koppelingen|matches|pairings|micro-ontmoeting(?:en)?)"
-_ATTEND_WORD = r"(?:deelnemers|participants|attendees|aanwezigen|bezoekers|inschrijvingen)"
+_ATTEND_WORD = (r"(?:deelnemers|participants|attendees|aanwezigen|bezoekers|inschrijvingen)"
+                r"(?![\w-])")
 
 # finders in priority order: an earlier finder's match wins over a later overlapping one
 FINDERS: list[Finder] = [
@@ -625,11 +626,11 @@ FINDERS: list[Finder] = [
                             [_lazy(R_KIND["name"], word=_words(m),
                                    kind="Dag van de Coöperatie")])),
     _find_events,
-    _regex(_PREFIX + r"(\d+)\s+(nieuwe\s+leden|new\s+members)",
+    _regex(_PREFIX + r"(\d+)\s+(nieuwe\s+leden|new\s+members)(?![\w-])",
            lambda m: _Built("manual", Decimal(m.group(1)), "leden", {},
                             [_lazy(R_NEW_MEMBERS, word=_words(m, 2))])),
     _regex(r"(?:" + _PREFIX + r"(\d+)\s+(?:(?:aangesloten|actieve|betalende)\s+)?(leden|members)"
-           r"(?!\s+(?:werden|worden|zijn|krijgen|brengen))|(?:ledenaantal|aantal\s+leden)"
+           r"(?![\w-])(?!\s+(?:werden|worden|zijn|krijgen|brengen))|(?:ledenaantal|aantal\s+leden)"
            r"\s*(?:van\s+|:\s*)?(\d+))",
            lambda m: _Built("member_count", Decimal(m.group(1) or m.group(3)), "leden", {},
                             [_lazy(R_MEMBERS, word=m.group(2) or "ledenaantal")])),

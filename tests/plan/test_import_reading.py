@@ -70,6 +70,9 @@ NO_PERIOD = (None, None)
                             NO_PERIOD)]),
     ("4 nieuwjaarsborrels", [("4 nieuwjaarsborrels", "events_held", 4,
                               {"kinds": ["coopborrel"]}, NO_PERIOD)]),
+    # words that end like an event but are none
+    ("4 werkdagen", [("4 werkdagen", "manual", 4, {}, NO_PERIOD)]),
+    ("2 ledenbezoeken", [("2 ledenbezoeken", "manual", 2, {}, NO_PERIOD)]),
     # months and years give the indicator its own period; a deadline only its end
     ("2 werkbezoeken in juli 2024", [
         ("2 werkbezoeken in juli 2024", "events_held", 2, {"kinds": ["praktijkbezoek"]},
@@ -243,6 +246,18 @@ def test_an_over_long_file_is_refused_with_a_message(app, client, login):
     text = "\n".join(f"Doel\tActie {n}\t{n} webinars" for n in range(MAX_ROWS + 5))
     html = client.post("/plan/import", data={"text": text, "preview": "1"}).get_data(
         as_text=True)
+    assert f"Het plan heeft meer dan {MAX_ROWS} rijen" in html
+    assert "Wat er gevonden werd" not in html
+
+
+def test_an_over_long_upload_is_refused_with_a_message(app, client, login):
+    import io
+
+    login(client, "coordinator")
+    data = "\n".join(f"Doel;Actie {n};{n} webinars" for n in range(MAX_ROWS + 1)).encode()
+    html = client.post("/plan/import", data={
+        "file": (io.BytesIO(data), "plan.csv"), "preview": "1"},
+        content_type="multipart/form-data").get_data(as_text=True)
     assert f"Het plan heeft meer dan {MAX_ROWS} rijen" in html
     assert "Wat er gevonden werd" not in html
 
