@@ -91,7 +91,7 @@ KNOWN_CITIES = {"antwerpen", "brussel", "gent", "leuven", "brugge", "hasselt", "
                 "tongeren", "lokeren", "beveren", "waregem", "ninove", "diest", "herentals",
                 "brussels", "antwerp", "ghent", "bruges", "louvain", "liège", "luik", "namen",
                 "namur", "charleroi", "bergen", "mons", "wavre", "waver", "eupen", "arlon",
-                "aarlen", "online", "limburg", "west-vlaanderen", "oost-vlaanderen",
+                "aarlen", "limburg", "west-vlaanderen", "oost-vlaanderen",
                 "vlaams-brabant", "wallonië", "vlaanderen"}
 # numbers followed by these words are durations or frequencies, not targets
 NOT_A_UNIT = {"weken", "week", "maal", "keer", "jaar", "jaren", "uur", "dagen", "maanden",
@@ -412,6 +412,7 @@ R_KIND = {
 }
 R_CITIES = _l("the places in brackets (%(places)s) limit it to events in those cities")
 R_ATTEND_SCOPE = _l("“%(word)s” after the events: participants of those same events")
+R_ATTEND_NAMED = _l("“%(word)s” of the events named with it: participants of %(kind)s events")
 R_ATTEND = _l("“%(word)s”: participants of the events linked to the action")
 R_CONTACT = _l("a phrase about contacting members: share of members contacted")
 R_INTRO = _l("a phrase about intro conversations: share of new members with an intro")
@@ -463,6 +464,8 @@ def _places(extra: str | None) -> list[str]:
     parts = [p.strip(" .") for p in re.split(r",|/|\s+(?:en|and|&)\s+", extra) if p.strip(" .")]
     if not parts or any(re.search(r"\d", p) for p in parts):
         return []
+    if any(p.lower() in ("online", "digitaal", "hybride", "hybrid") for p in parts):
+        return []  # online events have no city: a city scope would leave them out
     known = [p for p in parts if p.lower() in KNOWN_CITIES]
     if len(known) == len(parts):
         return parts
@@ -472,7 +475,8 @@ def _places(extra: str | None) -> list[str]:
 
 
 _NUMBER_AT = re.compile(_PREFIX + r"(?<![\w.,/€])(?P<n>\d{1,4})(?![\d.,]\d)\s*(?:(?:x|keer|maal)\s+)?"
-                        r"(?:vergadering\s+)?", re.I)
+                        r"(?:per\s+(?:jaar|maand|kwartaal|week|year|month|quarter)\s+)?"
+                        r"(?:(?:een|a|an)\s+)?(?:vergadering\s+)?", re.I)
 _TOKEN = re.compile(r"[A-Za-zÀ-ÿ][\w'’.-]*")
 _CONNECTOR = re.compile(r"\s*(?:/|,|&|\s(?:of|en|and|or|en/of)\s)\s*", re.I)
 
@@ -546,6 +550,31 @@ def _find_events(text: str, vocabulary: KindVocabulary) -> Iterator[tuple[int, i
                                      params, reasons)
 
 
+_ATTEND_AT = re.compile(_PREFIX + r"(\d{1,3}(?:\.\d{3})+|\d+)\s+((?:deelnemers|participants|attendees|"
+                        r"aanwezigen|bezoekers|inschrijvingen)(?![\w-]))"
+                        r"(?:\s+(?:op|aan|bij|tijdens|van|voor|at|of|in)\s+"
+                        r"(?:(?:de|het|een|onze|elke|iedere|the|our|each|every)\s+)?)?", re.I)
+
+
+def _find_attendances(text: str, vocabulary: KindVocabulary
+                      ) -> Iterator[tuple[int, int, _Built]]:
+    """"100 deelnemers", and "50 aanwezigen op de infoavond": participants of those events."""
+    for m in _ATTEND_AT.finditer(text):
+        target, word = _number(m.group(1)), m.group(2)
+        named = _event_at(text, m.end(), vocabulary, adjectives=1) if m.end() > m.end(2) \
+            else None
+        if named is not None:
+            end, found = named
+            slugs = list(dict.fromkeys(slug for _w, slug, _how in found))
+            yield m.start(), end, _Built(
+                "attendances", target, "deelnemers", {"kinds": slugs},
+                [_lazy(R_ATTEND_NAMED, word=word,
+                       kind=", ".join(vocabulary.names.get(k, k) for k in slugs))])
+        else:
+            yield m.start(), m.end(2), _Built("attendances", target, "deelnemers", {},
+                                              [_lazy(R_ATTEND, word=word)])
+
+
 def _lazy(message: Any, **values: Any) -> Any:
     """A translatable reason with its values filled in when shown."""
     return _l(message._args[0], **values)
@@ -588,7 +617,10 @@ FINDERS: list[Finder] = [
                             [_lazy(R_GROWTH)] + ([_lazy(R_BASELINE, year=m.group(2))]
                                                  if m.group(2) else []))),
     _regex(r"(?:ledengroei|groei\s+(?:van\s+)?(?:het\s+)?(?:ledenaantal|aantal\s+leden)|"
-           r"member(?:ship)?\s+growth)\s*(?:van|of|:)?\s*(?:\+\s*)?(\d+)\s*%",
+           r"member(?:ship)?\s+growth)\s*(?:van|of|met|by|:)?\s*(?:\+\s*)?(\d+)\s*%",
+           lambda m: _Built("member_growth", Decimal(m.group(1)), "%", {}, [_lazy(R_GROWTH)])),
+    _regex(r"(?:\+\s*)?(\d+)\s*%\s+(?:meer|extra)\s+(?:leden|members)(?![\w-])|"
+           r"(?:more|extra)\s+members\s*:?\s*\+?\s*(\d+)\s*%",
            lambda m: _Built("member_growth", Decimal(m.group(1)), "%", {}, [_lazy(R_GROWTH)])),
     _regex(r"leesbereik\s+nieuwsbrief\s+uitbreiden\s+naar\s+(\d+)",
            lambda m: _Built("manual", Decimal(m.group(1)), "lezers", {},
@@ -608,9 +640,7 @@ FINDERS: list[Finder] = [
     _regex(r"(?:het\s+team\s+)?woonde\s+" + _PREFIX + r"(\d+)\s+([\w/]+)\s+bij",
            lambda m: _Built("manual", Decimal(m.group(1)), m.group(2), {},
                             [_lazy(R_MANUAL, word=m.group(2))])),
-    _regex(_PREFIX + r"(\d{1,3}(?:\.\d{3})+|\d+)\s+(" + _ATTEND_WORD + r")",
-           lambda m: _Built("attendances", _number(m.group(1)), "deelnemers", {},
-                            [_lazy(R_ATTEND, word=m.group(2))])),
+    _find_attendances,
     _regex(r"werk?groep\s+komt\s+" + _PREFIX + r"(\d+)\s*(?:x|maal|keer)\s+samen",
            lambda m: _Built("events_held", Decimal(m.group(1)), "activiteiten",
                             {"kinds": ["werkgroep"]},
@@ -626,7 +656,8 @@ FINDERS: list[Finder] = [
                             [_lazy(R_KIND["name"], word=_words(m),
                                    kind="Dag van de Coöperatie")])),
     _find_events,
-    _regex(_PREFIX + r"(\d+)\s+(nieuwe\s+leden|new\s+members)(?![\w-])",
+    _regex(_PREFIX + r"(\d+)\s+((?:nieuwe|extra|bijkomende)\s+leden|leden\s+extra|"
+           r"(?:new|extra|additional)\s+members)(?![\w-])",
            lambda m: _Built("manual", Decimal(m.group(1)), "leden", {},
                             [_lazy(R_NEW_MEMBERS, word=_words(m, 2))])),
     _regex(r"(?:" + _PREFIX + r"(\d+)\s+(?:(?:aangesloten|actieve|betalende)\s+)?(leden|members)"
@@ -687,7 +718,8 @@ def _date_reason(m: re.Match[str]) -> Any:
 
 def _clean(fragment: str) -> str:
     fragment = re.sub(r"\s+", " ", fragment).strip(" ,;+")
-    fragment = re.sub(r"(?:\s+(?:en|of|and|or|en/of|met|with)|[,;+:])+$", "", fragment, flags=re.I)
+    fragment = re.sub(r"(?:\s+(?:en|of|and|or|en/of|met|with|voor|for)|[,;+:])+$", "",
+                      fragment, flags=re.I)
     if fragment.startswith("(") and ")" not in fragment:
         fragment = fragment[1:]
     if fragment.endswith(")") and "(" not in fragment:
@@ -737,7 +769,7 @@ def propose(text: str, vocabulary: KindVocabulary | None = None) -> list[Proposa
                 break
         if built.measure == "events_held":
             last_events = proposal
-        elif built.measure == "attendances" and last_events is not None:
+        elif built.measure == "attendances" and last_events is not None and not built.params:
             # "3 coopborrels … 50 deelnemers": the same events
             proposal.params = {k: v for k, v in last_events.params.items()}
             proposal.reasons = [_lazy(R_ATTEND_SCOPE, word=text[start:end].split()[-1])]
@@ -761,6 +793,9 @@ def propose(text: str, vocabulary: KindVocabulary | None = None) -> list[Proposa
             proposals.insert(0, remainder)
         else:
             proposals.append(remainder)
+    if not proposals and _clean(text):  # "€ 5000 subsidie": no rule, but no words are lost
+        proposals.append(Proposal(_clean(text), "milestone", Decimal(1), "", {},
+                                  [_lazy(R_MILESTONE)]))
     # a date nobody claimed ("tegen juli 2024") dates every proposal of the text
     claimed = {(p.starts_on, p.ends_on) for p in proposals if p.ends_on}
     free = [d for d in dates if _date_period(d) not in claimed]

@@ -102,6 +102,28 @@ NO_PERIOD = (None, None)
     # a year is no target ("in 2025 webinars" is not 2025 webinars)
     ("in 2025 webinars organiseren", [
         ("in 2025 webinars organiseren", "milestone", 1, {}, ("2025-01-01", "2025-12-31"))]),
+    # participants of events named with them; a frequency before an event word
+    ("50 aanwezigen op de infoavond", [
+        ("50 aanwezigen op de infoavond", "attendances", 50, {"kinds": ["infosessie"]},
+         NO_PERIOD)]),
+    ("200 deelnemers aan onze webinars", [
+        ("200 deelnemers aan onze webinars", "attendances", 200, {"kinds": ["webinar"]},
+         NO_PERIOD)]),
+    ("2x per jaar een ledenvergadering", [
+        ("2x per jaar een ledenvergadering", "events_held", 2,
+         {"kinds": ["algemene-vergadering"]}, NO_PERIOD)]),
+    ("1 studiedag in het voorjaar 2025 voor 80 deelnemers", [
+        ("1 studiedag in het voorjaar 2025", "events_held", 1, {"kinds": ["seminarie"]},
+         ("2025-03-01", "2025-06-30")),
+        ("80 deelnemers", "attendances", 80, {"kinds": ["seminarie"]},
+         ("2025-03-01", "2025-06-30"))]),
+    # growth in percent, new members in numbers
+    ("10% meer leden", [("10% meer leden", "member_growth", 10, {}, NO_PERIOD)]),
+    ("groei van het aantal leden met 5%", [
+        ("groei van het aantal leden met 5%", "member_growth", 5, {}, NO_PERIOD)]),
+    ("25 leden extra", [("25 leden extra", "manual", 25, {}, NO_PERIOD)]),
+    # no rule fits, and still no words are lost
+    ("€ 5000 subsidie", [("€ 5000 subsidie", "milestone", 1, {}, NO_PERIOD)]),
     # no number: a milestone
     ("Website is vernieuwd", [("Website is vernieuwd", "milestone", 1, {}, NO_PERIOD)]),
 ])
@@ -124,8 +146,10 @@ def test_every_proposal_says_why():
 
 def test_places_in_brackets_only_when_they_are_places():
     assert _read("5 webinars (kapitaalophaling, GDPR)")[0][3] == {"kinds": ["webinar"]}
-    assert _read("2 infosessies (Gent, Online)")[0][3] == {
-        "kinds": ["infosessie"], "cities": ["Gent", "Online"]}
+    assert _read("2 infosessies (Gent, Hasselt)")[0][3] == {
+        "kinds": ["infosessie"], "cities": ["Gent", "Hasselt"]}
+    # online events have no city: "(Gent, online)" must not leave them out
+    assert _read("2 infosessies (Gent, online)")[0][3] == {"kinds": ["infosessie"]}
 
 
 def test_the_event_kinds_of_the_database_are_the_vocabulary():
