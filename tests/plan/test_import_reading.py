@@ -109,6 +109,11 @@ NO_PERIOD = (None, None)
     ("200 deelnemers aan onze webinars", [
         ("200 deelnemers aan onze webinars", "attendances", 200, {"kinds": ["webinar"]},
          NO_PERIOD)]),
+    ("1 borrel en 2 infoavonden, 50 aanwezigen op de borrel", [
+        ("1 borrel", "events_held", 1, {"kinds": ["coopborrel"]}, NO_PERIOD),
+        ("2 infoavonden", "events_held", 2, {"kinds": ["infosessie"]}, NO_PERIOD),
+        ("50 aanwezigen op de borrel", "attendances", 50, {"kinds": ["coopborrel"]},
+         NO_PERIOD)]),
     ("2x per jaar een ledenvergadering", [
         ("2x per jaar een ledenvergadering", "events_held", 2,
          {"kinds": ["algemene-vergadering"]}, NO_PERIOD)]),
@@ -149,7 +154,7 @@ def test_places_in_brackets_only_when_they_are_places():
     assert _read("2 infosessies (Gent, Hasselt)")[0][3] == {
         "kinds": ["infosessie"], "cities": ["Gent", "Hasselt"]}
     # online events have no city: "(Gent, online)" must not leave them out
-    assert _read("2 infosessies (Gent, online)")[0][3] == {"kinds": ["infosessie"]}
+    assert _read("2 infosessies (Gent, Online)")[0][3] == {"kinds": ["infosessie"]}
 
 
 def test_the_event_kinds_of_the_database_are_the_vocabulary():
