@@ -1031,6 +1031,7 @@ R_NO_GOAL = _l("an action with no goal above it")
 R_NO_ACTION = _l("an indicator with no action above it")
 R_UNREAD = _l("no goal, action or indicator column could be recognised in this line")
 R_LOOSE_LINE = _l("a line of text with no column and no number to read as an indicator")
+R_WHEN_COLUMN = _l("“%(when)s” in the timing column gives the indicator its own period")
 R_EMPTY_GOAL = _l("a line in the goal column with no actions under it")
 R_NO_SUBGOAL_PARENT = _l("a sub-goal with no goal above it")
 R_ONE_COLUMN = _l("the table has one column: goals, actions and indicators cannot be told apart")
@@ -1043,6 +1044,7 @@ _HEADER_ROLES: list[tuple[str, str]] = [
      r"speerpunt|prioriteit|sd)(?:en|s)?\b", "goal"),
     (r"(?:actie|acties|action|actions|activiteit|activiteiten|activity|activities|"
      r"maatregel(?:en)?|project(?:en)?|wat)\b", "action"),
+    (r"(?:timing|planning|periode|period|wanneer|when|deadline|termijn|tegen\s+wanneer)\b", "when"),
     (r"(?:indicator|indicatoren|indicators|kpi|kpi'?s|resultaat|resultaten|result|results|"
      r"meetbaar|streefwaarde|target|targets|doelwaarde|beoogd|output|outcome)", "indicator"),
 ]
@@ -1198,6 +1200,9 @@ class _TableParser:
             if role == "indicator":
                 if cell:
                     found["indicator"].append(cell)
+            elif role == "when":
+                if cell:
+                    found["when"] = cell
             elif cell:
                 found[role] = cell
                 if pending_number:
@@ -1245,12 +1250,19 @@ class _TableParser:
             else:
                 self.action = self._action(owner, " ".join(titles), line)
             placed = True
+        when = _dates(found.get("when", ""))
         for cell in found["indicator"]:
             if self.action is None:
                 self.plan.unplaced.append(Unplaced(line, " ".join(cell.split()), R_NO_ACTION))
                 continue
-            self.action.texts.extend(ParsedIndicatorText(text, line, propose(text, self.vocabulary))
-                                     for text in _cell_lines(cell))
+            added = [ParsedIndicatorText(text, line, propose(text, self.vocabulary))
+                     for text in _cell_lines(cell)]
+            for proposal in (p for t in added for p in t.proposals):
+                if when and proposal.ends_on is None:  # the row's timing column
+                    proposal.starts_on, proposal.ends_on = _date_period(when[0])
+                    proposal.reasons.append(_lazy(R_WHEN_COLUMN, when=" ".join(
+                        when[0].group(0).split())))
+            self.action.texts.extend(added)
             placed = True
         if not placed and found["other"]:
             header, _cell = found["other"][0]

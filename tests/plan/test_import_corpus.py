@@ -465,3 +465,23 @@ def test_the_source_plan_stays_in_the_corpus_with_its_event_words_read():
         "cities=Antwerpen,Brussel,Gent",
     ]:
         assert expected in lines, expected
+
+
+def test_a_timing_column_dates_the_indicators_of_its_row():
+    rows = [(1, ["Doel", "Actie", "Indicator", "Timing", "Trekker"]),
+            (2, ["Netwerk", "Borrels", "4 borrels", "tegen juni 2025", "An"]),
+            (3, ["", "Webinars", "3 webinars in maart 2025", "Q2 2025", ""]),
+            (4, ["", "Lezing", "1 lezing", "", "Tom"])]
+    plan = parse_rows(rows)
+    assert reading(plan) == [
+        "G Netwerk",
+        "  A Borrels",
+        "    I 4 borrels → events_held 4 kinds=coopborrel until=2025-06-30",
+        "  A Webinars",  # the text's own month wins over the timing column
+        "    I 3 webinars in maart 2025 → events_held 3 kinds=webinar "
+        "period=2025-03-01..2025-03-31",
+        "  A Lezing",
+        "    I 1 lezing → events_held 1 kinds=lezing",
+    ]
+    assert str(plan.all_proposals()[0].reasons[-1]) == (
+        "“tegen juni 2025” in the timing column gives the indicator its own period")
