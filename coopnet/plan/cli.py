@@ -9,8 +9,8 @@ from flask.cli import with_appcontext
 
 from coopnet.errors import DomainError
 from coopnet.extensions import db
-from coopnet.plan.importer import parse_rows, rows_from_upload
-from coopnet.plan.services import import_plan
+from coopnet.plan.importer import MAX_ROWS, TooManyRows, parse_rows, rows_from_upload
+from coopnet.plan.services import event_kind_vocabulary, import_plan
 
 
 @click.group("plan")
@@ -31,7 +31,11 @@ def plan_cli() -> None:
 def import_command(path: Path, name: str | None, start: object, end: object, dry_run: bool,
                    accept: bool) -> None:
     """Import an action plan (XLSX, CSV or tab-separated text: objective, action, indicators)."""
-    parsed = parse_rows(rows_from_upload(path.name, path.read_bytes()))
+    try:
+        rows = rows_from_upload(path.name, path.read_bytes())
+    except TooManyRows as error:
+        raise click.ClickException(f"The file has more than {MAX_ROWS} rows.") from error
+    parsed = parse_rows(rows, kinds=event_kind_vocabulary())
     counts = parsed.counts
     click.echo(f"Found {counts['strategic_goals']} strategic goals, {counts['goals']} "
                f"operational goals, {counts['actions']} actions and {counts['indicators']} "
@@ -39,8 +43,8 @@ def import_command(path: Path, name: str | None, start: object, end: object, dry
     if parsed.starts_on and parsed.ends_on:
         click.echo(f"Period: {parsed.starts_on.isoformat()} to {parsed.ends_on.isoformat()}")
     click.echo(f"Lines that could not be placed: {len(parsed.unplaced)}")
-    for line, text in parsed.unplaced:
-        click.echo(f"  line {line}: {text}")
+    for item in parsed.unplaced:
+        click.echo(f"  line {item.line}: {item.text} ({item.reason})")
     if dry_run:
         click.echo("Dry run: nothing stored.")
         return

@@ -56,7 +56,7 @@ class ImportForm(FlaskForm):
     starts_on = DateField(_l("Start of the period"), validators=[Optional()])
     ends_on = DateField(_l("End of the period"), validators=[Optional()])
     file = FileField(_l("Spreadsheet (XLSX, CSV or tab-separated text)"))
-    text = CleanTextAreaField(_l("…or paste the three columns from the spreadsheet"),
+    text = CleanTextAreaField(_l("…or paste the cells from the spreadsheet, or the plan as text"),
                          validators=[Optional(), Length(max=500_000)])
     rows = HiddenField(validators=[Optional(), Length(max=2_000_000)])
     accept = BooleanField(_l("Confirm every proposed indicator at once"))

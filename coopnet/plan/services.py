@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from coopnet.audit.services import record_audit
 from coopnet.auth.models import User
@@ -19,6 +20,57 @@ from coopnet.plan.importer import ParsedPlan
 from coopnet.plan.measures import MEASURES
 from coopnet.plan.models import Action, Goal, Indicator, ManualValue, Plan, ReportSnapshot
 from coopnet.plan.queries import explain_indicator, plan_report
+
+
+def event_kind_vocabulary() -> list[tuple[str, str, str]]:
+    """The event kinds in the database as the importer's vocabulary (slug, Dutch, English)."""
+    from coopnet.events.models import EventKind
+
+    return [(k.slug, k.name_nl, k.name_en) for k in db.session.execute(
+        sa.select(EventKind).order_by(EventKind.sort_order, EventKind.slug)).scalars()]
+
+
+def change_proposals(parsed: ParsedPlan, changes: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """Apply what a person chose in the preview to the proposals, by key (see
+    `ParsedPlan.keyed_proposals`): {"measure": key, "target": text, "confirm": bool}.
+
+    Returns the problems by key; a proposal with a problem keeps what it had. A confirmed
+    proposal needs a measure and a target; a measure that does not count events drops the
+    event kinds and cities.
+    """
+    problems: dict[str, str] = {}
+    for key, proposal in parsed.keyed_proposals():
+        change = changes.get(key)
+        if not change:
+            continue
+        measure = change.get("measure") or proposal.measure
+        if measure not in MEASURES:
+            problems[key] = _("Unknown measure.")
+            continue
+        raw_target = str(change.get("target", "")).strip().replace(",", ".")
+        try:
+            target = Decimal(raw_target) if raw_target else None
+        except InvalidOperation:
+            problems[key] = _("The target must be a number.")
+            continue
+        if target is not None and (not target.is_finite() or target < 0 or target >= 10**10):
+            problems[key] = _("The target must be a number.")
+            continue
+        if change.get("confirm") and target is None:
+            problems[key] = _("Give a target before confirming.")
+            continue
+        changed = measure != proposal.measure or target != proposal.target
+        if measure != proposal.measure and not MEASURES[measure].uses_events:
+            proposal.params = {k: v for k, v in proposal.params.items()
+                               if k not in ("kinds", "cities")}
+        proposal.measure, proposal.target = measure, target
+        proposal.confirmed = bool(change.get("confirm"))
+        if changed and CHANGED_BY_HAND not in proposal.reasons:
+            proposal.reasons.append(CHANGED_BY_HAND)
+    return problems
+
+
+CHANGED_BY_HAND = _l("changed by hand in the preview")
 
 
 def import_plan(parsed: ParsedPlan, *, name: str | None = None, starts_on: date | None = None,
@@ -36,7 +88,7 @@ def import_plan(parsed: ParsedPlan, *, name: str | None = None, starts_on: date 
     if not name:
         errors["name"] = _("Give the plan a name.")
     if not parsed.goals:
-        errors["file"] = _("No strategic goal (SD …) was found in the file.")
+        errors["file"] = _("No goal was found in the file.")
     if errors:
         raise Invalid(errors)
     assert starts_on is not None and ends_on is not None
@@ -61,8 +113,10 @@ def import_plan(parsed: ParsedPlan, *, name: str | None = None, starts_on: date 
                         action.indicators.append(Indicator(
                             text=proposal.text, position=i_pos, target=proposal.target,
                             unit=proposal.unit[:60], measure=proposal.measure,
-                            params=dict(proposal.params),
-                            status="confirmed" if accept else "proposed"))
+                            params=dict(proposal.params), starts_on=proposal.starts_on,
+                            ends_on=proposal.ends_on,
+                            status="confirmed" if accept or proposal.confirmed
+                            else "proposed"))
                 db.session.add(action)
     db.session.flush()
     record_audit("plan.imported", object_type="plan", object_id=plan.id, actor=actor, now=now,

@@ -37,7 +37,15 @@ from coopnet.plan.forms import (
     SnapshotForm,
     measure_choices,
 )
-from coopnet.plan.importer import ParsedPlan, parse_rows, rows_from_text, rows_from_upload
+from coopnet.plan.importer import (
+    MAX_ROWS,
+    ParsedPlan,
+    TooManyRows,
+    parse_rows,
+    place_by_hand,
+    rows_from_text,
+    rows_from_upload,
+)
 from coopnet.plan.measures import MEASURES, MILESTONE
 from coopnet.plan.models import Action, Indicator, Plan, ReportSnapshot
 from coopnet.plan.queries import (
@@ -101,27 +109,52 @@ def import_plan():  # type: ignore[no-untyped-def]
     """Upload or paste a plan, preview the parsed tree and unplaced lines, then import."""
     form = ImportForm()
     parsed: ParsedPlan | None = None
+    places: list[tuple[str, str]] = []
+    problems: dict[str, str] = {}
     if form.validate_on_submit():
         rows = None
         upload = form.file.data
-        if upload is not None and getattr(upload, "filename", ""):
-            try:
-                rows = rows_from_upload(upload.filename, upload.read())
-            except Exception:  # noqa: BLE001 - any unreadable file is the user's to fix
-                form.file.errors.append(_("This file could not be read as XLSX, CSV or text."))
-        elif form.text.data and form.text.data.strip():
-            rows = rows_from_text(form.text.data)
-        elif form.rows.data:
-            rows = _rows_from_json(form.rows.data)
-        if rows is None and not form.file.errors:
+        try:
+            if upload is not None and getattr(upload, "filename", ""):
+                try:
+                    rows = rows_from_upload(upload.filename, upload.read())
+                except TooManyRows:
+                    raise
+                except Exception:  # noqa: BLE001 - any unreadable file is the user's to fix
+                    form.file.errors.append(_("This file could not be read as XLSX, CSV or "
+                                              "text."))
+            elif form.text.data and form.text.data.strip():
+                rows = rows_from_text(form.text.data)
+            elif form.rows.data:
+                rows = _rows_from_json(form.rows.data)
+        except TooManyRows:
+            rows = None
+            field = form.file if upload is not None and getattr(upload, "filename", "") \
+                else form.text
+            field.errors.append(_("The plan has more than %(max)d rows; a plan has fewer. "
+                                  "Remove the empty rows or split the file.", max=MAX_ROWS))
+        if rows is None and not form.file.errors and not form.text.errors:
             form.text.errors.append(_("Choose a file or paste the plan."))
         if rows is not None:
-            parsed = parse_rows(rows)
+            kinds = services.event_kind_vocabulary()
+            parsed = parse_rows(rows, kinds=kinds)
+            places = _placement_choices(parsed)
+            place_by_hand(parsed, {item.line: request.form.get(f"place-{item.line}", "")
+                                   for item in parsed.unplaced}, kinds=kinds)
+            problems = services.change_proposals(parsed, {
+                key: {"measure": request.form.get(f"measure-{key}", ""),
+                      "target": request.form.get(f"target-{key}", ""),
+                      "confirm": request.form.get(f"confirm-{key}") == "1"}
+                for key, _proposal in parsed.keyed_proposals()
+                if f"measure-{key}" in request.form})
+            parsed.keyed_proposals()  # keys for the page, after lines placed by hand
             form.rows.data = json.dumps(rows, ensure_ascii=False)
             form.text.data = ""
             if not form.name.data:
                 form.name.data = parsed.name
-            if request.form.get("do_import"):
+            if request.form.get("do_import") and problems:
+                flash(_("Check the proposals marked below."), "error")
+            elif request.form.get("do_import"):
                 try:
                     plan = services.import_plan(
                         parsed, name=form.name.data, starts_on=form.starts_on.data,
@@ -139,7 +172,24 @@ def import_plan():  # type: ignore[no-untyped-def]
                     flash(_("The plan was imported. Check and confirm the proposed indicators."),
                           "success")
                     return redirect(url_for("plan.dashboard", plan_id=plan.id))
-    return render_template("plan/import.html", form=form, parsed=parsed, measures=MEASURES)
+    return render_template("plan/import.html", form=form, parsed=parsed, measures=MEASURES,
+                           places=places, kind_names=_kind_names(), problems=problems)
+
+
+def _placement_choices(parsed: ParsedPlan) -> list[tuple[str, str]]:
+    """Where a person can put an unplaced line: under an action, or as a new action of a goal."""
+    choices = []
+    for index, goal in enumerate(parsed.all_goals()):
+        label = f"{goal.number} {goal.title}".strip()
+        choices.append((f"goal:{index}", _("New action under “%(goal)s”", goal=label[:80])))
+    for index, action in enumerate(parsed.all_actions()):
+        choices.append((f"action:{index}", _("Indicator of “%(action)s”",
+                                             action=action.title[:80])))
+    return choices
+
+
+def _kind_names() -> dict[str, str]:
+    return {k.slug: k.label for k in db.session.execute(db.select(EventKind)).scalars()}
 
 
 def _rows_from_json(data: str) -> list[tuple[int, list[str]]] | None:

@@ -110,8 +110,11 @@ def test_lines_that_fit_nowhere_are_listed():
             "1. Goal\tActie\t2 x stuurgroep\n"
             "zomaar een zin zonder cijfers\n")
     plan = parse_rows(rows_from_text(text))
-    assert plan.unplaced == [(1, "Een losse regel voor alles"), (3, "3 coopborrels"),
-                             (5, "zomaar een zin zonder cijfers")]
+    assert [(u.line, u.text, str(u.reason)) for u in plan.unplaced] == [
+        (1, "Een losse regel voor alles", "comes before the first strategic goal (SD …)"),
+        (3, "3 coopborrels", "an indicator with no action above it"),
+        (5, "zomaar een zin zonder cijfers",
+         "a line of text with no column and no number to read as an indicator")]
     assert plan.counts == {"strategic_goals": 1, "goals": 1, "actions": 1, "indicators": 1}
 
 
