@@ -28,12 +28,11 @@ PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210, 297
 MARGIN_MM = 18
 TEXT_WIDTH_MM = PAGE_WIDTH_MM - 2 * MARGIN_MM  # 174
 # indicator, target, figure, %, status, counting rule: together exactly the text width
-COLUMN_MM = (44, 23, 16, 12, 19, 60)
+COLUMN_MM = (42, 27, 15, 12, 18, 60)
 assert sum(COLUMN_MM) == TEXT_WIDTH_MM
 
 STATUS_COLOURS = {"achieved": "#1b7f5b", "on_track": "#0d6efd", "behind": "#c0392b",
                   "no_data": "#8a939b"}
-CHART_LABEL_CHARS = 48
 
 
 @dataclass
@@ -141,9 +140,21 @@ def _line(indicator: Indicator, fig: Figures, kinds: dict[str, str]) -> Indicato
         status=status_label(fig.status), status_key=fig.status, rule=_rule(indicator, fig, kinds))
 
 
+def _fit(text: str, width_pt: float) -> str:
+    """The text, cut short with "…" where it would be wider than `width_pt` in the chart."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    font = _register_fonts()[0]
+    text = " ".join(text.split())
+    if stringWidth(text, font, FONT_PT) <= width_pt:
+        return text
+    while text and stringWidth(text + "…", font, FONT_PT) > width_pt:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
 def _bar(indicator: Indicator, fig: Figures) -> ChartBar:
-    label = indicator.text if len(indicator.text) <= CHART_LABEL_CHARS else (
-        indicator.text[:CHART_LABEL_CHARS - 1] + "…")
+    label = _fit(indicator.text, LABEL_PT - 8)
     expected = (round(fig.expected_by_now * 100 / fig.target)
                 if fig.expected_by_now is not None and fig.target else None)
     caption = (status_label(fig.status) if fig.percent is None
@@ -490,10 +501,13 @@ def report_pdf(report: Report, *, comments: dict[int, str] | None = None,
                           _chart_drawing(part.bars, TEXT_WIDTH_MM * mm, regular)]
             story.append(KeepTogether(block))
             for goal in part.goals:
-                if goal.title:
-                    story.append(para(goal.title, "h2"))
-                for action in goal.actions:
-                    items: list = [para(action.title, "h3")]
+                # the goal's heading goes with its first action (KeepTogether does not nest,
+                # so keepWithNext cannot do this)
+                heading = [para(goal.title, "h2")] if goal.title else []
+                if not goal.actions:
+                    story += heading
+                for number, action in enumerate(goal.actions):
+                    items: list = [*(heading if number == 0 else []), para(action.title, "h3")]
                     if action.lines:
                         rows = [[para(heads[k], "head") for k in (
                             "indicator", "target", "figure", "percent", "status", "rule")]]
