@@ -305,3 +305,30 @@ def test_an_event_cancelled_after_the_freeze_changes_only_the_live_report(app, c
                                       "docx"))
     assert _row(live, "4 coopborrels")[1:4] == ["4", "1", "25 %"]
     assert _row(frozen, "4 coopborrels")[1:4] == ["4", "2", "50 %"]
+
+
+def test_the_documents_are_dutch_even_for_a_coordinator_reading_in_english(app, client, login):
+    ids = _plan(app)
+    login(client, "coordinator")
+    client.set_cookie("coopnet_lang", "en")
+    assert "figures as of" in client.get(f"/plan/{ids['plan']}?at={AT}").get_data(as_text=True)
+    text, rows = _docx_text(_download(client, f"/plan/{ids['plan']}/report.docx?at={AT}", "docx"))
+    assert "Cijfers op: 31 december 2021" in text
+    assert _row(rows, "4 coopborrels")[4] == "achter"
+    pdf = _pdf_text(_download(client, f"/plan/{ids['plan']}/report.pdf?at={AT}", "pdf"))
+    assert "Cijfers op: 31 december 2021" in pdf and "Pagina 1" in pdf
+
+
+def test_an_indicator_added_after_the_freeze_is_only_in_the_live_report(app, client, login):
+    ids = _plan(app)
+    snapshot_id = _snapshot(app, ids)
+    with app.app_context():
+        make_indicator(db.session.get(Action, ids["letter"]), "manual", target=2,
+                       text="2 artikels in de pers")
+    login(client, "coordinator")
+    _t, live = _docx_text(_download(client, f"/plan/{ids['plan']}/report.docx?at={AT}", "docx"))
+    _t, frozen = _docx_text(_download(client, f"/plan/snapshots/{snapshot_id}/report.docx",
+                                      "docx"))
+    assert _row(live, "2 artikels in de pers")[1:5] == ["2", "–", "–", "geen gegevens"]
+    assert not [row for row in frozen if row[0] == "2 artikels in de pers"]
+    assert _row(frozen, "1500 lezers")[1:5] == ["1.500", "1.800", "120 %", "behaald"]
