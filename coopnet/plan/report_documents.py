@@ -280,6 +280,20 @@ def _set_cell_shading(cell, colour: str) -> None:  # type: ignore[no-untyped-def
     cell._tc.get_or_add_tcPr().append(shading)  # noqa: SLF001 - python-docx has no API for it
 
 
+def _narrow_cell_margins(table, mm: float = 1.2) -> None:  # type: ignore[no-untyped-def]
+    """Cell margins of `mm` left and right (Word's default 1.9 mm wraps "Streefwaarde")."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), str(round(mm * 1440 / 25.4)))
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    table._tbl.tblPr.append(margins)  # noqa: SLF001 - python-docx has no API for it
+
+
 def _dutch_proofing(document) -> None:  # type: ignore[no-untyped-def]
     """Mark the text as Dutch (Belgium) so that the word processor checks the spelling."""
     from docx.oxml import OxmlElement
@@ -369,6 +383,7 @@ def _docx_table(document, heads: dict[str, str], lines: list[IndicatorLine]) -> 
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     table.autofit = False
+    _narrow_cell_margins(table)
     right = {1, 2, 3}
     for number, key in enumerate(keys):
         cell = table.rows[0].cells[number]
@@ -382,14 +397,14 @@ def _docx_table(document, heads: dict[str, str], lines: list[IndicatorLine]) -> 
             cells[number].text = value
         _set_cell_shading(cells[4], {"achieved": "#d1e7dd", "on_track": "#cfe2ff",
                                      "behind": "#f8d7da"}.get(line.status_key, "#f1f3f5"))
-    for row in table.rows:
+    for row_number, row in enumerate(table.rows):
         for number, cell in enumerate(row.cells):
             cell.width = Mm(COLUMN_MM[number])
             for paragraph in cell.paragraphs:
                 if number in right:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
                 for run in paragraph.runs:
-                    run.font.size = Pt(7.5 if number == 5 else 9)
+                    run.font.size = Pt(7.5 if number == 5 or row_number == 0 else 8.5)
     # the grid's own column widths too: Word reads the cells, LibreOffice the grid
     for number, column in enumerate(table.columns):
         column.width = Mm(COLUMN_MM[number])
