@@ -4,6 +4,8 @@ are the ones worked out by hand below (and the dashboard's)."""
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 from datetime import UTC, date, datetime, time
 
 import pytest
@@ -332,3 +334,21 @@ def test_an_indicator_added_after_the_freeze_is_only_in_the_live_report(app, cli
     assert _row(live, "2 artikels in de pers")[1:5] == ["2", "–", "–", "geen gegevens"]
     assert not [row for row in frozen if row[0] == "2 artikels in de pers"]
     assert _row(frozen, "1500 lezers")[1:5] == ["1.500", "1.800", "120 %", "behaald"]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice (soffice)")
+def test_a_word_processor_opens_the_word_report_with_the_same_figures(app, client, login,
+                                                                     tmp_path):
+    ids = _plan(app)
+    login(client, "coordinator")
+    source = tmp_path / "rapport.docx"
+    source.write_bytes(_download(client, f"/plan/{ids['plan']}/report.docx?at={AT}", "docx"))
+    subprocess.run(  # noqa: S603 - a fixed command on a file the test wrote
+        ["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+        check=True, capture_output=True, timeout=180)
+    text = _pdf_text((tmp_path / "rapport.pdf").read_bytes())
+    assert "Cijfers op: 31 december 2021" in text
+    assert f"4 coopborrels 4 2 50 % achter {RULE_EVENTS}" in text, text
+    assert "1500 lezers 1.500 1.800 120 % behaald" in text, text
