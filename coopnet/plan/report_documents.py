@@ -148,9 +148,13 @@ def _fit(text: str, width_pt: float) -> str:
     text = " ".join(text.split())
     if stringWidth(text, font, FONT_PT) <= width_pt:
         return text
-    while text and stringWidth(text + "…", font, FONT_PT) > width_pt:
-        text = text[:-1]
-    return text.rstrip() + "…"
+    room, kept = width_pt - stringWidth("…", font, FONT_PT), []
+    for char in text:
+        room -= stringWidth(char, font, FONT_PT)
+        if room < 0:
+            break
+        kept.append(char)
+    return "".join(kept).rstrip() + "…"
 
 
 def _bar(indicator: Indicator, fig: Figures) -> ChartBar:
@@ -228,7 +232,7 @@ def chart_size_pt(bars: list[ChartBar], width_pt: float) -> tuple[float, float]:
     return width_pt, ROW_PT * len(bars) + 14
 
 
-def chart_png(bars: list[ChartBar], *, width_mm: float = TEXT_WIDTH_MM, scale: int = 4) -> bytes:
+def chart_png(bars: list[ChartBar], *, width_mm: float = TEXT_WIDTH_MM, scale: int = 3) -> bytes:
     """A small horizontal bar chart: per indicator its figure as a share of the target."""
     from PIL import Image, ImageDraw, ImageFont
 
@@ -262,7 +266,7 @@ def chart_png(bars: list[ChartBar], *, width_mm: float = TEXT_WIDTH_MM, scale: i
         draw.line([s(x), s(axis), s(x), s(axis + 3)], fill="#6c757d", width=scale)
         draw.text((s(x - 6), s(axis + 3)), f"{pct} %", fill="#6c757d", font=font)
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", dpi=(72 * scale, 72 * scale))
+    image.save(buffer, format="PNG", dpi=(72 * scale, 72 * scale), compress_level=3)
     return buffer.getvalue()
 
 
@@ -321,6 +325,7 @@ def report_docx(report: Report, *, comments: dict[int, str] | None = None,
         document.styles["Normal"].font.name = "Calibri"
         document.styles["Normal"].font.size = Pt(10)
         _dutch_proofing(document)
+        grid = document.styles["Table Grid"].style_id
         document.core_properties.title = f"{outline.subtitle} – {outline.title}"
         document.core_properties.language = "nl-BE"
 
@@ -347,13 +352,13 @@ def report_docx(report: Report, *, comments: dict[int, str] | None = None,
                 for action in goal.actions:
                     document.add_heading(action.title, level=3)
                     if action.lines:
-                        _docx_table(document, heads, action.lines)
+                        _docx_table(document, heads, action.lines, grid)
                     label = document.add_paragraph()
                     label.add_run(heads["comment"]).bold = True
                     label.paragraph_format.space_before = Pt(4)
                     label.paragraph_format.space_after = Pt(2)
                     box = document.add_table(rows=1, cols=1)
-                    box.style = "Table Grid"
+                    box._tbl.tblStyle_val = grid  # noqa: SLF001
                     box.autofit = False
                     cell = box.cell(0, 0)
                     cell.width = Mm(TEXT_WIDTH_MM)
@@ -372,7 +377,8 @@ def report_docx(report: Report, *, comments: dict[int, str] | None = None,
     return buffer.getvalue()
 
 
-def _docx_table(document, heads: dict[str, str], lines: list[IndicatorLine]) -> None:  # type: ignore[no-untyped-def]
+def _docx_table(document, heads: dict[str, str], lines: list[IndicatorLine],  # type: ignore[no-untyped-def]
+                grid: str) -> None:
     """An action's indicators as a table exactly as wide as the text."""
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -380,7 +386,7 @@ def _docx_table(document, heads: dict[str, str], lines: list[IndicatorLine]) -> 
 
     keys = ("indicator", "target", "figure", "percent", "status", "rule")
     table = document.add_table(rows=1, cols=len(keys))
-    table.style = "Table Grid"
+    table._tbl.tblStyle_val = grid  # noqa: SLF001 - by id: a style looked up by name is slow
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     table.autofit = False
     _narrow_cell_margins(table)
