@@ -352,3 +352,19 @@ def test_a_word_processor_opens_the_word_report_with_the_same_figures(app, clien
     assert "Cijfers op: 31 december 2021" in text
     assert f"4 coopborrels 4 2 50 % achter {RULE_EVENTS}" in text, text
     assert "1500 lezers 1.500 1.800 120 % behaald" in text, text
+
+
+def test_a_frozen_report_says_when_it_was_frozen_in_brussels_time(app, client, login):
+    ids = _plan(app)
+    with app.app_context():
+        plan = db.session.get(Plan, ids["plan"])
+        snapshot_id = take_snapshot(plan, at=date(2021, 12, 31), note="Tussentijds",
+                                    actor=None, now=datetime(2022, 1, 5, 9, 0, tzinfo=UTC)).id
+        db.session.commit()
+    login(client, "coordinator")
+    pdf = _pdf_text(_download(client, f"/plan/snapshots/{snapshot_id}/report.pdf", "pdf"))
+    # 09:00 UTC is 10:00 in Brussels in January
+    assert "Bevroren op: 5 januari 2022, 10:00" in pdf and "Opmerking: Tussentijds" in pdf
+    text, _rows = _docx_text(_download(client, f"/plan/snapshots/{snapshot_id}/report.docx",
+                                       "docx"))
+    assert "Bevroren op: 5 januari 2022, 10:00" in text
