@@ -18,6 +18,7 @@ from coopnet.plan.models import (  # noqa: F401
     Indicator,
     ManualValue,
     Plan,
+    ReportComment,
     ReportSnapshot,
     event_actions,
 )

@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from coopnet.plan.measures import MEASURES
+from coopnet.plan.models import COMMENT_MAX_LENGTH
 
 
 def no_nul(value: object) -> object:
@@ -126,6 +127,13 @@ class SnapshotForm(FlaskForm):
     at = DateField(_l("Report date"), validators=[DataRequired()])
     note = CleanStringField(_l("Note (e.g. sent to the funder)"), validators=[Optional(),
                                                                          Length(max=200)])
+
+
+class ReportCommentForm(FlaskForm):
+    """The coordinator's comment on an action in a frozen report (empty removes it)."""
+
+    text = CleanTextAreaField(_l("Comment"), validators=[Optional(),
+                                                         Length(max=COMMENT_MAX_LENGTH)])
 
 
 class EmptyForm(FlaskForm):

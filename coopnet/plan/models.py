@@ -186,3 +186,36 @@ class ReportSnapshot(db.Model):
 
     plan: Mapped[Plan] = relationship()
     taken_by: Mapped[User | None] = relationship()
+
+
+COMMENT_MAX_LENGTH = 4000
+
+
+class ReportComment(db.Model):
+    """The coordinator's comment on one action in a frozen report (kept with the snapshot and
+    printed under the action in the DOCX/PDF of that snapshot)."""
+
+    __tablename__ = "plan_report_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    snapshot_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("plan_report_snapshots.id", ondelete="CASCADE"), nullable=False
+    )
+    action_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("plan_actions.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    text: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    updated_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+
+    snapshot: Mapped[ReportSnapshot] = relationship()
+    action: Mapped[Action] = relationship()
+    updated_by: Mapped[User | None] = relationship()
+
+    __table_args__ = (
+        # one comment per action per frozen report; an empty comment is deleted, not kept
+        sa.UniqueConstraint("snapshot_id", "action_id"),
+        sa.CheckConstraint(f"length(text) BETWEEN 1 AND {COMMENT_MAX_LENGTH}",
+                           name="text_length"),
+    )

@@ -20,8 +20,9 @@ from coopnet.plan.measures import (
     MeasureKind,
     Window,
     measure,
+    window_for,
 )
-from coopnet.plan.models import Action, Goal, Indicator, Plan, ReportSnapshot
+from coopnet.plan.models import Action, Goal, Indicator, Plan, ReportComment, ReportSnapshot
 from coopnet.registrations.models import Registration
 from coopnet.timezones import brussels_today
 
@@ -40,11 +41,18 @@ class Figures:
     status: str
     window: Window
     trend: list[tuple[date, float | None]] = field(default_factory=list)
+    # the measure the figure was counted by when it was frozen (None: the indicator's own)
+    frozen_measure: str | None = None
+
+    @property
+    def measure_kind(self) -> MeasureKind | None:
+        """The measure the figure was counted by, or None."""
+        return MEASURES.get(self.frozen_measure or self.indicator.measure or "")
 
     @property
     def measure_label(self) -> str:
         """The measure's name in the current language, or empty."""
-        kind = MEASURES.get(self.indicator.measure or "")
+        kind = self.measure_kind
         return str(kind.label) if kind else ""
 
 
@@ -214,6 +222,38 @@ def plan_report(plan: Plan, at: date, *, trend: bool = False) -> Report:
     report = Report(plan, at, goals, {})
     report.figures = compute_figures(plan, report.indicators(), at, trend=trend)
     return report
+
+
+def snapshot_report(snapshot: ReportSnapshot) -> Report:
+    """The report as it was frozen: today's plan tree with the figures the snapshot kept (no
+    figure is computed again). An indicator added after the snapshot has no figures in it."""
+    plan = snapshot.plan
+    report = Report(plan, snapshot.at, plan_tree(plan), {})
+    frozen = snapshot.data.get("indicators", {})
+    for indicator in report.indicators():
+        kept = frozen.get(str(indicator.id))
+        if kept is None:
+            continue
+        report.figures[indicator.id] = Figures(
+            indicator, kept.get("actual"), kept.get("target"), kept.get("percent"),
+            kept.get("expected_by_now"), kept.get("status", "no_data"),
+            window_for(indicator, plan, snapshot.at), [],
+            frozen_measure=kept.get("measure") or None)
+    return report
+
+
+def event_kind_labels() -> dict[str, str]:
+    """Event kind names by slug, in the current language."""
+    from coopnet.events.models import EventKind
+
+    return {kind.slug: kind.label for kind in db.session.execute(sa.select(EventKind)).scalars()}
+
+
+def report_comments(snapshot: ReportSnapshot) -> dict[int, str]:
+    """The coordinator's comment per action id of a frozen report."""
+    return {action_id: text for action_id, text in db.session.execute(
+        sa.select(ReportComment.action_id, ReportComment.text)
+        .where(ReportComment.snapshot_id == snapshot.id))}
 
 
 def indicator_records(indicator: Indicator, plan: Plan, at: date, *, limit: int | None = None,

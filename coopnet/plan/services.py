@@ -18,8 +18,18 @@ from coopnet.events.models import Event
 from coopnet.extensions import db
 from coopnet.plan.importer import ParsedPlan
 from coopnet.plan.measures import MEASURES
-from coopnet.plan.models import Action, Goal, Indicator, ManualValue, Plan, ReportSnapshot
+from coopnet.plan.models import (
+    COMMENT_MAX_LENGTH,
+    Action,
+    Goal,
+    Indicator,
+    ManualValue,
+    Plan,
+    ReportComment,
+    ReportSnapshot,
+)
 from coopnet.plan.queries import explain_indicator, plan_report
+from coopnet.validators import clean_text
 
 
 def event_kind_vocabulary() -> list[tuple[str, str, str]]:
@@ -322,6 +332,45 @@ def take_snapshot(plan: Plan, *, at: date, note: str = "", actor: User | None,
     record_audit("plan.snapshot_taken", object_type="plan", object_id=plan.id, actor=actor,
                  now=now, details={"snapshot_id": snapshot.id, "at": at.isoformat()})
     return snapshot
+
+
+def save_report_comment(snapshot: ReportSnapshot, action: Action, text: str, *,
+                        actor: User | None, now: datetime | None = None) -> ReportComment | None:
+    """Keep the coordinator's comment on an action with a frozen report (printed under the
+    action in that report's DOCX/PDF). An empty text removes the comment; returns the comment,
+    or None when there is none (any more).
+
+    Errors: `action_not_in_plan` (404) when the action belongs to another plan;
+    `invalid` with field `text` when the comment is longer than COMMENT_MAX_LENGTH."""
+    if action.goal.plan_id != snapshot.plan_id:
+        raise NotFound("action_not_in_plan", _("This action is not part of the report's plan."))
+    text = clean_text(text, multiline=True)
+    if len(text) > COMMENT_MAX_LENGTH:
+        raise Invalid({"text": _("At most %(max)d characters.", max=COMMENT_MAX_LENGTH)})
+    now = now or utcnow()
+    comment = db.session.execute(sa.select(ReportComment).where(
+        ReportComment.snapshot_id == snapshot.id, ReportComment.action_id == action.id)
+    ).scalar_one_or_none()
+    details = {"snapshot_id": snapshot.id, "action_id": action.id}
+    if not text:
+        if comment is not None:
+            db.session.delete(comment)
+            db.session.flush()
+            record_audit("plan.report_comment_removed", object_type="plan",
+                         object_id=snapshot.plan_id, actor=actor, now=now, details=details)
+        return None
+    if comment is not None and comment.text == text:
+        return comment
+    if comment is None:
+        comment = ReportComment(snapshot_id=snapshot.id, action_id=action.id, text=text)
+        db.session.add(comment)
+    comment.text = text
+    comment.updated_at = now
+    comment.updated_by_id = actor.id if actor else None
+    db.session.flush()
+    record_audit("plan.report_comment_saved", object_type="plan", object_id=snapshot.plan_id,
+                 actor=actor, now=now, details={**details, "length": len(text)})
+    return comment
 
 
 def get_plan(plan_id: int) -> Plan:

@@ -34,6 +34,7 @@ from coopnet.plan.forms import (
     ManualValueForm,
     MilestoneForm,
     NewIndicatorForm,
+    ReportCommentForm,
     SnapshotForm,
     measure_choices,
 )
@@ -57,10 +58,13 @@ from coopnet.plan.queries import (
     list_plans,
     plan_action_choices,
     plan_report,
+    report_comments,
     side_figures,
+    snapshot_report,
     snapshots_of,
     unlinked_events,
 )
+from coopnet.plan.report_documents import report_docx, report_pdf
 from coopnet.timezones import brussels_today
 from coopnet.validators import is_row_id
 
@@ -485,6 +489,82 @@ def report_xlsx_download(plan_id: int):  # type: ignore[no-untyped-def]
                  f'attachment; filename="rapport-{plan.id}-{report.at}.xlsx"'})
 
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _document(body: bytes, mimetype: str, filename: str) -> Response:
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.route("/plan/<int:plan_id>/report.docx")
+@access(COORDINATOR)
+def report_docx_download(plan_id: int):  # type: ignore[no-untyped-def]
+    """The progress report (live figures at ?at=, else today) as a Word document."""
+    plan, report = _report_for_download(plan_id)
+    return _document(report_docx(report), DOCX, f"voortgangsrapport-{plan.id}-{report.at}.docx")
+
+
+@bp.route("/plan/<int:plan_id>/report.pdf")
+@access(COORDINATOR)
+def report_pdf_download(plan_id: int):  # type: ignore[no-untyped-def]
+    """The progress report (live figures at ?at=, else today) as a PDF."""
+    plan, report = _report_for_download(plan_id)
+    return _document(report_pdf(report), "application/pdf",
+                     f"voortgangsrapport-{plan.id}-{report.at}.pdf")
+
+
+def _frozen(snapshot_id: int) -> dict[str, Any]:
+    item = _get(ReportSnapshot, snapshot_id)
+    return {"report": snapshot_report(item), "comments": report_comments(item),
+            "frozen_at": item.taken_at, "note": item.note}
+
+
+@bp.route("/plan/snapshots/<int:snapshot_id>/report.docx")
+@access(COORDINATOR)
+def snapshot_docx(snapshot_id: int):  # type: ignore[no-untyped-def]
+    """A frozen report, with the coordinator's comments, as a Word document."""
+    frozen = _frozen(snapshot_id)
+    return _document(report_docx(**frozen), DOCX,
+                     f"voortgangsrapport-{frozen['report'].plan.id}-{frozen['report'].at}"
+                     f"-bevroren-{snapshot_id}.docx")
+
+
+@bp.route("/plan/snapshots/<int:snapshot_id>/report.pdf")
+@access(COORDINATOR)
+def snapshot_pdf(snapshot_id: int):  # type: ignore[no-untyped-def]
+    """A frozen report, with the coordinator's comments, as a PDF."""
+    frozen = _frozen(snapshot_id)
+    return _document(report_pdf(**frozen), "application/pdf",
+                     f"voortgangsrapport-{frozen['report'].plan.id}-{frozen['report'].at}"
+                     f"-bevroren-{snapshot_id}.pdf")
+
+
+@bp.route("/plan/snapshots/<int:snapshot_id>/comments/<int:action_id>", methods=["POST"])
+@access(COORDINATOR)
+def save_report_comment(snapshot_id: int, action_id: int):  # type: ignore[no-untyped-def]
+    """Keep the coordinator's comment on an action with a frozen report."""
+    item = _get(ReportSnapshot, snapshot_id)
+    action = _get(Action, action_id)
+    form = ReportCommentForm(prefix=f"comment-{action.id}")
+    back = redirect(url_for("plan.snapshot", snapshot_id=item.id, _anchor=f"action-{action.id}"))
+    if not form.validate_on_submit():
+        flash(form.text.errors[0] if form.text.errors else _("The comment was not saved."),
+              "error")
+        return back
+    try:
+        services.save_report_comment(item, action, form.text.data or "", actor=current_user)
+    except DomainError as error:
+        db.session.rollback()
+        if error.status == 404:
+            abort(404)
+        flash(error.fields.get("text", error.message), "error")
+        return back
+    db.session.commit()
+    flash(_("The comment was saved."), "success")
+    return back
+
+
 @bp.route("/plan/<int:plan_id>/print")
 @access(COORDINATOR)
 def report_print(plan_id: int):  # type: ignore[no-untyped-def]
@@ -516,8 +596,14 @@ def snapshot(snapshot_id: int):  # type: ignore[no-untyped-def]
     item = _get(ReportSnapshot, snapshot_id)
     today = _today()
     report = plan_report(item.plan, today)
+    comments = report_comments(item)
+    comment_forms = {action.id: ReportCommentForm(prefix=f"comment-{action.id}",
+                                                  text=comments.get(action.id, ""))
+                     for sd in report.goals for goal in [sd, *sd.children]
+                     for action in goal.actions}
     return render_template("plan/snapshot.html", snapshot=item, plan=item.plan, report=report,
-                           frozen=item.data.get("indicators", {}), today=today)
+                           frozen=item.data.get("indicators", {}), today=today,
+                           comment_forms=comment_forms)
 
 
 def _unlinked_form(goals: list[Any]) -> LinkUnlinkedEventsForm:

@@ -201,6 +201,9 @@ def sample_rows(generation: int) -> dict[str, list[dict[str, Any]]]:
                                     entered_at=at)],
         "plan_report_snapshots": [dict(id=i + 1, plan_id=i + 1, at=day, note="Q1", taken_at=at,
                                        taken_by_id=i + 1, data={"figures": [1, 2.5]})],
+        "plan_report_comments": [dict(id=i + 1, snapshot_id=i + 1, action_id=i + 1,
+                                      text="Twee borrels verschoven naar het voorjaar.",
+                                      updated_by_id=i + 1, updated_at=at)],
         "event_actions": [dict(event_id=i + 1, action_id=i + 1)],
         "vacancies": [dict(id=i + 1, organization_id=i + 1, kind="job", title="Boekhouder",
                            description="Halftijds", place="Gent", hours="19/38",
@@ -331,6 +334,7 @@ def test_seat_counter_migration_names_the_events_it_cannot_take(empty_database, 
     with _app_on(empty_database("negative")):
         upgrade(revision="0fcdea8a9745")
         _insert_sample_rows(db.engine, 1)
+        tables_before = sorted(sa.inspect(db.engine).get_table_names())
         with db.engine.begin() as conn:
             conn.execute(sa.text("UPDATE events SET seats_taken = -1"))
         capsys.readouterr()
@@ -341,5 +345,5 @@ def test_seat_counter_migration_names_the_events_it_cannot_take(empty_database, 
         assert "events [1001] have a negative seats_taken" in capsys.readouterr().err
         with db.engine.connect() as conn:
             assert MigrationContext.configure(conn).get_current_revision() == "0fcdea8a9745"
-        assert sorted(sa.inspect(db.engine).get_table_names()) == sorted(
-            ["alembic_version", *sample_rows(1)])  # no half-rebuilt table left behind
+        # no half-rebuilt table left behind (tables of later revisions do not exist yet)
+        assert sorted(sa.inspect(db.engine).get_table_names()) == tables_before

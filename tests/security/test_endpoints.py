@@ -157,6 +157,11 @@ EXPECTED_ACCESS = {
     "plan.report_print": COORDINATOR,
     "plan.take_snapshot": COORDINATOR,
     "plan.snapshot": COORDINATOR,
+    "plan.report_docx_download": COORDINATOR,
+    "plan.report_pdf_download": COORDINATOR,
+    "plan.snapshot_docx": COORDINATOR,
+    "plan.snapshot_pdf": COORDINATOR,
+    "plan.save_report_comment": COORDINATOR,
     # API: public
     "api.index": PUBLIC,
     "api.openapi": PUBLIC,
