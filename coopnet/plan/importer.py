@@ -1028,6 +1028,8 @@ class _Parser:
 
 R_BEFORE_SD = _l("comes before the first strategic goal (SD …)")
 R_NO_GOAL = _l("an action with no goal above it")
+# the goal of a table that has actions but no goal column
+R_ONE_GOAL = _l("Actions")
 R_NO_ACTION = _l("an indicator with no action above it")
 R_UNREAD = _l("no goal, action or indicator column could be recognised in this line")
 R_LOOSE_LINE = _l("a line of text with no column and no number to read as an indicator")
@@ -1111,6 +1113,7 @@ class _TableParser:
         self.roles: list[str] = []
         self.headers: list[str] = []
         self.goal: ParsedGoal | None = None
+        self.goal_is_sd = False  # the goal was written "SD n": plain numbers below are sub-goals
         self.sub: ParsedGoal | None = None
         self.action: ParsedAction | None = None
 
@@ -1159,8 +1162,31 @@ class _TableParser:
                 self.headers = cells
                 if "goal" not in self.roles and "sub" in self.roles:
                     self.roles[self.roles.index("sub")] = "goal"
-                return rows[:index] + rows[index + 1:]
+                body = rows[:index] + rows[index + 1:]
+                self._unnamed_goal_columns(body)
+                return body
         return rows
+
+    def _unnamed_goal_columns(self, rows: list[Row]) -> None:
+        """Columns left of the actions under a header no rule knows (the plan's name, say) hold
+        the goals, as a person reads the table: the first the goal, a second the sub-goal; a
+        column of numbers only numbers the next one."""
+        if "goal" in self.roles or "action" not in self.roles:
+            return
+        names = iter(["goal", "sub"])
+        for index in range(self.roles.index("action")):
+            if self.roles[index] != "other":
+                continue
+            filled = [cells[index] for _n, cells in rows if index < len(cells) and cells[index]]
+            if not filled:
+                continue
+            if all(_NUMBER_ONLY.match(c) for c in filled):
+                self.roles[index] = "number"
+                continue
+            name = next(names, None)
+            if name is None:
+                return
+            self.roles[index] = name
 
     @staticmethod
     def _guess_roles(rows: list[Row]) -> list[str]:
@@ -1221,11 +1247,15 @@ class _TableParser:
         if "goal" in found:
             number, title = _split_number(found["goal"])
             number = found["number"].get("goal", number)
+            is_sd = bool(_SD.match(found["goal"]))
             if "sub" not in self.roles and self.goal is not None and "." in number and \
                     number.split(".")[0] == self.goal.number:
                 self.sub = self._child(self.goal, number, title, line)  # "1.2" under "1"
+            elif "sub" not in self.roles and self.goal_is_sd and not is_sd:
+                self.sub = self._child(self.goal, number, title, line)  # "1. …" under "SD 1"
             else:
                 self.goal = self._goal(number, title, line)
+                self.goal_is_sd = is_sd
                 self.sub = None
             self.action = None
             placed = True
@@ -1239,6 +1269,9 @@ class _TableParser:
             placed = True
         if "action" in found:
             owner = self.sub or self.goal
+            if owner is None and "goal" not in self.roles and "sub" not in self.roles:
+                # a table of actions only: they share one goal, named after the plan
+                owner = self.goal = self._goal("", self.plan.name or str(R_ONE_GOAL), line)
             if owner is None:
                 self.plan.unplaced.append(Unplaced(line, raw, R_NO_GOAL))
                 return

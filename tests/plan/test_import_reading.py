@@ -199,6 +199,35 @@ def test_lines_placed_by_hand():
     assert plan.counts == {"strategic_goals": 1, "goals": 0, "actions": 2, "indicators": 2}
 
 
+def test_a_header_naming_the_plan_over_the_goal_column_still_reads_goals():
+    plan = parse_rows(rows_from_text(
+        "Werkplan Zuid\tActies\tIndicatoren\n"
+        "SD 1 Coopkracht verbindt\t\t\n"
+        "1. Ontmoeting\tCoopborrels organiseren\t3 coopborrels\n"
+        "\tWebinars\t5 webinars\n"))
+    (sd,) = plan.goals
+    assert (sd.number, sd.title) == ("1", "Coopkracht verbindt")
+    assert [(g.number, g.title) for g in sd.children] == [("1", "Ontmoeting")]
+    assert [a.title for a in sd.children[0].actions] == ["Coopborrels organiseren", "Webinars"]
+    assert plan.unplaced == []
+
+
+def test_a_table_without_a_goal_column_puts_its_actions_under_one_goal():
+    plan = parse_rows(rows_from_text("Borrels\t4 borrels\nWebinars\t2 webinars\n"))
+    (goal,) = plan.goals
+    assert goal.title == "Actions"  # "Acties" on the Dutch page
+    assert [a.title for a in goal.actions] == ["Borrels", "Webinars"]
+    assert plan.unplaced == []
+
+
+def test_a_numbers_only_column_under_an_unknown_header_numbers_the_actions():
+    plan = parse_rows(rows_from_text("Nr\tActie\tResultaat\n1\tBorrels\t4 borrels\n"
+                                     "2\tWebinars\t2 webinars\n"))
+    assert [a.title for a in plan.all_actions()] == ["Borrels", "Webinars"]
+    assert [p.text for a in plan.all_actions() for t in a.texts for p in t.proposals] == [
+        "4 borrels", "2 webinars"]
+
+
 def test_a_number_before_an_action_is_a_quantity_not_numbering():
     plan = parse_rows(rows_from_text("1. Netwerk | 4 Regionale borrels | 4 borrels"))
     assert [(g.number, g.title) for g in plan.goals] == [("1", "Netwerk")]

@@ -535,6 +535,17 @@ def _snapshot(ctx) -> Prepared:  # type: ignore[no-untyped-def]
                     success=flashed_success)
 
 
+def _report_comment(ctx) -> Prepared:  # type: ignore[no-untyped-def]
+    from coopnet.plan.services import take_snapshot
+
+    plan, action = plan_2022()
+    snapshot = take_snapshot(plan, at=date(2022, 6, 30), actor=None)
+    db.session.commit()
+    return Prepared(f"/plan/snapshots/{snapshot.id}/comments/{action.id}",
+                    {f"comment-{action.id}-text": "Twee borrels gingen door; de derde volgt."},
+                    success=flashed_success)
+
+
 def _unlink_event(ctx) -> Prepared:  # type: ignore[no-untyped-def]
     from tests.factories import link_events, make_event
 
@@ -665,6 +676,8 @@ RECIPES: dict[str, Recipe] = {
     "POST /plan/import": Recipe(COORDINATOR, _import_plan),
     "POST /plan/<int:plan_id>/unlinked-events/link": Recipe(COORDINATOR, _link_unlinked),
     "POST /plan/<int:plan_id>/snapshots": Recipe(COORDINATOR, _snapshot),
+    "POST /plan/snapshots/<int:snapshot_id>/comments/<int:action_id>":
+        Recipe(COORDINATOR, _report_comment),
     "POST /plan/actions/<int:action_id>/events/<int:event_id>/unlink":
         Recipe(COORDINATOR, _unlink_event),
     "POST /staff/people/<int:person_id>/erase": Recipe(STAFF, _erase),
