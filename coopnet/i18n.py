@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import format_date, format_datetime, format_time, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, format_time, get_locale
 
 LANG_COOKIE = "coopnet_lang"
 
@@ -44,6 +44,13 @@ def register_template_helpers(app: Flask) -> None:
         if isinstance(value, datetime):
             return format_datetime(value, "EEEE d MMMM y" if fmt == "long" else "d MMM y")
         return format_date(value, fmt)
+
+    @app.template_filter("number")
+    def _number(value: float | int | None) -> str:
+        """A figure in the visitor's language: 1.500 and 0,3 in Dutch; at most one decimal."""
+        if value is None:
+            return "–"
+        return format_decimal(round(value, 1), "#,##0.#")
 
     @app.template_filter("time")
     def _time(value: datetime | None) -> str:

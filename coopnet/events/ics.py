@@ -59,12 +59,9 @@ def _calendar(name: str | None = None) -> Calendar:
 
 
 def _location(event: Event) -> str:
-    if not event.city and event.online_url:
+    if event.is_online:
         return event.online_url
-    parts = [event.location, event.address if event.address else event.city]
-    if event.address and event.city and event.city not in event.address:
-        parts.append(event.city)
-    return ", ".join(part for part in parts if part)
+    return event.place
 
 
 def _vevent(event: Event, base_url: str, stamp: datetime) -> VEvent:

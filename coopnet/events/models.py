@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -117,6 +118,23 @@ class Event(TimestampMixin, db.Model):
     def is_online(self) -> bool:
         """True when the event takes place online (it has a link and no city)."""
         return bool(self.online_url) and not self.city
+
+    @property
+    def place(self) -> str:
+        """Where the event is, each part once: venue, street address, city.
+
+        The address often repeats the venue or the city ("Bar Tuinwijk, Gent"): a part already
+        said is left out, so mails, calendar files and pages never print it twice. Empty for an
+        online event."""
+        if self.is_online:
+            return ""
+        parts: list[str] = []
+        for text in [self.location, *(self.address or "").split(","), self.city]:
+            text = " ".join((text or "").split())
+            said = re.compile(rf"(?<!\w){re.escape(text.casefold())}(?!\w)")
+            if text and not any(said.search(part.casefold()) for part in parts):
+                parts.append(text)
+        return ", ".join(parts)
 
     def __repr__(self) -> str:
         return f"<Event {self.id} {self.title!r}>"
