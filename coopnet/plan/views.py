@@ -107,7 +107,7 @@ def import_plan():  # type: ignore[no-untyped-def]
         if upload is not None and getattr(upload, "filename", ""):
             try:
                 rows = rows_from_upload(upload.filename, upload.read())
-            except Exception:  # noqa: BLE001 - any unreadable file is the user's to fix
+            except Exception:  # any unreadable file is the user's to fix
                 form.file.errors.append(_("This file could not be read as XLSX, CSV or text."))
         elif form.text.data and form.text.data.strip():
             rows = rows_from_text(form.text.data)

@@ -429,7 +429,7 @@ def _placeholder_urls(app: Flask) -> list[tuple[str, str, str]]:
         if rule.endpoint in EXEMPT_ENDPOINTS:
             continue
         values = {}
-        for name, converter in rule._converters.items():  # noqa: SLF001
+        for name, converter in rule._converters.items():
             kind = type(converter).__name__.replace("Converter", "").lower()
             values[name] = samples.get(kind, "does-not-exist")
         path = rule.build(values, append_unknown=False)[1]
