@@ -92,7 +92,6 @@ EXPECTED_ACCESS = {
     "staff_events.edit": STAFF,
     "staff_events.publish": STAFF,
     "staff_events.cancel": STAFF,
-    "plan.event_actions": STAFF,
     # staff: registrations, door, attendance
     "registrations.staff_list": STAFF,
     "registrations.staff_export_csv": STAFF,
