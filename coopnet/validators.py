@@ -101,7 +101,7 @@ class IdConverter(IntegerConverter):
 
     regex = _up_to(MAX_ID)
 
-    def __init__(self, map, *args, **kwargs) -> None:  # noqa: A002 - werkzeug's name
+    def __init__(self, map, *args, **kwargs) -> None:  # `map`: werkzeug's name
         kwargs.setdefault("min", 1)
         kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)

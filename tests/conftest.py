@@ -205,7 +205,7 @@ def count_queries(app: Flask) -> Callable[[], contextlib.AbstractContextManager[
         with app.app_context():
             engine = db.engine
 
-        def _before(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+        def _before(conn, cursor, statement, parameters, context, executemany):
             counter.statements.append(statement)
 
         sa.event.listen(engine, "before_cursor_execute", _before)

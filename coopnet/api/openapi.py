@@ -119,7 +119,7 @@ def _text(limit: int, *, required: bool = False) -> dict[str, Any]:
 SCHEMAS: dict[str, Any] = {
     "Error": {"type": "object", "required": ["error"], "properties": {"error": {
         "type": "object", "required": ["code", "message"], "properties": {
-            "code": {"type": "string", "examples": ["event_full", "invalid", "not_found"]},
+            "code": {"type": "string", "examples": ["waitlist_closed", "invalid", "not_found"]},
             "message": {"type": "string", "description": "Dutch text for people"},
             "fields": {"type": "object", "additionalProperties": {"type": "string"}}}}}},
     "Event": {"type": "object", "required": [

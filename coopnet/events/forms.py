@@ -21,7 +21,7 @@ from wtforms.validators import DataRequired, NumberRange, Optional, ValidationEr
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from coopnet.timezones import BRUSSELS
-from coopnet.validators import YearInRange
+from coopnet.validators import YearInRange, year_in_range
 
 VISIBILITY_CHOICES = [("public", _l("Public")), ("members", _l("Members only")),
                       ("internal", _l("Internal meeting (not on the website)"))]
@@ -44,6 +44,8 @@ def utc_to_brussels_naive(moment: datetime | None) -> datetime | None:
 
 
 def _existing_local_time(form: FlaskForm, field: DateTimeLocalField) -> None:
+    if field.data is not None and not year_in_range(field.data):
+        return  # YearInRange says so; a time in year 1 would overflow on its way to UTC
     try:
         brussels_to_utc(field.data)
     except ValueError as exc:

@@ -115,12 +115,6 @@ class LinkEventForm(FlaskForm):
     event_id = SelectField(_l("Event"), coerce=int, choices=[], validate_choice=True)
 
 
-class EventActionsForm(FlaskForm):
-    """The plan actions an event serves."""
-
-    action_ids = MultiCheckboxField(_l("Plan actions this event serves"), coerce=int, choices=[])
-
-
 class SnapshotForm(FlaskForm):
     """Freeze the report at a date."""
 

@@ -364,12 +364,12 @@ def side_figures(indicator: Indicator, plan: Plan, at: date) -> dict[str, int] |
     w = m.window_for(indicator, plan, at)
     held, registered, came = (m.events_held(indicator, w), m.registrations(indicator, w),
                               m.attendances(indicator, w))
-    no_show = m._registration_records(  # noqa: SLF001 - same scope, the no-show condition
+    no_show = m._registration_records(
         indicator, w, Registration.status == "confirmed", Registration.is_advance,
         sa.not_(Registration.attended))
     row = db.session.execute(sa.select(
         held.figure.label("events"), registered.figure.label("registrations"),  # type: ignore[union-attr]
-        came.figure.label("attendances"), m._count(no_show).label("no_shows"),  # noqa: SLF001
+        came.figure.label("attendances"), m._count(no_show).label("no_shows"),
     )).one()
     return dict(row._mapping)
 

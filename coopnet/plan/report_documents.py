@@ -281,7 +281,7 @@ def _set_cell_shading(cell, colour: str) -> None:  # type: ignore[no-untyped-def
     shading.set(qn("w:val"), "clear")
     shading.set(qn("w:color"), "auto")
     shading.set(qn("w:fill"), colour.lstrip("#"))
-    cell._tc.get_or_add_tcPr().append(shading)  # noqa: SLF001 - python-docx has no API for it
+    cell._tc.get_or_add_tcPr().append(shading)
 
 
 def _narrow_cell_margins(table, mm: float = 1.2) -> None:  # type: ignore[no-untyped-def]
@@ -295,7 +295,7 @@ def _narrow_cell_margins(table, mm: float = 1.2) -> None:  # type: ignore[no-unt
         margin.set(qn("w:w"), str(round(mm * 1440 / 25.4)))
         margin.set(qn("w:type"), "dxa")
         margins.append(margin)
-    table._tbl.tblPr.append(margins)  # noqa: SLF001 - python-docx has no API for it
+    table._tbl.tblPr.append(margins)
 
 
 def _dutch_proofing(document) -> None:  # type: ignore[no-untyped-def]
@@ -358,7 +358,7 @@ def report_docx(report: Report, *, comments: dict[int, str] | None = None,
                     label.paragraph_format.space_before = Pt(4)
                     label.paragraph_format.space_after = Pt(2)
                     box = document.add_table(rows=1, cols=1)
-                    box._tbl.tblStyle_val = grid  # noqa: SLF001
+                    box._tbl.tblStyle_val = grid
                     box.autofit = False
                     cell = box.cell(0, 0)
                     cell.width = Mm(TEXT_WIDTH_MM)
@@ -386,7 +386,7 @@ def _docx_table(document, heads: dict[str, str], lines: list[IndicatorLine],  # 
 
     keys = ("indicator", "target", "figure", "percent", "status", "rule")
     table = document.add_table(rows=1, cols=len(keys))
-    table._tbl.tblStyle_val = grid  # noqa: SLF001 - by id: a style looked up by name is slow
+    table._tbl.tblStyle_val = grid
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     table.autofit = False
     _narrow_cell_margins(table)

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from coopnet.auth.access import COORDINATOR, STAFF, access
+from coopnet.auth.access import COORDINATOR, access
 from coopnet.db import utcnow
 from coopnet.errors import DomainError
 from coopnet.events.models import Event, EventKind
@@ -26,7 +26,6 @@ from coopnet.plan.export import (
 )
 from coopnet.plan.forms import (
     EmptyForm,
-    EventActionsForm,
     ImportForm,
     IndicatorForm,
     LinkEventForm,
@@ -50,11 +49,9 @@ from coopnet.plan.importer import (
 from coopnet.plan.measures import MEASURES, MILESTONE
 from coopnet.plan.models import Action, Indicator, Plan, ReportSnapshot
 from coopnet.plan.queries import (
-    action_choices,
     events_for_linking,
     events_without_attendance,
     explain_indicator,
-    linked_action_ids,
     list_plans,
     plan_action_choices,
     plan_report,
@@ -124,7 +121,7 @@ def import_plan():  # type: ignore[no-untyped-def]
                     rows = rows_from_upload(upload.filename, upload.read())
                 except TooManyRows:
                     raise
-                except Exception:  # noqa: BLE001 - any unreadable file is the user's to fix
+                except Exception:  # any unreadable file is the user's to fix
                     form.file.errors.append(_("This file could not be read as XLSX, CSV or "
                                               "text."))
             elif form.text.data and form.text.data.strip():
@@ -439,28 +436,6 @@ def unlink_event(action_id: int, event_id: int):  # type: ignore[no-untyped-def]
         db.session.commit()
         flash(_("The event no longer counts for this action."), "success")
     return redirect(url_for("plan.action", action_id=item.id))
-
-
-@bp.route("/staff/events/<int:event_id>/plan-actions", methods=["GET", "POST"])
-@access(STAFF)
-def event_actions(event_id: int):  # type: ignore[no-untyped-def]
-    """Staff tick the plan actions an event serves."""
-    event = _get(Event, event_id)
-    form = EventActionsForm()
-    form.action_ids.choices = action_choices(event)
-    if request.method == "GET":
-        form.action_ids.data = linked_action_ids(event)
-    if form.validate_on_submit():
-        try:
-            services.set_event_actions(event, form.action_ids.data or [], actor=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("The plan actions of this event were saved."), "success")
-            return redirect(url_for("plan.event_actions", event_id=event.id))
-    return render_template("plan/event_actions.html", event=event, form=form)
 
 
 def _report_for_download(plan_id: int):  # type: ignore[no-untyped-def]

@@ -94,7 +94,7 @@ def _apply(vacancy: Vacancy, data: VacancyInput) -> None:
     vacancy.place = data.place
     vacancy.hours = data.hours
     vacancy.how_to_apply = data.how_to_apply
-    assert data.closes_on is not None  # noqa: S101 - _clean guarantees it
+    assert data.closes_on is not None  # _clean guarantees it
     vacancy.closes_on = data.closes_on
 
 

@@ -1,4 +1,4 @@
-"""Check-in API (API.md, fixed contract): scanner devices with a staff token."""
+"""Check-in API (docs/api.md, a fixed contract): scanner devices with a staff token."""
 
 from datetime import UTC, datetime
 

@@ -1,4 +1,4 @@
-"""The events and registrations API (API.md): shapes, status codes, error codes."""
+"""The events and registrations API (docs/api.md): shapes, status codes, error codes."""
 
 from datetime import UTC, date, datetime, timedelta
 

@@ -47,6 +47,17 @@ def test_errors_show_beside_the_field_and_keep_what_was_typed(client, login):
     assert "Dit tijdstip bestaat niet in Brussel" in nonexistent.get_data(as_text=True)
 
 
+def test_a_year_outside_2000_to_2100_is_a_field_error_not_a_crash(client, app, login):
+    # year 1 at midnight in Brussels lies before the first UTC date Python can hold
+    with app.app_context():
+        event_id = make_event("Coopborrel Gent").id
+    login(client, "staff")
+    for url in ("/staff/events/new", f"/staff/events/{event_id}/edit"):
+        response = client.post(url, data={**FORM, "starts_at": "0001-01-01T00:00"})
+        assert response.status_code == 200, url
+        assert "Gebruik een datum van 2000 tot 2100." in response.get_data(as_text=True)
+
+
 def test_service_level_errors_also_show_beside_the_field(client, app, login):
     login(client, "staff")
     page = client.post("/staff/events/new", data={**FORM, "ends_at": "2022-03-27T18:00"})

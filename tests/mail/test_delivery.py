@@ -28,7 +28,7 @@ class Inbox:
         self.received: list[email.message.EmailMessage] = []
         self.lock = threading.Lock()
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's hook name
         with self.lock:
             if self.permanent:
                 return "550 mailbox unavailable"

@@ -1,4 +1,4 @@
-"""The plan endpoints of API.md: plans, the report tree, an indicator's records."""
+"""The plan endpoints of the API (docs/api.md): plans, the report tree, an indicator's records."""
 
 from __future__ import annotations
 

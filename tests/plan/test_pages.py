@@ -9,7 +9,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from coopnet.extensions import db
-from coopnet.plan.models import Indicator, ManualValue, Plan, ReportSnapshot, event_actions
+from coopnet.plan.models import Indicator, ManualValue, Plan, ReportSnapshot
 from coopnet.registrations.models import Registration
 from coopnet.timezones import brussels
 from tests.factories import (
@@ -214,23 +214,6 @@ def test_import_page_shows_unplaced_lines(app, client, login):
         "text": "losse regel\nSD 1 Doel\n1. Goal\tActie\t2 x stuurgroep\n",
         "preview": "1"}).get_data(as_text=True)
     assert "regel 1" in html and "losse regel" in html
-
-
-def test_staff_link_an_event_to_plan_actions(app, client, login):
-    with app.app_context():
-        _plan, action = make_plan()
-        event = make_event("Coopborrel Antwerpen", kind_slug="coopborrel",
-                           starts_at=brussels(date(2021, 9, 16), time(18)))
-        action_id, event_id = action.id, event.id
-    login(client, "staff")
-    page = client.get(f"/staff/events/{event_id}/plan-actions")
-    assert "Regionale ontmoeting" in page.get_data(as_text=True)
-    response = client.post(f"/staff/events/{event_id}/plan-actions",
-                           data={"action_ids": [str(action_id)]})
-    assert response.status_code == 302
-    with app.app_context():
-        assert db.session.execute(sa.select(event_actions.c.action_id)).scalars().all() == [
-            action_id]
 
 
 def test_drill_down_names_the_event_kinds_in_words(app, client, login):

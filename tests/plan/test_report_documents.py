@@ -344,7 +344,7 @@ def test_a_word_processor_opens_the_word_report_with_the_same_figures(app, clien
     login(client, "coordinator")
     source = tmp_path / "rapport.docx"
     source.write_bytes(_download(client, f"/plan/{ids['plan']}/report.docx?at={AT}", "docx"))
-    subprocess.run(  # noqa: S603 - a fixed command on a file the test wrote
+    subprocess.run(
         ["soffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
          "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
         check=True, capture_output=True, timeout=180)

@@ -117,7 +117,7 @@ def _csrf(html: str) -> str:
     return match.group(1)
 
 
-def _sign_in_with_csrf(client) -> None:  # noqa: ANN001
+def _sign_in_with_csrf(client) -> None:
     token = _csrf(client.get("/auth/login").get_data(as_text=True))
     with client.application.app_context():
         make_user("coordinator", email="coord@coopnet.test", password="coord-password-123")

@@ -33,7 +33,7 @@ def _run_concurrently(app: Flask, jobs: list[Callable[[], object]]) -> list[Base
                 barrier.wait(timeout=10)
                 job()
                 db.session.commit()
-            except BaseException as error:  # noqa: BLE001 - reported by the test
+            except BaseException as error:  # reported by the test
                 db.session.rollback()
                 errors.append(error)
 

@@ -52,7 +52,7 @@ def server(app: Flask, tmp_path: Path) -> Iterator[int]:
            "COOPNET_MAIL_DIR": str(tmp_path / "mail"),
            "COOPNET_RATELIMIT_ENABLED": "0"}
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    log = open(tmp_path / "gunicorn.log", "wb")  # noqa: SIM115 - closed in finally
+    log = open(tmp_path / "gunicorn.log", "wb")  # closed in finally
     process = subprocess.Popen(
         [str(gunicorn), "--workers", str(WORKERS), "--bind", f"127.0.0.1:{port}",
          "--preload", "--timeout", "30", "--graceful-timeout", "2", "wsgi:app"],
@@ -125,7 +125,7 @@ def _all_at_once(jobs: list[Callable[[], int]]) -> list[int]:
         try:
             barrier.wait(timeout=20)
             results[i] = jobs[i]()
-        except BaseException as error:  # noqa: BLE001 - reported below
+        except BaseException as error:  # reported below
             results[i] = error
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]
@@ -189,5 +189,5 @@ def test_forty_people_at_once_over_http_get_exactly_ten_seats_then_cancel_at_onc
     assert seats == SEATS
     # the ten who waited longest got the seats; the rest keep their order
     assert new_queue == queue[SEATS:]
-    print(f"\n{PEOPLE} concurrent registrations over HTTP on "  # noqa: T201
+    print(f"\n{PEOPLE} concurrent registrations over HTTP on "
           f"{app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}: {elapsed:.2f}s")

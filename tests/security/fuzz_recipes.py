@@ -496,15 +496,6 @@ def _edit_indicator(ctx) -> Prepared:  # type: ignore[no-untyped-def]
                     success=flashed_success)
 
 
-def _event_actions(ctx) -> Prepared:  # type: ignore[no-untyped-def]
-    from tests.factories import make_event
-
-    _plan, action = plan_2022()
-    event = make_event(f"Fuzz planned {_n()}")
-    return Prepared(f"/staff/events/{event.id}/plan-actions", {"action_ids": [str(action.id)]},
-                    success=flashed_success)
-
-
 PLAN_TEXT = ("Fuzzplan\tActies\tIndicatoren\n"
              "SD 1 Coopkracht verbindt\t\t\n"
              "1. Ontmoeting\tCoopborrels organiseren\t3 coopborrels\n"
@@ -672,7 +663,6 @@ RECIPES: dict[str, Recipe] = {
     "POST /plan/<int:plan_id>/confirm-all": Recipe(COORDINATOR, _confirm_all),
     "POST /plan/indicators/<int:indicator_id>/delete": Recipe(COORDINATOR, _delete_indicator),
     "POST /plan/indicators/<int:indicator_id>/edit": Recipe(COORDINATOR, _edit_indicator),
-    "POST /staff/events/<int:event_id>/plan-actions": Recipe(STAFF, _event_actions),
     "POST /plan/import": Recipe(COORDINATOR, _import_plan),
     "POST /plan/<int:plan_id>/unlinked-events/link": Recipe(COORDINATOR, _link_unlinked),
     "POST /plan/<int:plan_id>/snapshots": Recipe(COORDINATOR, _snapshot),

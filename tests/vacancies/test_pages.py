@@ -1,7 +1,7 @@
 """Vacancy pages: the public list and feed, a member's own vacancies, staff moderation."""
 
 from datetime import timedelta
-from xml.etree import ElementTree  # noqa: S405 - parses our own feed in tests
+from xml.etree import ElementTree
 
 import sqlalchemy as sa
 
