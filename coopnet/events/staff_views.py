@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from coopnet.auth.access import STAFF, access
 from coopnet.db import utcnow
-from coopnet.errors import DomainError, Invalid
+from coopnet.errors import DomainError
 from coopnet.events.forms import ConfirmForm, EventForm, utc_to_brussels_naive
 from coopnet.events.models import Event
 from coopnet.events.queries import event_kinds, event_series, staff_event_rows
@@ -45,7 +45,10 @@ def _form(event: Event | None = None) -> EventForm:
     return form
 
 
-def _show_service_errors(form: EventForm, error: Invalid) -> None:
+def _show_service_errors(form: EventForm, error: DomainError) -> None:
+    """A refusal beside the field it concerns; one without a field at the top of the page."""
+    if not error.fields:
+        flash(error.message, "danger")
     for name, message in error.fields.items():
         field = getattr(form, name, None)
         if field is not None:
@@ -77,7 +80,7 @@ def create():  # type: ignore[no-untyped-def]
             now = utcnow()
             event = create_event(actor=current_user, now=now, **values)
             set_event_actions(event, form.action_ids.data or [], actor=current_user, now=now)
-        except Invalid as error:
+        except DomainError as error:
             db.session.rollback()
             _show_service_errors(form, error)
         else:
@@ -102,11 +105,9 @@ def edit(event_id: int):  # type: ignore[no-untyped-def]
             update_event(event, changes, actor=current_user, now=now)
             if sorted(form.action_ids.data or []) != sorted(linked_action_ids(event)):
                 set_event_actions(event, form.action_ids.data or [], actor=current_user, now=now)
-        except Invalid as error:
+        except DomainError as error:
             db.session.rollback()
             _show_service_errors(form, error)
-        except DomainError as error:
-            flash(error.message, "danger")
         else:
             db.session.commit()
             flash(_("Event saved."), "success")

@@ -258,14 +258,41 @@ def add_manual_value(indicator: Indicator, *, value: Any, recorded_on: date, not
     return entry
 
 
+def check_event_may_count(event: Event, action: Action) -> None:
+    """The one rule for linking an event to a plan action: the event is not cancelled
+    (`event_cancelled`) and its Brussels start day lies in the action's plan period
+    (`event_outside_plan_period`). Used by the event form, the API, the action page and the
+    bulk link of the dashboard."""
+    plan = action.goal.plan
+    if event.status == "cancelled":
+        raise DomainError("event_cancelled", _(
+            "“%(title)s” was cancelled; it cannot count for the plan.", title=event.title))
+    if not plan.starts_on <= event.starts_on <= plan.ends_on:
+        raise DomainError("event_outside_plan_period", _(
+            "“%(title)s” is not held in the plan period.", title=event.title))
+
+
 def set_event_actions(event: Event, action_ids: list[int], *, actor: User | None,
                       now: datetime | None = None) -> list[Action]:
-    """Link an event to exactly these plan actions (the plan counts it toward them)."""
+    """Link an event to exactly these plan actions (the plan counts it toward them).
+
+    A newly linked action must accept the event (check_event_may_count): refused as a field
+    error on `action_ids`, with the rule's code. Links that exist already are kept."""
     actions = list(db.session.execute(
         sa.select(Action).where(Action.id.in_(set(action_ids)))).scalars()) if action_ids else []
     if len(actions) != len(set(action_ids)):
         raise Invalid({"action_ids": _("Unknown plan action.")})
     from coopnet.plan.models import event_actions
+
+    present = set(db.session.execute(sa.select(event_actions.c.action_id).where(
+        event_actions.c.event_id == event.id)).scalars())
+    for action in actions:
+        if action.id not in present:
+            try:
+                check_event_may_count(event, action)
+            except DomainError as error:
+                raise DomainError(error.code, error.message, status=422,
+                                  fields={"action_ids": error.message}) from None
 
     db.session.execute(sa.delete(event_actions).where(event_actions.c.event_id == event.id))
     if actions:
@@ -284,6 +311,7 @@ def link_event(action: Action, event: Event, *, actor: User | None,
     exists = db.session.execute(sa.select(event_actions.c.event_id).where(
         event_actions.c.event_id == event.id, event_actions.c.action_id == action.id)).first()
     if exists is None:
+        check_event_may_count(event, action)
         db.session.execute(sa.insert(event_actions).values(event_id=event.id, action_id=action.id))
         record_audit("event.action_linked", object_type="event", object_id=event.id,
                      actor=actor, now=now, details={"action_id": action.id})
@@ -390,14 +418,8 @@ def link_events_to_action(events: list[Event], action: Action, *, actor: User | 
     Returns how many links were new."""
     from coopnet.plan.models import event_actions
 
-    plan = action.goal.plan
     for event in events:
-        if event.status == "cancelled":
-            raise DomainError("event_cancelled", _(
-                "“%(title)s” was cancelled; it cannot count for the plan.", title=event.title))
-        if not plan.starts_on <= event.starts_on <= plan.ends_on:
-            raise DomainError("event_outside_plan_period", _(
-                "“%(title)s” is not held in the plan period.", title=event.title))
+        check_event_may_count(event, action)
     ids = sorted({e.id for e in events})
     if not ids:
         return 0

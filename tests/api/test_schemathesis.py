@@ -25,7 +25,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -61,7 +61,8 @@ def _seed() -> dict[str, Any]:
     changed = make_event("Webinar om te wijzigen", starts_at=starts, capacity=500)
     registration = make_registration(event)
     checked_in = make_registration(event, checked_in_at=starts)
-    plan, action = make_plan()
+    # a plan over the whole accepted range: any generated event may count for its action
+    plan, action = make_plan(starts_on=date(2000, 1, 1), ends_on=date(2100, 12, 31))
     indicator = make_indicator(action)
     series = EventSeries(name="Thematische groep")
     db.session.add(series)

@@ -1,7 +1,7 @@
 """Staff manage events in the browser: create in Brussels time, edit, publish, cancel."""
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 
@@ -142,7 +142,8 @@ def test_staff_link_the_plan_actions_an_event_serves_when_they_create_it(client,
     from tests.factories import make_plan
 
     with app.app_context():
-        plan, action = make_plan()
+        plan, action = make_plan("Plan 2022", starts_on=date(2022, 1, 1),
+                                 ends_on=date(2022, 12, 31))
         db.session.commit()
         action_id = action.id
     login(client, "staff")
@@ -167,3 +168,21 @@ def test_staff_link_the_plan_actions_an_event_serves_when_they_create_it(client,
     with app.app_context():
         assert db.session.execute(
             sa.select(sa.func.count(Event.id)).where(Event.title == "Andere")).scalar_one() == 0
+
+
+def test_an_action_of_a_plan_that_does_not_cover_the_day_is_refused_beside_the_field(
+        client, app, login):
+    from tests.factories import make_plan
+
+    with app.app_context():
+        _plan, action = make_plan()  # 2021; the form's event is on 27 March 2022
+        db.session.commit()
+        action_id = action.id
+    login(client, "staff")
+    page = client.post("/staff/events/new", data={**FORM, "action_ids": str(action_id)})
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "„Coopborrel Antwerpen” valt niet in de periode van het plan." in html
+    assert 'value="Café De Coöperatie"' in html  # nothing typed is lost
+    with app.app_context():
+        assert db.session.execute(sa.select(sa.func.count()).select_from(Event)).scalar_one() == 0
