@@ -243,7 +243,7 @@ def test_staff_cancel_from_the_list_after_confirmation(client, app, login):
     assert f"/staff/registrations/{registration_id}/cancel" in page
     confirm = client.get(f"/staff/registrations/{registration_id}/cancel")
     assert confirm.status_code == 200
-    assert "Yes, cancel this registration" in confirm.get_data(as_text=True)
+    assert "Ja, annuleer deze inschrijving" in confirm.get_data(as_text=True)
     response = client.post(f"/staff/registrations/{registration_id}/cancel", data={})
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/staff/events/{event_id}/registrations")
@@ -261,7 +261,7 @@ def test_correct_page_keeps_what_was_typed_and_shows_the_error_beside_the_field(
         "organization": "Buurtcoop"})
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert "Another person already has this e-mail address." in page
+    assert "Iemand anders heeft dit e-mailadres al." in page
     assert 'value="Anneke"' in page and 'value="Buurtcoop"' in page
     with app.app_context():
         assert db.session.get(Registration, registration_id).person.first_name == "An"
