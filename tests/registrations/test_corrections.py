@@ -261,7 +261,11 @@ def test_correct_page_keeps_what_was_typed_and_shows_the_error_beside_the_field(
         "organization": "Buurtcoop"})
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert "Iemand anders heeft dit e-mailadres al." in page
+    # the message sits under the e-mail field, which is marked invalid
+    field = page[page.index('name="email"'):]
+    assert "is-invalid" in page[page.rindex("<input", 0, page.index('name="email"')):
+                                page.index('name="email"') + 200]
+    assert "Iemand anders heeft dit e-mailadres al." in field[:800]
     assert 'value="Anneke"' in page and 'value="Buurtcoop"' in page
     with app.app_context():
         assert db.session.get(Registration, registration_id).person.first_name == "An"
