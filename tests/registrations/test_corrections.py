@@ -298,3 +298,22 @@ def test_person_page_offers_the_actions(client, app, login):
     page = client.get(f"/staff/members/people/{person_id}").get_data(as_text=True)
     for action in ("cancel", "resend", "correct", "move"):
         assert f"/staff/registrations/{registration_id}/{action}" in page
+
+
+def test_the_services_refuse_a_member_actor(ctx):
+    member = make_user("member")
+    event, confirmed, _ = _full_event(capacity=1, waiting=0)
+    target = make_event("Coopborrel Brugge", kind_slug="coopborrel", starts_at=utcnow() + SOON)
+    calls = [
+        lambda: staff_cancel_registration(confirmed[0], actor=member, now=utcnow()),
+        lambda: resend_ticket(confirmed[0], actor=member, now=utcnow()),
+        lambda: move_registration(confirmed[0], target, actor=member, now=utcnow()),
+        lambda: correct_registration(confirmed[0], first_name="X", last_name="",
+                                     email="x@example.test", organization_name="",
+                                     actor=member, now=utcnow()),
+    ]
+    for call in calls:
+        with pytest.raises(DomainError) as error:
+            call()
+        assert error.value.code == "forbidden"
+    assert db.session.get(Registration, confirmed[0].id).status == "confirmed"
