@@ -212,6 +212,7 @@ def _queue_registration_mail(registration: Registration, kind: str, *, now: date
         "registration_promoted": _("A place is free for you: %(title)s", title=event.title),
         "registration_resend": _("Your registration link: %(title)s", title=event.title),
         "registration_cancelled": _("Registration cancelled: %(title)s", title=event.title),
+        "registration_ticket": _("Your ticket: %(title)s", title=event.title),
     }
     text = render_template(
         "registrations/mail/registration.txt", kind=kind, registration=registration,

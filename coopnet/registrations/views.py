@@ -15,12 +15,14 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from coopnet.auth.access import PUBLIC, STAFF, TICKET, access
 from coopnet.auth.limits import configured, email_limit_exempt, is_staff_caller, target_email_key
+from coopnet.auth.urls import safe_next
 from coopnet.db import utcnow
 from coopnet.errors import DomainError, Invalid
 from coopnet.events.models import Event
@@ -29,8 +31,22 @@ from coopnet.extensions import db, limiter
 from coopnet.members.models import Person
 from coopnet.members.rules import member_organization_of
 from coopnet.registrations.checkin_queries import lacks_attendance
+from coopnet.registrations.corrections import (
+    correct_registration,
+    movable_targets,
+    move_registration,
+    resend_ticket,
+    staff_cancel_registration,
+)
 from coopnet.registrations.export import registration_rows, to_csv, to_xlsx
-from coopnet.registrations.forms import CancelForm, RegistrationForm, SearchForm
+from coopnet.registrations.forms import (
+    CancelForm,
+    CorrectForm,
+    MoveForm,
+    RegistrationForm,
+    SearchForm,
+    StaffActionForm,
+)
 from coopnet.registrations.models import Registration
 from coopnet.registrations.queries import (
     event_registrations,
@@ -281,3 +297,135 @@ def staff_export_xlsx(event_id: int):  # type: ignore[no-untyped-def]
 
 def _labels() -> dict[str, str]:
     return {status: str(label) for status, label in STATUS_LABELS.items()}
+
+
+# -- staff corrections ----------------------------------------------------------------------
+
+def _staff_registration_or_404(registration_id: int) -> Registration:
+    registration = db.session.get(Registration, registration_id)
+    if registration is None:
+        abort(404)
+    return registration
+
+
+def _back(registration: Registration) -> str:
+    """Where a correction returns to: the page it came from (person page), else the list."""
+    return safe_next(request.values.get("next")) or url_for(
+        "registrations.staff_list", event_id=registration.event_id)
+
+
+@bp.route("/staff/registrations/<int:registration_id>/cancel", methods=["GET", "POST"])
+@access(STAFF)
+def staff_cancel(registration_id: int):  # type: ignore[no-untyped-def]
+    """Ask for confirmation, then cancel on the person's behalf; the waiting list moves up."""
+    registration = _staff_registration_or_404(registration_id)
+    form = StaffActionForm()
+    if form.validate_on_submit():
+        try:
+            promoted = staff_cancel_registration(registration, actor=current_user, now=utcnow())
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("The registration has been cancelled and the person informed."), "success")
+            for person_promoted in promoted:
+                flash(_("%(name)s moved up from the waiting list.",
+                        name=person_promoted.person.full_name), "info")
+        return redirect(_back(registration))
+    return render_template("registrations/staff_cancel.html", registration=registration,
+                           event=registration.event, form=form,
+                           back=_back(registration)), 200 if request.method == "GET" else 422
+
+
+@bp.route("/staff/registrations/<int:registration_id>/resend", methods=["POST"])
+@access(STAFF)
+def staff_resend(registration_id: int):  # type: ignore[no-untyped-def]
+    """Mail the ticket (or the place on the waiting list) again."""
+    registration = _staff_registration_or_404(registration_id)
+    form = StaffActionForm()
+    if not form.validate_on_submit():
+        flash(_("The form has expired. Please try again."), "danger")
+        return redirect(_back(registration))
+    try:
+        resend_ticket(registration, actor=current_user, now=utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+    else:
+        db.session.commit()
+        flash(_("The ticket has been sent again to %(email)s.",
+                email=registration.person.email), "success")
+    return redirect(_back(registration))
+
+
+@bp.route("/staff/registrations/<int:registration_id>/correct", methods=["GET", "POST"])
+@access(STAFF)
+def staff_correct(registration_id: int):  # type: ignore[no-untyped-def]
+    """Fix name, e-mail address and organisation; errors beside the fields."""
+    registration = _staff_registration_or_404(registration_id)
+    person = registration.person
+    if request.method == "GET":
+        form = CorrectForm(first_name=person.first_name, last_name=person.last_name,
+                           email=person.email, organization=registration.organization_label)
+    else:
+        form = CorrectForm()
+    back = _back(registration)
+    if form.validate_on_submit():
+        try:
+            correct_registration(
+                registration, first_name=form.first_name.data or "",
+                last_name=form.last_name.data or "", email=form.email.data or "",
+                organization_name=form.organization.data or "", actor=current_user,
+                now=utcnow())
+        except DomainError as error:
+            db.session.rollback()
+            for name, message in error.fields.items():
+                if name in form:
+                    form[name].errors = [*form[name].errors, message]
+            if not error.fields:
+                flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("The registration has been corrected."), "success")
+            return redirect(back)
+    status = 200 if request.method == "GET" else 422
+    return render_template("registrations/staff_correct.html", registration=registration,
+                           event=registration.event, form=form, back=back), status
+
+
+@bp.route("/staff/registrations/<int:registration_id>/move", methods=["GET", "POST"])
+@access(STAFF)
+def staff_move(registration_id: int):  # type: ignore[no-untyped-def]
+    """Move a registration to another event of the same series or kind."""
+    registration = _staff_registration_or_404(registration_id)
+    now = utcnow()
+    targets = movable_targets(registration, now)
+    form = MoveForm()
+    form.target.choices = [(0, _("Choose an event"))] + [
+        (event.id, f"{event.title} · {format_datetime(event.starts_at, 'short')}")
+        for event in targets]
+    back = _back(registration)
+    error_message = None
+    if form.validate_on_submit():
+        target = db.session.get(Event, form.target.data)
+        try:
+            if target is None:
+                raise DomainError("not_found", _("This event does not exist (any more)."))
+            moved = move_registration(registration, target, actor=current_user, now=now)
+        except DomainError as error:
+            db.session.rollback()
+            error_message = error.message
+        else:
+            db.session.commit()
+            if moved.status == "confirmed":
+                flash(_("Moved to %(title)s; the new ticket has been sent.",
+                        title=target.title), "success")
+            else:
+                flash(_("Moved to the waiting list of %(title)s; the person has been informed.",
+                        title=target.title), "success")
+            return redirect(back)
+    status = 200 if request.method == "GET" else 422
+    return render_template("registrations/staff_move.html", registration=registration,
+                           event=registration.event, form=form, back=back, targets=targets,
+                           error=error_message), status

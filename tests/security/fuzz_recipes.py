@@ -198,6 +198,33 @@ def _cancel_page(ctx) -> Prepared:  # type: ignore[no-untyped-def]
                     success=flashed_success)
 
 
+def _staff_cancel(ctx) -> Prepared:  # type: ignore[no-untyped-def]
+    r = registration()
+    return Prepared(f"/staff/registrations/{r.id}/cancel", {"submit": "ok"},
+                    success=flashed_success)
+
+
+def _staff_resend(ctx) -> Prepared:  # type: ignore[no-untyped-def]
+    r = registration()
+    return Prepared(f"/staff/registrations/{r.id}/resend", {"submit": "ok"},
+                    success=flashed_success)
+
+
+def _staff_correct(ctx) -> Prepared:  # type: ignore[no-untyped-def]
+    r = registration()
+    return Prepared(f"/staff/registrations/{r.id}/correct",
+                    {"first_name": "Lies", "last_name": "Peeters",
+                     "email": f"lies-{_n()}@example.test", "organization": "Zonnecoop"},
+                    success=flashed_success)
+
+
+def _staff_move(ctx) -> Prepared:  # type: ignore[no-untyped-def]
+    r = registration()
+    target = future_event()  # the same kind (webinar), a seat free
+    return Prepared(f"/staff/registrations/{r.id}/move", {"target": str(target.id)},
+                    success=flashed_success)
+
+
 def _api_cancel(ctx) -> Prepared:  # type: ignore[no-untyped-def]
     r = registration()
     return Prepared(f"/api/v1/registrations/{r.ticket_code}/cancel", {}, kind="json",
@@ -625,6 +652,10 @@ RECIPES: dict[str, Recipe] = {
     "POST /events/<int:event_id>/register": Recipe(ANON, _register),
     "POST /r/<ticket_code>/cancel": Recipe(ANON, _cancel_page),
     "POST /api/v1/registrations/<ticket_code>/cancel": Recipe(ANON, _api_cancel),
+    "POST /staff/registrations/<int:registration_id>/cancel": Recipe(STAFF, _staff_cancel),
+    "POST /staff/registrations/<int:registration_id>/resend": Recipe(STAFF, _staff_resend),
+    "POST /staff/registrations/<int:registration_id>/correct": Recipe(STAFF, _staff_correct),
+    "POST /staff/registrations/<int:registration_id>/move": Recipe(STAFF, _staff_move),
     "POST /api/v1/events/<int:event_id>/registrations": Recipe(ANON, _api_register),
     "POST /api/v1/events/<int:event_id>/checkins": Recipe(TOKEN_STAFF, _api_checkin),
     "POST /api/v1/events/<int:event_id>/walkins": Recipe(TOKEN_STAFF, _api_walkin),
