@@ -134,7 +134,8 @@
     if (kind) { item.li.classList.add("list-group-item-" + kind); }
     item.li.dataset.state = item.state;
     item.text.textContent = text;
-    item.retry.hidden = item.state !== "failed";
+    // the button exists only while the scan is not done
+    if (item.state === "failed") { item.li.appendChild(item.retry); } else { item.retry.remove(); }
   }
 
   function trimRecent() {
@@ -154,7 +155,6 @@
     retry.className = "btn btn-sm btn-light border";
     retry.textContent = door.dataset.msgRetry;
     li.appendChild(text);
-    li.appendChild(retry);
     var item = {body: body, label: label, li: li, text: text, retry: retry, tries: 0,
                 state: "queued"};
     retry.addEventListener("click", function () {
