@@ -49,7 +49,9 @@ class Invalid(DomainError):
     status = 422
 
     def __init__(self, fields: dict[str, str], message: str | None = None) -> None:
-        super().__init__("invalid", message, fields=fields)
+        # never the bare code for people to read: a sentence, the fields say the rest
+        super().__init__("invalid", message or _("Some fields are not filled in correctly."),
+                         fields=fields)
 
 
 class Forbidden(DomainError):

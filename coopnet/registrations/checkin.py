@@ -217,6 +217,18 @@ def _active_registration(event: Event, person: Person) -> Registration | None:
     ).scalar_one_or_none()
 
 
+def _waiting_named(event: Event, name: str) -> Registration | None:
+    """The one waiting registration of the event under exactly this name (any case)."""
+    full_name = sa.func.lower(sa.func.trim(Person.first_name + " " + Person.last_name))
+    found = db.session.execute(
+        sa.select(Registration).join(Registration.person)
+        .where(Registration.event_id == event.id, Registration.status == "waitlisted",
+               full_name == name.lower())
+        .limit(2)
+    ).scalars().all()
+    return found[0] if len(found) == 1 else None
+
+
 def _confirm_without_seat(event: Event, registration: Registration, *, source: str,
                           actor: User | None, now: datetime, channel: str) -> None:
     """A waiting person came and staff let them in: confirmed as a walk-in, without a seat."""
@@ -245,8 +257,10 @@ def add_walk_in(
     """Add a person who came without a place and check them in, even when the event is full.
 
     Walk-ins do not take a seat (Event.seats_taken): staff decide at the door. Someone who
-    already has an active registration is checked in on that one instead; a waiting-list
-    registration is confirmed as a walk-in first. `attended_at` as in `check_in`.
+    already has an active registration (same e-mail) is checked in on that one instead; a
+    waiting-list registration (same e-mail, or without e-mail the exact name of one waiting
+    person) is confirmed as a walk-in first: attended, confirmed, still without a seat, and
+    no longer counted as waiting. `attended_at` as in `check_in`.
     Raises `invalid` for a missing name or a malformed e-mail address.
     """
     now = now or utcnow()
@@ -266,8 +280,12 @@ def add_walk_in(
         raise Invalid(fields)
     if organization is None and organization_name:
         organization = _organization_named(organization_name)
-    person = find_or_create_person(name=name, email=normalized, actor=actor, now=now)
-    registration = _active_registration(event, person) if normalized else None
+    # the waiting person who came: their own registration (by e-mail, else by their exact
+    # name when it is one waiting person's), never a second row beside it
+    registration = None if normalized else _waiting_named(event, name)
+    if registration is None:
+        person = find_or_create_person(name=name, email=normalized, actor=actor, now=now)
+        registration = _active_registration(event, person) if normalized else None
     if registration is not None and registration.status == "waitlisted":
         _confirm_without_seat(event, registration, source=source, actor=actor, now=now,
                               channel=channel)

@@ -87,6 +87,8 @@ def _row_state(registration: Registration) -> dict[str, Any]:
             "organization": registration.organization_label,
             "email": registration.person.email or "",
             "checked_in": registration.attended,
+            "waiting": registration.status == "waitlisted",
+            "walk_in": not registration.is_advance,
             "at": _hhmm(registration.checked_in_at),
             "by": by.display_name if by is not None else ""}
 

@@ -30,10 +30,11 @@ def door(app):
         coop = make_organization("Energiecoöperatie Zuidwind")
         lies = make_registration(event, make_person("Lies", "Peeters", email="lies@example.test"),
                                  organization_name=coop.name)
-        make_registration(event, make_person("Mohamed", "El Amrani"))
-        make_registration(event, make_person("Sara", "Janssens"))
+        mo = make_registration(event, make_person("Mohamed", "El Amrani"))
+        sara = make_registration(event, make_person("Sara", "Janssens"))
         make_registration(event, make_person("Wim", "Wachter"), status="waitlisted")
-        return {"url": f"/staff/events/{event.id}/checkin", "lies_code": lies.ticket_code}
+        return {"url": f"/staff/events/{event.id}/checkin", "lies_code": lies.ticket_code,
+                "mo_code": mo.ticket_code, "sara_code": sara.ticket_code}
 
 
 def _open_door(page: Page, url: str, email: str = "an@coopnet.test") -> None:
@@ -136,8 +137,11 @@ def test_nobody_found_then_a_walk_in_is_added_and_counts(phone, door):
     phone.get_by_text("Walk-in toevoegen").tap()
     form = phone.locator("#walkin-form")
     form.get_by_role("button", name="Toevoegen en inchecken").tap()
-    # no name: the message appears beside the field, nothing is added
+    # no name: the message appears beside the field, in words, nothing is added
     expect(form.locator('[data-field="name"]')).to_be_visible()
+    expect(form.locator('[data-field="name"]')).to_have_text("Vul een naam in.")
+    expect(form.get_by_label("Naam")).to_be_focused()
+    expect(phone.get_by_text("invalid", exact=True)).to_have_count(0)
     expect(form.get_by_label("Naam")).to_have_class(re.compile(r"\bis-invalid\b"))
     expect(_count(phone, "registered")).to_have_text("3")
 
@@ -186,3 +190,100 @@ def test_camera_button_shows_only_where_the_browser_can_read_qr_codes(phone, doo
     # the search box then has the whole width of the phone
     box = phone.locator("#door-input").bounding_box()
     assert box is not None and box["x"] + box["width"] <= 390
+
+
+def test_a_hand_scanner_faster_than_the_network_loses_nobody(phone, door, live_server):
+    """Three tickets scanned back to back while every answer takes 1.5 s: all three are
+    checked in, in the order they were scanned, each with its line in "recent scans"."""
+    _open_door(phone, door["url"])
+    held: list = []
+    phone.route("**/checkin/scan", lambda route: held.append(route))  # answered 1.5 s later
+    scanner = phone.locator("#door-input")
+    codes = [f"{live_server}/r/{door['lies_code']}", door["mo_code"], door["sara_code"]]
+    for code in codes:
+        scanner.fill(code)
+        scanner.press("Enter")
+        expect(scanner).to_have_value("")  # free at once for the next ticket
+    recent = phone.locator("#door-recent li")
+    expect(recent).to_have_count(3)
+    expect(recent.nth(0)).to_contain_text("wacht op zijn beurt")
+
+    sent = []
+    for _ in range(10):
+        phone.wait_for_timeout(1500)
+        assert len(held) <= 1  # one request at a time, so the answers come in order
+        while held:
+            route = held.pop(0)
+            sent.append(route.request.post_data_json["code"])
+            route.continue_()
+        if len(sent) == 3:
+            break
+    assert sent == codes
+    # newest on top
+    expect(recent).to_have_text(["Ingecheckt: Sara Janssens", "Ingecheckt: Mohamed El Amrani",
+                                 "Ingecheckt: Lies Peeters"])
+    expect(_count(phone, "checked_in")).to_have_text("3")
+    for name in ("Lies Peeters", "Mohamed El Amrani", "Sara Janssens"):
+        expect(_row(phone, name).locator(".door-state")).to_contain_text("✓")
+    _still_same_page(phone)
+
+
+def test_a_scan_whose_request_fails_is_tried_again_and_never_silently_lost(new_device, door):
+    phone = new_device().new_page()
+    problems = watch(phone)  # the failures below are made on purpose; nothing else may fail
+    _open_door(phone, door["url"])
+    failures = {"left": 1}
+
+    def flaky(route):  # type: ignore[no-untyped-def]
+        if failures["left"]:
+            failures["left"] -= 1
+            route.fulfill(status=503, body="Service Unavailable")
+        else:
+            route.continue_()
+
+    phone.route("**/checkin/scan", flaky)
+    scanner = phone.locator("#door-input")
+    scanner.fill(door["lies_code"])
+    scanner.press("Enter")
+    line = phone.locator("#door-recent li").first
+    expect(line).to_contain_text("geen antwoord, opnieuw proberen")
+    expect(line).to_have_text("Ingecheckt: Lies Peeters")
+    expect(_count(phone, "checked_in")).to_have_text("1")
+
+    # no network at all: after its tries the scan stays, marked as not done, with a button
+    phone.unroute("**/checkin/scan")
+    phone.route("**/checkin/scan", lambda route: route.abort())
+    scanner.fill(door["mo_code"])
+    scanner.press("Enter")
+    line = phone.locator("#door-recent li").first
+    expect(line).to_contain_text("niet gelukt: geen verbinding", timeout=15_000)
+    expect(_count(phone, "checked_in")).to_have_text("1")
+
+    phone.unroute("**/checkin/scan")
+    line.get_by_role("button", name="Opnieuw").tap()
+    expect(line).to_have_text("Ingecheckt: Mohamed El Amrani")
+    expect(_count(phone, "checked_in")).to_have_text("2")
+    expect(phone.locator("#door-recent li")).to_have_count(2)
+    assert [p for p in problems if "/checkin/scan" not in p and "ERR_FAILED" not in p
+            and "status of 503" not in p] == []
+
+
+def test_the_walk_in_of_a_waiting_person_turns_their_row_checked_in(phone, door):
+    _open_door(phone, door["url"])
+    expect(_row(phone, "Wim Wachter").locator(".door-state")).to_have_text("Wachtlijst")
+    phone.get_by_text("Walk-in toevoegen").tap()
+    form = phone.locator("#walkin-form")
+    form.get_by_label("Naam").fill("Wim Wachter")
+    form.get_by_role("button", name="Toevoegen en inchecken").tap()
+    expect(phone.locator("#door-feedback")).to_contain_text("Ingecheckt: Wim Wachter")
+    expect(phone.locator("#door-list li").filter(has_text="Wim Wachter")).to_have_count(1)
+    expect(_row(phone, "Wim Wachter").locator(".door-state")).to_have_text(
+        re.compile(r"✓ \d\d:\d\d · An"))
+    expect(_count(phone, "checked_in")).to_have_text("1")
+    expect(_count(phone, "waitlisted")).to_have_text("0")
+    expect(_count(phone, "registered")).to_have_text("4")
+    # the next poll (from the database) agrees
+    phone.wait_for_timeout(4500)
+    expect(_row(phone, "Wim Wachter").locator(".door-state")).to_have_text(
+        re.compile(r"✓ \d\d:\d\d · An"))
+    expect(_count(phone, "waitlisted")).to_have_text("0")

@@ -274,3 +274,43 @@ def test_a_check_in_request_takes_tens_of_milliseconds(client, login, app, capsy
               f"{len(timings)} check-ins (reference poll request: median {base:.1f} ms)")
     # one request: a lookup, a conditional UPDATE, two INSERTs, a commit and the counters
     assert median < 4 * base + 20
+
+
+def test_walk_in_errors_are_sentences_beside_their_fields(client, login, borrel):
+    login(client, "staff")
+    refused = client.post(f"/staff/events/{borrel['id']}/checkin/walkin",
+                          json={"name": "  ", "email": ""})
+    assert refused.status_code == 422
+    assert refused.get_json() == {"ok": False, "code": "invalid",
+                                  "message": "Sommige velden zijn niet correct ingevuld.",
+                                  "fields": {"name": "Vul een naam in."}}
+
+
+def test_a_waiting_person_let_in_as_a_walk_in_is_checked_in_on_their_own_row(client, login,
+                                                                               borrel, app):
+    """Wim waits; he comes anyway and staff add him by name: his row, not a second one."""
+    login(client, "staff")
+    base = f"/staff/events/{borrel['id']}/checkin"
+    response = client.post(f"{base}/walkin", json={"name": "wim  WACHTER", "email": ""})
+    assert response.status_code == 201
+    answer = response.get_json()
+    assert answer["message"] == "Ingecheckt: Wim Wachter"
+    assert answer["registration"]["id"] == borrel["wim"]
+    assert (answer["registration"]["checked_in"], answer["registration"]["waiting"],
+            answer["registration"]["walk_in"]) == (True, False, True)
+    # Lies, Mohamed and Wim confirmed; Wim no longer waits; capacity untouched
+    assert answer["counts"] == {"registered": 3, "checked_in": 1, "waitlisted": 0, "capacity": 2}
+    state = client.get(f"{base}/state").get_json()
+    assert state["counts"] == {"registered": 3, "checked_in": 1, "waitlisted": 0, "capacity": 2}
+    assert list(state["checked_in"]) == [str(borrel["wim"])]
+    html = client.get(base).get_data(as_text=True)
+    assert "Wachtlijst" not in html
+    assert "data-waiting" not in html
+    assert html.count("Wim Wachter") == 1
+    with app.app_context():
+        from coopnet.events.models import Event
+        assert db.session.get(Event, borrel["id"]).seats_taken == 2  # he took no seat
+        rows = db.session.execute(
+            sa.select(Registration.status, Registration.source)
+            .where(Registration.event_id == borrel["id"]).order_by(Registration.id)).all()
+    assert rows == [("confirmed", "online"), ("confirmed", "online"), ("confirmed", "walkin")]

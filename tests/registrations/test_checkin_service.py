@@ -281,3 +281,27 @@ def test_past_events_without_attendance_are_flagged(ctx):
     assert [(f.event.title, f.registered) for f in flagged] == [("Webinar zonder aanwezigheden", 2)]
     assert lacks_attendance(unrecorded, now) is True
     assert lacks_attendance(recorded, now) is False
+
+
+def test_walk_in_by_name_lets_in_the_one_waiting_person_of_that_name(door):
+    event, an, _ = door
+    wim = make_registration(event, make_person("Wim", "Wachter"), status="waitlisted")
+    result = add_walk_in(event, name=" Wim   wachter", actor=an, now=DOOR)
+    db.session.commit()
+    assert result.registration.id == wim.id
+    assert (wim.status, wim.source, wim.attended) == ("confirmed", "walkin", True)
+    assert event_counts(event).as_dict() == {"registered": 1, "checked_in": 1, "waitlisted": 0,
+                                             "capacity": 2}
+    assert audit_actions(wim.id) == ["registration.confirmed_at_door",
+                                     "registration.checked_in"]
+
+
+def test_walk_in_by_a_name_two_waiting_people_share_adds_a_new_person(door):
+    event, an, _ = door
+    first = make_registration(event, make_person("Mo", "Peeters"), status="waitlisted")
+    second = make_registration(event, make_person("Mo", "Peeters"), status="waitlisted")
+    result = add_walk_in(event, name="Mo Peeters", actor=an, now=DOOR)
+    assert result.registration.id not in {first.id, second.id}
+    assert (first.status, second.status) == ("waitlisted", "waitlisted")
+    assert event_counts(event).as_dict() == {"registered": 1, "checked_in": 1, "waitlisted": 2,
+                                             "capacity": 2}

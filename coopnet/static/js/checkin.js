@@ -1,6 +1,10 @@
 /* coopnet door check-in: scan or search, one tap to check in, live counters.
  * No reloads: every action is one JSON request to the staff endpoints of the page
- * (CSRF token from the meta tag, sent as X-CSRFToken). No third-party code. */
+ * (CSRF token from the meta tag, sent as X-CSRFToken). No third-party code.
+ * Scans never get lost: each one joins a queue on this device and gets its own line in
+ * "recent scans"; they are sent one after another, in order, however slow the network.
+ * A request that fails is tried again; after that it stays visible as "not done" with a
+ * button to try again. A check-in is safe to repeat (the second says "already"). */
 (function () {
   "use strict";
   var door = document.getElementById("door");
@@ -12,9 +16,14 @@
   var feedback = document.getElementById("door-feedback");
   var feedbackText = document.getElementById("door-feedback-text");
   var undoButton = document.getElementById("door-undo");
+  var recent = document.getElementById("door-recent");
   var lastRegistrationId = null;
-  var busy = false;
   var POLL_MS = 4000;
+  var RETRIES = 2;            // automatic tries after the first, then "not done"
+  var RETRY_MS = 1500;
+  var KEEP = 8;               // finished lines kept in "recent scans"
+  var queue = [];             // scans not answered yet, in the order they came
+  var sending = false;
 
   function post(url, body) {
     return fetch(url, {
@@ -24,9 +33,9 @@
                 "X-CSRFToken": csrf},
       body: JSON.stringify(body)
     }).then(function (response) {
-      return response.json().catch(function () {
-        return {ok: false, message: door.dataset.msgNetwork};
-      });
+      // a gateway error or a page instead of our JSON: the request did not get through
+      if (response.status >= 500 || response.status === 429) { throw new Error("unavailable"); }
+      return response.json().catch(function () { throw new Error("not json"); });
     });
   }
 
@@ -51,7 +60,10 @@
 
   function setRowState(li, checkedIn, at, by) {
     var state = li.querySelector(".door-state");
-    if (li.querySelector("[data-waiting]")) { return; }
+    var waiting = li.querySelector("[data-waiting]");
+    // a waiting person keeps the waiting badge until they are let in (then checked in)
+    if (waiting && !checkedIn) { return; }
+    if (waiting) { waiting.removeAttribute("data-waiting"); }
     state.textContent = "";
     if (checkedIn) {
       var badge = document.createElement("span");
@@ -110,12 +122,93 @@
   }
 
   function send(url, body) {
-    if (busy) { return Promise.resolve(null); }
-    busy = true;
     return post(url, body).then(handle, function () {
       show("danger", door.dataset.msgNetwork, false);
       return null;
-    }).then(function (answer) { busy = false; return answer; });
+    });
+  }
+
+  /* the scan queue and its "recent scans" lines */
+  function line(item, kind, text) {
+    item.li.className = "list-group-item py-1 px-2 d-flex align-items-center gap-2 small";
+    if (kind) { item.li.classList.add("list-group-item-" + kind); }
+    item.li.dataset.state = item.state;
+    item.text.textContent = text;
+    // the button exists only while the scan is not done
+    if (item.state === "failed") { item.li.appendChild(item.retry); } else { item.retry.remove(); }
+  }
+
+  function trimRecent() {
+    var done = Array.prototype.filter.call(recent.children, function (li) {
+      return li.dataset.state === "done";
+    });
+    done.slice(KEEP).forEach(function (li) { li.remove(); });
+    recent.closest("section").hidden = recent.children.length === 0;
+  }
+
+  function enqueue(body, label) {
+    var li = document.createElement("li");
+    var text = document.createElement("span");
+    text.className = "flex-grow-1 text-break";
+    var retry = document.createElement("button");
+    retry.type = "button";
+    retry.className = "btn btn-sm btn-light border";
+    retry.textContent = door.dataset.msgRetry;
+    li.appendChild(text);
+    var item = {body: body, label: label, li: li, text: text, retry: retry, tries: 0,
+                state: "queued"};
+    retry.addEventListener("click", function () {
+      item.tries = 0;
+      item.state = "queued";
+      line(item, "", label + " · " + door.dataset.msgQueued);
+      queue.push(item);
+      pump();
+    });
+    line(item, "", label + " · " + door.dataset.msgQueued);
+    recent.insertBefore(li, recent.firstChild);
+    trimRecent();
+    queue.push(item);
+    pump();
+  }
+
+  function pump() {
+    if (sending || queue.length === 0) { return; }
+    var item = queue[0];
+    sending = true;
+    item.state = "sending";
+    line(item, "", item.label + " · " + (item.tries ? door.dataset.msgRetrying : door.dataset.msgSending));
+    post(door.dataset.scanUrl, item.body).then(function (answer) {
+      handle(answer);
+      item.state = "done";
+      var kind = !answer.ok ? "danger" : answer.status === "checked_in" ? "success" : "warning";
+      line(item, kind, answer.message || door.dataset.msgNetwork);
+      queue.shift();
+    }, function () {
+      item.tries += 1;
+      if (item.tries <= RETRIES) {
+        line(item, "warning", item.label + " · " + door.dataset.msgRetrying);
+        return new Promise(function (resolve) { window.setTimeout(resolve, RETRY_MS * item.tries); });
+      }
+      item.state = "failed";
+      line(item, "danger", item.label + " · " + door.dataset.msgNotDone);
+      show("danger", item.label + " · " + door.dataset.msgNotDone, false);
+      queue.shift();
+    }).then(function () {
+      sending = false;
+      trimRecent();
+      pump();
+    });
+  }
+
+  function shortCode(text) {
+    var code = text.split("?")[0].split("#")[0].replace(/\/+$/, "");
+    code = code.slice(code.lastIndexOf("/") + 1);
+    return code.length > 10 ? code.slice(0, 8) + "…" : code;
+  }
+
+  function nameOf(li) {
+    var name = li.querySelector(".fw-semibold");
+    return name ? name.textContent : "#" + li.dataset.id;
   }
 
   function resetSearch() {
@@ -150,12 +243,15 @@
     var text = input.value.trim();
     if (!text) { return; }
     if (looksLikeCode(text)) {
-      send(door.dataset.scanUrl, {code: text}).then(resetSearch);
+      // the field is free at once for the next code: this one waits its turn in the queue
+      enqueue({code: text}, shortCode(text));
+      resetSearch();
       return;
     }
     if (filter() === 1) {
       var only = Array.prototype.filter.call(list.children, function (li) { return !li.hidden; })[0];
-      send(door.dataset.scanUrl, {registration_id: Number(only.dataset.id)}).then(resetSearch);
+      enqueue({registration_id: Number(only.dataset.id)}, nameOf(only));
+      resetSearch();
     }
   });
 
@@ -163,9 +259,8 @@
     var button = event.target.closest(".door-row");
     if (!button) { return; }
     var li = button.closest("li");
-    send(door.dataset.scanUrl, {registration_id: Number(li.dataset.id)}).then(function (answer) {
-      if (answer && answer.ok) { resetSearch(); }
-    });
+    enqueue({registration_id: Number(li.dataset.id)}, nameOf(li));
+    resetSearch();
   });
 
   undoButton.addEventListener("click", function () {
@@ -175,27 +270,49 @@
   });
 
   var walkinForm = document.getElementById("walkin-form");
+  var walkinError = document.getElementById("walkin-error");
+  var walkinBusy = false;
   walkinForm.addEventListener("submit", function (event) {
     event.preventDefault();
+    if (walkinBusy) { return; }
     var body = {};
     ["name", "email", "organization"].forEach(function (key) {
-      body[key] = walkinForm.elements[key].value.trim();
-      walkinForm.elements[key].classList.remove("is-invalid");
+      var field = walkinForm.elements[key];
+      body[key] = field.value.trim();
+      field.classList.remove("is-invalid");
+      field.removeAttribute("aria-invalid");
+      walkinForm.querySelector('[data-field="' + key + '"]').textContent = "";
     });
-    send(door.dataset.walkinUrl, body).then(function (answer) {
-      if (!answer) { return; }
+    walkinError.hidden = true;
+    walkinBusy = true;
+    post(door.dataset.walkinUrl, body).then(function (answer) {
       if (answer.ok) {
+        handle(answer);
         walkinForm.reset();
         document.getElementById("walkin").open = false;
         resetSearch();
         return;
       }
+      // the reasons beside the fields; a reason without a field above the button
+      var first = null;
       Object.keys(answer.fields || {}).forEach(function (key) {
         var field = walkinForm.elements[key];
         var message = walkinForm.querySelector('[data-field="' + key + '"]');
-        if (field && message) { field.classList.add("is-invalid"); message.textContent = answer.fields[key]; }
+        if (field && message) {
+          field.classList.add("is-invalid");
+          field.setAttribute("aria-invalid", "true");
+          message.textContent = answer.fields[key];
+          first = first || field;
+        }
       });
-    });
+      if (first) { first.focus(); } else {
+        walkinError.textContent = answer.message || door.dataset.msgNetwork;
+        walkinError.hidden = false;
+      }
+    }, function () {
+      walkinError.textContent = door.dataset.msgNetwork;
+      walkinError.hidden = false;
+    }).then(function () { walkinBusy = false; });
   });
 
   /* live counters and check-ins made on other devices: the database is the truth */
@@ -240,9 +357,9 @@
         if (!stream) { return; }
         detector.detect(video).then(function (codes) {
           var code = codes.length ? codes[0].rawValue : "";
-          if (code && code !== lastCode && !busy) {
+          if (code && code !== lastCode) {
             lastCode = code;
-            send(door.dataset.scanUrl, {code: code});
+            enqueue({code: code}, shortCode(code));
             window.setTimeout(function () { lastCode = ""; }, 3000);
           }
         }).catch(function () { /* a frame without a code */ }).then(function () {
