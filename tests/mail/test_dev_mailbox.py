@@ -87,7 +87,7 @@ def test_a_registration_on_the_public_page_shows_in_the_mailbox_with_its_link(ap
     detail = client.get(f"/dev/mailbox/{message_id}").get_data(as_text=True)
     link = f"http://coopnet.test/r/{code}"
     assert f'<a href="{link}" rel="noopener noreferrer">{link}</a>' in detail
-    assert "Hallo An," in detail or "Dag An," in detail
+    assert "Dag An,\n\nJe bent ingeschreven voor Coopborrel Gent." in detail
     assert "Bijlagen" in detail and ".ics" in detail
     assert client.get(link.removeprefix("http://coopnet.test")).status_code == 200
 
