@@ -15,14 +15,19 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: run test setup lint translations clean-db bench
 
-run: setup $(SECRET) ## set up, migrate, load the demo on an empty database, serve
+run: setup $(SECRET) ## set up, migrate, load the demo on an empty database, serve and deliver mail
 	@COOPNET_ENV=development COOPNET_SECRET_KEY=$$(cat $(SECRET)) $(FLASK) db upgrade
 	@COOPNET_ENV=development COOPNET_SECRET_KEY=$$(cat $(SECRET)) $(FLASK) demo load --if-empty
 	@echo ""
 	@echo "  coopnet is served on http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
+	@echo "  e-mails are delivered at once to instance/mail/ and shown on http://$(HOST):$(PORT)/dev/mailbox"
 	@echo ""
-	@COOPNET_ENV=development COOPNET_SECRET_KEY=$$(cat $(SECRET)) COOPNET_BASE_URL=http://$(HOST):$(PORT) \
-		$(FLASK) run --host $(HOST) --port $(PORT) --no-reload
+	@# the mail sender runs beside the server and stops with it (Ctrl+C, or the server ending)
+	@export COOPNET_ENV=development COOPNET_SECRET_KEY=$$(cat $(SECRET)) \
+		COOPNET_BASE_URL=http://$(HOST):$(PORT); \
+	$(FLASK) mail send --loop --interval 2 & sender=$$!; \
+	trap 'kill $$sender 2>/dev/null; wait $$sender' EXIT; trap 'exit 130' INT TERM; \
+	$(FLASK) run --host $(HOST) --port $(PORT) --no-reload
 
 test: setup ## the whole test suite, then ruff
 	@# ical.js (Thunderbird's calendar parser) checks our .ics files when node is available

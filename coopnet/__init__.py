@@ -97,6 +97,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(vacancies_bp)
     app.register_blueprint(checkin_bp)
     app.register_blueprint(pairings_bp)
+    if app.config["COOPNET_DEV_MAILBOX"]:
+        from coopnet.mail.dev_views import bp as dev_mailbox_bp
+
+        app.register_blueprint(dev_mailbox_bp)
 
 
 def _register_cli(app: Flask) -> None:

@@ -119,6 +119,9 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         # a webinar attendee connected for less than this in total does not count as attending
         "COOPNET_WEBINAR_MIN_MINUTES": _int("COOPNET_WEBINAR_MIN_MINUTES", 10),
         "COOPNET_MAIL_DIR": os.environ.get("COOPNET_MAIL_DIR") or str(Path(instance_path) / "mail"),
+        # /dev/mailbox, the outbox as a web page: development only, never read from the environment
+        # (anyone may open it and read every sign-in link, so production must not have it)
+        "COOPNET_DEV_MAILBOX": env == "development",
     }
     config.update(overrides)
     _check_rate_limits(config)
