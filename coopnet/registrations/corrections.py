@@ -22,6 +22,7 @@ from coopnet.registrations.models import Registration
 from coopnet.registrations.queries import member_organization_named
 from coopnet.registrations.services import (
     _begin_write,
+    _lock_event,
     _place,
     _queue_registration_mail,
     _refresh_seats,
@@ -171,6 +172,10 @@ def move_registration(registration: Registration, target: Event, *, actor: User,
         raise DomainError("event_closed", _(
             "That event is not open: it is not published, cancelled or already started."))
     _begin_write()
+    # both events' rows, always in id order: two moves in opposite directions at the same
+    # moment wait for each other instead of deadlocking (PostgreSQL)
+    for event_id in sorted((source.id, target.id)):
+        _lock_event(event_id)
     taken = db.session.execute(
         sa.select(Registration.id).where(Registration.event_id == target.id,
                                          Registration.person_id == registration.person_id,
