@@ -73,12 +73,15 @@ def _today() -> date:
     return brussels_today(utcnow())
 
 
-def _at() -> date:
-    """The report date from ?at=YYYY-MM-DD, else today (Brussels)."""
+def _at(plan: Plan | None = None) -> date:
+    """The report date from ?at=YYYY-MM-DD, else today (Brussels) — for a plan that has
+    ended, its last day: its figures are final then, and "on 1 December 2026" would date a
+    report of a 2021–22 plan wrongly."""
     try:
         return date.fromisoformat(request.args.get("at", ""))
     except ValueError:
-        return _today()
+        today = _today()
+        return min(today, plan.ends_on) if plan is not None else today
 
 
 def _get(model: type, ident: int) -> Any:
@@ -214,7 +217,7 @@ def _rows_from_json(data: str) -> list[tuple[int, list[str]]] | None:
 def dashboard(plan_id: int):  # type: ignore[no-untyped-def]
     """The plan tree with actual, target, pace, status and trend per indicator."""
     plan = _get(Plan, plan_id)
-    at = _at()
+    at = _at(plan)
     report = plan_report(plan, at, trend=True)
     charts = {iid: trend_svg(fig.trend, fig.target, fig.window.starts_on, fig.window.ends_on,
                              label=_("Trend by month against the target line"))
@@ -253,7 +256,7 @@ def indicator(indicator_id: int):  # type: ignore[no-untyped-def]
     """Drill-down: the records behind the figure, with the counting rule in words."""
     item = _get(Indicator, indicator_id)
     plan = _plan_of(item)
-    at = _at()
+    at = _at(plan)
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     fig = _figures_for(item, plan, at)
     explained = explain_indicator(item, plan, at, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
@@ -294,7 +297,8 @@ def _indicator_form(item: Indicator, formdata: Any = None) -> IndicatorForm:
 def indicator_csv(indicator_id: int):  # type: ignore[no-untyped-def]
     """The drill-down as CSV: the figure, its parts, the records and the further lists."""
     item = _get(Indicator, indicator_id)
-    plan, at = _plan_of(item), _at()
+    plan = _plan_of(item)
+    at = _at(plan)
     body = drilldown_csv(item, _figures_for(item, plan, at), explain_indicator(item, plan, at))
     return Response(body, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="indicator-{item.id}-{at}.csv"'})
@@ -305,7 +309,8 @@ def indicator_csv(indicator_id: int):  # type: ignore[no-untyped-def]
 def indicator_xlsx(indicator_id: int):  # type: ignore[no-untyped-def]
     """The drill-down as XLSX: a sheet with the figure and records, a sheet per further list."""
     item = _get(Indicator, indicator_id)
-    plan, at = _plan_of(item), _at()
+    plan = _plan_of(item)
+    at = _at(plan)
     body = drilldown_xlsx(item, _figures_for(item, plan, at), explain_indicator(item, plan, at))
     return Response(
         body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -344,7 +349,7 @@ def edit_indicator(indicator_id: int):  # type: ignore[no-untyped-def]
 
 def _indicator_page_with(item: Indicator, **forms: Any) -> str:
     plan = _plan_of(item)
-    at = _at()
+    at = _at(plan)
     fig = _figures_for(item, plan, at)
     explained = explain_indicator(item, plan, at, limit=PAGE_SIZE)
     context: dict[str, Any] = {
@@ -440,7 +445,7 @@ def unlink_event(action_id: int, event_id: int):  # type: ignore[no-untyped-def]
 
 def _report_for_download(plan_id: int):  # type: ignore[no-untyped-def]
     plan = _get(Plan, plan_id)
-    return plan, plan_report(plan, _at())
+    return plan, plan_report(plan, _at(plan))
 
 
 @bp.route("/plan/<int:plan_id>/report.csv")

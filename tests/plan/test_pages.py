@@ -55,6 +55,15 @@ def test_dashboard_shows_the_tree_with_figures_and_status(app, client, login):
     assert "<svg" in html  # the trend
 
 
+def test_a_finished_plan_shows_its_figures_on_its_last_day(app, client, login):
+    plan_id, _held, came, _event = _borrels(app, people=4)  # a plan over 2021
+    login(client, "coordinator")
+    html = client.get(f"/plan/{plan_id}").get_data(as_text=True)
+    assert 'name="at" value="2021-12-31"' in html
+    assert f'/plan/indicators/{came}?at=2021-12-31">2</a> / 50' in html
+    assert "report.pdf?at=2021-12-31" in html
+
+
 def test_dashboard_is_for_coordinators_only(app, client, login):
     plan_id, *_ = _borrels(app)
     login(client, "staff")

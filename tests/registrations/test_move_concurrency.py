@@ -63,7 +63,7 @@ def test_opposite_moves_at_the_same_moment_both_succeed(app, monkeypatch):
         except BaseException as error:  # reported below, in the test's thread
             errors.append(error)
 
-    threads = [threading.Thread(target=move, args=(*m, s)) for m, s in zip(moves, staff_ids)]
+    threads = [threading.Thread(target=move, args=(*m, s)) for m, s in zip(moves, staff_ids, strict=True)]
     for thread in threads:
         thread.start()
     for thread in threads:
