@@ -225,3 +225,23 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+# Skips that are right in one of the two runs (CI runs the suite on SQLite, then on
+# PostgreSQL): a test for the other database. Any other skip means a tool is missing.
+OTHER_DATABASE = re.compile(r"PostgreSQL|SQLite", re.I)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    """With COOPNET_REQUIRE_TOOLS=1 (set by .ci/run) a test skipped for a missing tool
+    (Chromium, LibreOffice, node, Redis ...) fails instead: a skipped test proves nothing."""
+    outcome = yield
+    report = outcome.get_result()
+    if not report.skipped or not os.environ.get("COOPNET_REQUIRE_TOOLS"):
+        return
+    reason = str(report.longrepr[-1]) if isinstance(report.longrepr, tuple) else str(
+        report.longrepr)
+    if not OTHER_DATABASE.search(reason):
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI, where every tool must be present: {reason}"
