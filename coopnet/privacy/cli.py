@@ -11,7 +11,7 @@ from flask.cli import with_appcontext
 from coopnet.db import utcnow
 from coopnet.extensions import db
 from coopnet.members.models import Person
-from coopnet.members.privacy import (
+from coopnet.privacy.services import (
     apply_retention,
     erase_person,
     export_person,

@@ -13,7 +13,7 @@ from coopnet.auth.access import STAFF, access
 from coopnet.db import utcnow
 from coopnet.extensions import db
 from coopnet.members.models import Person
-from coopnet.members.privacy import erase_person, export_person
+from coopnet.privacy.services import erase_person, export_person
 
 bp = Blueprint("privacy", __name__, url_prefix="/staff/people")
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from coopnet.extensions import db
 from coopnet.mail.services import queue_mail
 from coopnet.members.models import Person
-from coopnet.members.privacy import apply_retention, erase_person, export_person
+from coopnet.privacy.services import apply_retention, erase_person, export_person
 from coopnet.registrations.models import Registration
 from tests.factories import make_event, make_organization, make_person, make_user
 

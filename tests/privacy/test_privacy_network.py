@@ -21,7 +21,7 @@ from coopnet.errors import DomainError
 from coopnet.extensions import db
 from coopnet.mail.models import OutboxMessage
 from coopnet.members.models import MemberContact, MemberImport, Person
-from coopnet.members.privacy import erase_person, export_person
+from coopnet.privacy.services import erase_person, export_person
 from coopnet.pairings.models import MeetingProfile, PairingMember
 from coopnet.pairings.queries import first_contact_person
 from coopnet.plan.models import ReportSnapshot
