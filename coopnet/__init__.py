@@ -76,10 +76,10 @@ def _register_blueprints(app: Flask) -> None:
     from coopnet.events.views import bp as events_bp
     from coopnet.main.views import bp as main_bp
     from coopnet.members.me_views import bp as me_bp
-    from coopnet.privacy.views import bp as privacy_bp
     from coopnet.members.views import bp as members_bp
     from coopnet.pairings.views import bp as pairings_bp
     from coopnet.plan.views import bp as plan_bp
+    from coopnet.privacy.views import bp as privacy_bp
     from coopnet.registrations.checkin_views import bp as checkin_bp
     from coopnet.registrations.views import bp as registrations_bp
     from coopnet.vacancies.views import bp as vacancies_bp
@@ -108,8 +108,8 @@ def _register_cli(app: Flask) -> None:
     from coopnet.demo.cli import demo_cli
     from coopnet.mail.cli import mail_cli
     from coopnet.maintenance.cli import backup_command, restore_command
-    from coopnet.privacy.cli import privacy_cli
     from coopnet.plan.cli import plan_cli
+    from coopnet.privacy.cli import privacy_cli
 
     app.cli.add_command(demo_cli)
     app.cli.add_command(user_cli)

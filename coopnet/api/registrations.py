@@ -16,6 +16,7 @@ from coopnet.errors import Invalid, NotFound
 from coopnet.events.models import Event
 from coopnet.extensions import db
 from coopnet.members.models import Organization
+from coopnet.registrations.limits import limit_registrations, limit_registrations_per_email
 from coopnet.registrations.models import Registration
 from coopnet.registrations.queries import (
     event_registrations,
@@ -30,7 +31,6 @@ from coopnet.registrations.services import (
     register,
     waitlist_position,
 )
-from coopnet.registrations.views import limit_registrations, limit_registrations_per_email
 from coopnet.validators import clean_text, is_row_id, json_int
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coopnet.audit.models import AuditEntry
-from coopnet.auth.models import User
 from coopnet.db import utcnow
 from coopnet.extensions import db
+
+if TYPE_CHECKING:
+    from coopnet.auth.models import User
 
 
 def record_audit(

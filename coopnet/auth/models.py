@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -11,7 +12,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from coopnet.db import TimestampMixin, UTCDateTime
 from coopnet.extensions import db
-from coopnet.members.models import Person
+
+if TYPE_CHECKING:
+    from coopnet.members.models import Person
 
 ROLES = ("member", "staff", "coordinator")
 # higher rank may do everything a lower one may

@@ -85,35 +85,6 @@ def event_series() -> list[EventSeries]:
     return list(db.session.execute(db.select(EventSeries).order_by(EventSeries.name)).scalars())
 
 
-def staff_event_rows(now: datetime, *, upcoming: bool, limit: int | None = None
-                     ) -> list[tuple[Event, int, int]]:
-    """(event, confirmed, waiting) for the staff list, counted in one aggregate query."""
-    from coopnet.registrations.models import Registration
-
-    counts = (
-        sa.select(
-            Registration.event_id.label("event_id"),
-            sa.func.count(Registration.id).filter(Registration.status == "confirmed")
-            .label("confirmed"),
-            sa.func.count(Registration.id).filter(Registration.status == "waitlisted")
-            .label("waiting"),
-        ).group_by(Registration.event_id).subquery()
-    )
-    stmt = (
-        sa.select(Event, sa.func.coalesce(counts.c.confirmed, 0),
-                  sa.func.coalesce(counts.c.waiting, 0))
-        .outerjoin(counts, counts.c.event_id == Event.id)
-    )
-    if upcoming:
-        stmt = stmt.where(Event.ends_at >= now).order_by(Event.starts_at, Event.id)
-    else:
-        stmt = stmt.where(Event.ends_at < now).order_by(Event.starts_at.desc(), Event.id.desc())
-    if limit:
-        stmt = stmt.limit(limit)
-    return [(event, confirmed, waiting) for event, confirmed, waiting
-            in db.session.execute(stmt).all()]
-
-
 @dataclass(frozen=True)
 class CalendarFilters:
     """What the visitor narrowed the calendar to; unknown values are ignored, never an error."""

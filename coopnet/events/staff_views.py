@@ -11,11 +11,12 @@ from coopnet.db import utcnow
 from coopnet.errors import DomainError
 from coopnet.events.forms import ConfirmForm, EventForm, utc_to_brussels_naive
 from coopnet.events.models import Event
-from coopnet.events.queries import event_kinds, event_series, staff_event_rows
+from coopnet.events.queries import event_kinds, event_series
 from coopnet.events.services import cancel_event, create_event, publish_event, update_event
 from coopnet.extensions import db
 from coopnet.plan.queries import action_choices, linked_action_ids
 from coopnet.plan.services import set_event_actions
+from coopnet.registrations.queries import staff_event_rows
 
 bp = Blueprint("staff_events", __name__, url_prefix="/staff/events")
 

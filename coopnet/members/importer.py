@@ -16,14 +16,13 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from coopnet.audit.services import record_audit
-from coopnet.auth.models import User
 from coopnet.db import utcnow
 from coopnet.errors import DomainError
 from coopnet.extensions import db
@@ -31,6 +30,9 @@ from coopnet.members import services
 from coopnet.members.kbo import format_kbo, normalize_kbo
 from coopnet.members.models import MemberImport, Organization, Person
 from coopnet.validators import clean_text, normalize_email
+
+if TYPE_CHECKING:
+    from coopnet.auth.models import User
 
 MAX_ROWS = 5000
 MAX_COLUMNS = 40

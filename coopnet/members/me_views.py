@@ -8,6 +8,7 @@ from flask_login import current_user
 from coopnet.auth.access import MEMBER, access
 from coopnet.db import utcnow
 from coopnet.members import queries
+from coopnet.registrations.queries import registrations_of
 from coopnet.timezones import brussels_today
 
 bp = Blueprint("me", __name__, url_prefix="/me")
@@ -25,6 +26,6 @@ def home():  # type: ignore[no-untyped-def]
     running = [m for m in organization.memberships if m.runs_on(today)] if organization else []
     return render_template(
         "members/me.html", person=person, organization=organization, today=today,
-        registrations=queries.registrations_of(person.id) if person is not None else [],
+        registrations=registrations_of(person.id) if person is not None else [],
         is_member=bool(running), current_membership=running[0] if running else None,
     )

@@ -22,13 +22,11 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import selectinload
 
-from coopnet.events.models import Event
 from coopnet.extensions import db
 from coopnet.members.models import MemberContact, MemberImport, Membership, Organization, Person
 from coopnet.members.rules import member_ids_on
-from coopnet.registrations.models import Registration
 
 
 def _org_ids_with(predicate: sa.ColumnElement[bool]) -> sa.Select[tuple[int]]:
@@ -229,16 +227,6 @@ def member_import_by_token(token: str) -> MemberImport | None:
     """A stored upload by its token."""
     return db.session.execute(
         sa.select(MemberImport).where(MemberImport.token == token)).scalar_one_or_none()
-
-
-def registrations_of(person_id: int) -> list[Registration]:
-    """A person's registrations with their events, the latest event first."""
-    return list(db.session.execute(
-        sa.select(Registration).join(Registration.event)
-        .where(Registration.person_id == person_id)
-        .options(contains_eager(Registration.event))
-        .order_by(Event.starts_at.desc(), Registration.id.desc())
-    ).scalars())
 
 
 def find_people(search: str, *, page: int = 1, per_page: int = 50) -> tuple[list[Person], int]:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from coopnet.audit.services import record_audit
-from coopnet.auth.models import User
 from coopnet.db import utcnow
 from coopnet.errors import DomainError, Invalid
 from coopnet.extensions import db
@@ -19,6 +18,9 @@ from coopnet.members.kbo import normalize_kbo
 from coopnet.members.models import CONTACT_KINDS, MemberContact, Membership, Organization, Person
 from coopnet.timezones import brussels_today
 from coopnet.validators import clean_text, normalize_email
+
+if TYPE_CHECKING:
+    from coopnet.auth.models import User
 
 
 def split_name(name: str) -> tuple[str, str]:

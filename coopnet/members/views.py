@@ -29,6 +29,7 @@ from coopnet.members.kbo import format_kbo
 from coopnet.members.models import MemberContact, Membership, Organization, Person
 from coopnet.members.rules import member_organization_of, was_member_on_any
 from coopnet.registrations import claims
+from coopnet.registrations.queries import registrations_of
 from coopnet.timezones import brussels_today
 from coopnet.validators import clean_text
 
@@ -280,7 +281,7 @@ def person(person_id: int):  # type: ignore[no-untyped-def]
     found = db.get_or_404(Person, person_id)
     return render_template(
         "members/person.html", person=found, claims=claims.organization_claims(found),
-        registrations=queries.registrations_of(found.id), form=ConfirmForm(),
+        registrations=registrations_of(found.id), form=ConfirmForm(),
         is_member=member_organization_of(found, utcnow()) is not None,
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from coopnet.events.models import Event
 from coopnet.extensions import db
@@ -103,3 +103,40 @@ def status_counts(event_id: int) -> dict[str, int]:
     counts = {"confirmed": 0, "waitlisted": 0, "cancelled": 0}
     counts.update({status: count for status, count in rows})
     return counts
+
+
+def staff_event_rows(now: datetime, *, upcoming: bool, limit: int | None = None
+                     ) -> list[tuple[Event, int, int]]:
+    """(event, confirmed, waiting) for the staff list, counted in one aggregate query."""
+    counts = (
+        sa.select(
+            Registration.event_id.label("event_id"),
+            sa.func.count(Registration.id).filter(Registration.status == "confirmed")
+            .label("confirmed"),
+            sa.func.count(Registration.id).filter(Registration.status == "waitlisted")
+            .label("waiting"),
+        ).group_by(Registration.event_id).subquery()
+    )
+    stmt = (
+        sa.select(Event, sa.func.coalesce(counts.c.confirmed, 0),
+                  sa.func.coalesce(counts.c.waiting, 0))
+        .outerjoin(counts, counts.c.event_id == Event.id)
+    )
+    if upcoming:
+        stmt = stmt.where(Event.ends_at >= now).order_by(Event.starts_at, Event.id)
+    else:
+        stmt = stmt.where(Event.ends_at < now).order_by(Event.starts_at.desc(), Event.id.desc())
+    if limit:
+        stmt = stmt.limit(limit)
+    return [(event, confirmed, waiting) for event, confirmed, waiting
+            in db.session.execute(stmt).all()]
+
+
+def registrations_of(person_id: int) -> list[Registration]:
+    """A person's registrations with their events, the latest event first."""
+    return list(db.session.execute(
+        sa.select(Registration).join(Registration.event)
+        .where(Registration.person_id == person_id)
+        .options(contains_eager(Registration.event))
+        .order_by(Event.starts_at.desc(), Registration.id.desc())
+    ).scalars())

@@ -21,13 +21,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from coopnet.auth.access import PUBLIC, STAFF, TICKET, access
-from coopnet.auth.limits import configured, email_limit_exempt, is_staff_caller, target_email_key
 from coopnet.auth.urls import safe_next
 from coopnet.db import utcnow
 from coopnet.errors import DomainError, Invalid
 from coopnet.events.models import Event
 from coopnet.events.queries import event_for
-from coopnet.extensions import db, limiter
+from coopnet.extensions import db
 from coopnet.members.models import Person
 from coopnet.members.rules import member_organization_of
 from coopnet.registrations.checkin_queries import lacks_attendance
@@ -47,6 +46,7 @@ from coopnet.registrations.forms import (
     SearchForm,
     StaffActionForm,
 )
+from coopnet.registrations.limits import limit_registrations, limit_registrations_per_email
 from coopnet.registrations.models import Registration
 from coopnet.registrations.queries import (
     event_registrations,
@@ -80,19 +80,6 @@ SOURCE_LABELS = {
     "import": _l("Imported"),
     "api": _l("API"),
 }
-
-
-def register_limit() -> str:
-    """How many registrations one visitor may submit (COOPNET_REGISTER_RATE_LIMIT)."""
-    return current_app.config["COOPNET_REGISTER_RATE_LIMIT"]
-
-
-# per visitor (address) or member account; staff registering walk-ins are not limited here
-limit_registrations = limiter.limit(register_limit, methods=["POST"], exempt_when=is_staff_caller)
-# per e-mail address visitors name, page and API together: a repeat mails the link again
-limit_registrations_per_email = limiter.shared_limit(
-    configured("COOPNET_RATELIMIT_REGISTER_EMAIL"), scope="register-email",
-    key_func=target_email_key, methods=["POST"], exempt_when=email_limit_exempt)
 
 
 @bp.app_template_filter("registration_status")

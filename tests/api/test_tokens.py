@@ -17,8 +17,8 @@ from coopnet.auth.tokens import create_api_token, token_use_due
 from coopnet.db import utcnow
 from coopnet.extensions import db
 from coopnet.members.models import Person
-from coopnet.privacy.services import erase_person
 from coopnet.members.services import save_contact_person
+from coopnet.privacy.services import erase_person
 from tests.factories import make_event, make_organization, make_registration, make_user
 
 

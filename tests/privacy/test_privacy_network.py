@@ -21,12 +21,12 @@ from coopnet.errors import DomainError
 from coopnet.extensions import db
 from coopnet.mail.models import OutboxMessage
 from coopnet.members.models import MemberContact, MemberImport, Person
-from coopnet.privacy.services import erase_person, export_person
 from coopnet.pairings.models import MeetingProfile, PairingMember
 from coopnet.pairings.queries import first_contact_person
 from coopnet.plan.models import ReportSnapshot
 from coopnet.plan.queries import compute_figures
 from coopnet.plan.services import take_snapshot
+from coopnet.privacy.services import erase_person, export_person
 from coopnet.timezones import brussels
 from coopnet.vacancies.models import Vacancy
 from coopnet.vacancies.services import approve_vacancy
