@@ -29,13 +29,14 @@ run: setup $(SECRET) ## set up, migrate, load the demo on an empty database, ser
 	trap 'kill $$sender 2>/dev/null; wait $$sender' EXIT; trap 'exit 130' INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT) --no-reload
 
-test: setup ## the whole test suite, then ruff and the layer contract
+test: setup ## the whole test suite, then ruff, the layer contract and the type check
 	@# ical.js (Thunderbird's calendar parser) checks our .ics files when node is available
 	@if command -v npm >/dev/null 2>&1 && [ ! -d tests/js/node_modules ]; then \
 		npm ci --prefix tests/js --no-audit --no-fund --silent || true; fi
 	$(BIN)/python -m pytest -n auto -q -p no:cacheprovider
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 bench: setup ## speed of the busiest requests against a minimal Flask app (not part of make test)
 	$(BIN)/python -m benchmarks.bench
@@ -69,6 +70,7 @@ translations: $(STAMP) ## extract strings, update catalogues (then translate, th
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 clean-db: ## remove the embedded SQLite database (the next `make run` starts over with the demo)
 	rm -f instance/coopnet.sqlite instance/coopnet.sqlite-wal instance/coopnet.sqlite-shm

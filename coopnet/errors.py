@@ -84,7 +84,7 @@ def register_error_handlers(app: Flask) -> None:
     """Answer HTTP and domain errors as JSON under /api/ and as pages elsewhere."""
 
     @app.errorhandler(DomainError)
-    def handle_domain_error(error: DomainError):  # type: ignore[no-untyped-def]
+    def handle_domain_error(error: DomainError):
         if wants_json():
             return jsonify(error.to_dict()), error.status
         return (
@@ -93,7 +93,7 @@ def register_error_handlers(app: Flask) -> None:
         )
 
     @app.errorhandler(HTTPException)
-    def handle_http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+    def handle_http_error(error: HTTPException):
         status = error.code or 500
         code = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
                 413: "too_large", 429: "rate_limited"}.get(status, "http_error")
@@ -111,7 +111,7 @@ def register_error_handlers(app: Flask) -> None:
                 headers)
 
     @app.errorhandler(Exception)
-    def handle_unexpected(error: Exception):  # type: ignore[no-untyped-def]
+    def handle_unexpected(error: Exception):
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
         from coopnet.extensions import db
 

@@ -24,7 +24,7 @@ class Request(FlaskRequest):
     """Flask's request, with NUL characters removed from query and form values."""
 
     @cached_property
-    def args(self) -> MultiDict[str, str]:  # type: ignore[override]
+    def args(self) -> MultiDict[str, str]:
         return _without_nul(super().args)
 
     def _load_form_data(self) -> None:

@@ -29,7 +29,7 @@ def _event_or_404(event_id: int) -> Event:
 
 
 def _actor() -> User:
-    return current_user._get_current_object()  # type: ignore[attr-defined]
+    return current_user._get_current_object()
 
 
 def registration_json(registration: Registration) -> dict[str, Any]:
@@ -46,7 +46,7 @@ def registration_json(registration: Registration) -> dict[str, Any]:
     }
 
 
-def _answer(result: CheckInResult):  # type: ignore[no-untyped-def]
+def _answer(result: CheckInResult):
     if result.status == "checked_in":
         return jsonify({"status": "checked_in", "checked_in_at": rfc3339(result.checked_in_at),
                         "registration": registration_json(result.registration),
@@ -76,7 +76,7 @@ def _text(body: dict[str, Any], key: str) -> str:
 
 @bp.post("/events/<int:event_id>/checkins")
 @access(STAFF)
-def create_checkin(event_id: int):  # type: ignore[no-untyped-def]
+def create_checkin(event_id: int):
     """Check in by ticket code: 201 the first time, 200 `already_checked_in` after."""
     event = _event_or_404(event_id)
     code = _text(json_body(), "code")
@@ -89,7 +89,7 @@ def create_checkin(event_id: int):  # type: ignore[no-untyped-def]
 
 @bp.delete("/events/<int:event_id>/checkins/<code>")
 @access(STAFF)
-def delete_checkin(event_id: int, code: str):  # type: ignore[no-untyped-def]
+def delete_checkin(event_id: int, code: str):
     """Undo a check-in; the history keeps both."""
     event = _event_or_404(event_id)
     registration = undo_check_in(event, code, actor=_actor(), channel="api")
@@ -99,7 +99,7 @@ def delete_checkin(event_id: int, code: str):  # type: ignore[no-untyped-def]
 
 @bp.post("/events/<int:event_id>/walkins")
 @access(STAFF)
-def create_walkin(event_id: int):  # type: ignore[no-untyped-def]
+def create_walkin(event_id: int):
     """Add a person at the door and check them in (even when the event is full)."""
     event = _event_or_404(event_id)
     body = json_body()
@@ -112,7 +112,7 @@ def create_walkin(event_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/events/<int:event_id>/counts")
 @access(STAFF)
-def counts(event_id: int):  # type: ignore[no-untyped-def]
+def counts(event_id: int):
     """{registered, checked_in, waitlisted, capacity}, from one SQL aggregate."""
     figures = event_counts(event_id)
     if figures is None:

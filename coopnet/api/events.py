@@ -107,7 +107,7 @@ def public_event_or_404(event_id: int) -> Event:
 
 @bp.get("/events")
 @access(PUBLIC)
-def list_events():  # type: ignore[no-untyped-def]
+def list_events():
     """Events by start time. Public: published public and members-only events; staff: all.
 
     `from` and `to` (dates or ISO datetimes) bound the start; `kind` is a kind slug.
@@ -132,7 +132,7 @@ def list_events():  # type: ignore[no-untyped-def]
 
 @bp.get("/events/<int:event_id>")
 @access(PUBLIC)
-def get_event(event_id: int):  # type: ignore[no-untyped-def]
+def get_event(event_id: int):
     """One event."""
     event = public_event_or_404(event_id)
     return jsonify(event_json(event, action_ids_for([event.id]).get(event.id, [])))
@@ -201,13 +201,13 @@ def _action_ids(fields: dict[str, Any]) -> list[int] | None:
     return value
 
 
-def _actor():  # type: ignore[no-untyped-def]
-    return current_user._get_current_object()  # type: ignore[attr-defined]
+def _actor():
+    return current_user._get_current_object()
 
 
 @bp.post("/events")
 @access(STAFF)
-def post_event():  # type: ignore[no-untyped-def]
+def post_event():
     """Create an event; `title`, `kind`, `starts_at`, `ends_at` are required. 201 with it.
 
     `action_ids` links it to the plan actions it serves (the plan counts it toward them).
@@ -225,7 +225,7 @@ def post_event():  # type: ignore[no-untyped-def]
 
 @bp.patch("/events/<int:event_id>")
 @access(STAFF)
-def patch_event(event_id: int):  # type: ignore[no-untyped-def]
+def patch_event(event_id: int):
     """Change any fields; more capacity promotes people waiting; `status: cancelled` cancels.
 
     `action_ids` replaces the plan actions the event serves (`[]` unlinks it).

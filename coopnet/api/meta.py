@@ -11,7 +11,7 @@ from coopnet.auth.access import PUBLIC, access
 
 @bp.get("/")
 @access(PUBLIC)
-def index():  # type: ignore[no-untyped-def]
+def index():
     """Version and the caller's role (null when anonymous)."""
     role = current_user.role if current_user.is_authenticated else None
     return jsonify({"api": "coopnet", "version": 1, "role": role})

@@ -24,7 +24,7 @@ from coopnet.validators import (
     YEAR_PATTERN,
 )
 
-BEARER = [{"bearer": []}]
+BEARER: list[dict[str, list[str]]] = [{"bearer": []}]
 
 ERROR_TEXTS = {
     400: "Bad request",
@@ -333,7 +333,7 @@ def openapi_document(base_url: str, kinds: list[str] | None = None) -> dict[str,
 
 @bp.get("/openapi.json")
 @access(PUBLIC)
-def openapi():  # type: ignore[no-untyped-def]
+def openapi():
     """The OpenAPI description of this API."""
     kinds = list(db.session.execute(sa.select(EventKind.slug).order_by(EventKind.slug)).scalars())
     return jsonify(openapi_document(current_app.config["COOPNET_BASE_URL"], kinds))

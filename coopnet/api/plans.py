@@ -87,14 +87,14 @@ def _goal_json(goal: Goal, figures: dict[int, Figures]) -> dict[str, Any]:
 
 @bp.get("/plans")
 @access(COORDINATOR)
-def plans():  # type: ignore[no-untyped-def]
+def plans():
     """Plans with id, name and period."""
     return jsonify({"plans": [plan_json(plan) for plan in list_plans()]})
 
 
 @bp.get("/plans/<int:plan_id>/report")
 @access(COORDINATOR)
-def plan_report_json(plan_id: int):  # type: ignore[no-untyped-def]
+def plan_report_json(plan_id: int):
     """The plan tree with every indicator's figures as of ?at= (default today)."""
     plan = db.session.get(Plan, plan_id)
     if plan is None:
@@ -118,7 +118,7 @@ def _value(value: Any) -> Any:
 
 @bp.get("/indicators/<int:indicator_id>/records")
 @access(COORDINATOR)
-def indicator_records_json(indicator_id: int):  # type: ignore[no-untyped-def]
+def indicator_records_json(indicator_id: int):
     """The records an indicator counts (drill-down), paginated with ?page=&per_page=."""
     indicator = db.session.get(Indicator, indicator_id)
     if indicator is None:

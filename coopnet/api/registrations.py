@@ -93,7 +93,7 @@ def _organization(data: dict[str, Any]) -> tuple[Organization | None, str]:
 @access(PUBLIC)
 @limit_registrations
 @limit_registrations_per_email
-def create_registration(event_id: int):  # type: ignore[no-untyped-def]
+def create_registration(event_id: int):
     """Register `{name, email, organization?, consent: true}`: 201 new, 200 already registered.
 
     A repeat answers with the existing registration's status but not its ticket code:
@@ -131,14 +131,14 @@ def _by_ticket(ticket_code: str) -> Registration:
 
 @bp.get("/registrations/<ticket_code>")
 @access(TICKET)
-def get_registration(ticket_code: str):  # type: ignore[no-untyped-def]
+def get_registration(ticket_code: str):
     """The registration behind a ticket code."""
     return jsonify(ticket_json(_by_ticket(ticket_code)))
 
 
 @bp.post("/registrations/<ticket_code>/cancel")
 @access(TICKET)
-def cancel(ticket_code: str):  # type: ignore[no-untyped-def]
+def cancel(ticket_code: str):
     """Cancel by ticket code; the freed seat goes to the first person waiting."""
     registration = _by_ticket(ticket_code)
     cancel_registration(registration, now=utcnow())
@@ -148,7 +148,7 @@ def cancel(ticket_code: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/events/<int:event_id>/registrations")
 @access(STAFF)
-def list_registrations(event_id: int):  # type: ignore[no-untyped-def]
+def list_registrations(event_id: int):
     """Every registration of an event, confirmed, waiting in order, cancelled; with check-in."""
     event = db.session.get(Event, event_id)
     if event is None:

@@ -139,13 +139,13 @@ def _keep_token_use(response: Response) -> Response:
     return response
 
 
-def _refuse_anonymous():  # type: ignore[no-untyped-def]
+def _refuse_anonymous():
     if is_api_request():
         abort(401)
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
-def check_request_access():  # type: ignore[no-untyped-def]
+def check_request_access():
     """Refuse a bad bearer token; admit or refuse the request by its endpoint's declared level."""
     _authenticate_bearer()
     if g.bearer_invalid:

@@ -53,7 +53,9 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         """True if `password` matches the stored hash."""
-        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+        if not self.password_hash:
+            return False
+        return check_password_hash(self.password_hash, password)
 
     def has_role(self, role: str) -> bool:
         """True if this user's role is `role` or ranks above it."""

@@ -138,7 +138,7 @@ def redeem_sign_in_link(token: str, *, now: datetime | None = None) -> User:
     )
     link = db.session.execute(sa.select(SignInLink).where(SignInLink.token_hash == token_hash)
                               ).scalar_one_or_none()
-    if claimed.rowcount != 1 or link is None:
+    if claimed.rowcount != 1 or link is None:  # type: ignore[attr-defined]
         if link is not None and link.used_at is not None:
             raise DomainError("link_used", str(_l(
                 "This sign-in link has already been used. Ask for a new one.")), status=410)

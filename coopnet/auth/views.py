@@ -20,7 +20,7 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 @bp.route("/login", methods=["GET", "POST"])
 @access(PUBLIC)
 @limiter.limit(configured("COOPNET_RATELIMIT_SIGN_IN"), key_func=client_address, methods=["POST"])
-def login():  # type: ignore[no-untyped-def]
+def login():
     """Staff and coordinators sign in with e-mail and password."""
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -40,7 +40,7 @@ def login():  # type: ignore[no-untyped-def]
 
 @bp.route("/logout", methods=["POST"])
 @access(MEMBER)
-def logout():  # type: ignore[no-untyped-def]
+def logout():
     """Sign out (a POST with the CSRF token, so no other site can sign you out)."""
     logout_user()
     flash(_("You are signed out."), "info")
@@ -53,7 +53,7 @@ def logout():  # type: ignore[no-untyped-def]
                methods=["POST"])
 @limiter.limit(configured("COOPNET_RATELIMIT_MEMBER_LINK_EMAIL"), key_func=target_email_key,
                methods=["POST"], exempt_when=email_limit_exempt)
-def member_login():  # type: ignore[no-untyped-def]
+def member_login():
     """Contact persons of member co-ops ask for a one-time sign-in link by e-mail."""
     if current_user.is_authenticated:
         return redirect(url_for("me.home"))
@@ -71,14 +71,14 @@ def member_login():  # type: ignore[no-untyped-def]
 
 @bp.route("/member/sent")
 @access(PUBLIC)
-def member_link_sent():  # type: ignore[no-untyped-def]
+def member_link_sent():
     """The one answer to every request for a link."""
     return render_template("auth/member_link_sent.html")
 
 
 @bp.route("/member/<token>", methods=["GET", "POST"])
 @access(TICKET)
-def member_link(token: str):  # type: ignore[no-untyped-def]
+def member_link(token: str):
     """Open a sign-in link: a button signs in (mail scanners that follow links use nothing up)."""
     form = ConfirmSignInForm()
     if form.validate_on_submit():

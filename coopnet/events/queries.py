@@ -17,7 +17,7 @@ from coopnet.extensions import db
 def is_staff(user: User | AnonymousUserMixin | None) -> bool:
     """True for signed-in staff and coordinators."""
     return bool(user is not None and getattr(user, "is_authenticated", False)
-                and user.has_role("staff"))  # type: ignore[union-attr]
+                and user.has_role("staff"))
 
 
 def visible_to(user: User | AnonymousUserMixin | None) -> sa.ColumnElement[bool]:

@@ -60,7 +60,7 @@ def _show_service_errors(form: EventForm, error: DomainError) -> None:
 
 @bp.route("/")
 @access(STAFF)
-def index():  # type: ignore[no-untyped-def]
+def index():
     """Upcoming and past events with their seats and waiting lists."""
     now = utcnow()
     return render_template("events/staff_list.html",
@@ -71,7 +71,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.route("/new", methods=["GET", "POST"])
 @access(STAFF)
-def create():  # type: ignore[no-untyped-def]
+def create():
     """Create an event."""
     form = _form()
     if form.validate_on_submit():
@@ -93,7 +93,7 @@ def create():  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
 @access(STAFF)
-def edit(event_id: int):  # type: ignore[no-untyped-def]
+def edit(event_id: int):
     """Change an event; people waiting get new places at once when capacity goes up."""
     event = _event_or_404(event_id)
     form = _form(event)
@@ -118,7 +118,7 @@ def edit(event_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:event_id>/publish", methods=["POST"])
 @access(STAFF)
-def publish(event_id: int):  # type: ignore[no-untyped-def]
+def publish(event_id: int):
     """Publish a draft."""
     event = _event_or_404(event_id)
     if ConfirmForm().validate_on_submit():
@@ -134,7 +134,7 @@ def publish(event_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:event_id>/cancel", methods=["GET", "POST"])
 @access(STAFF)
-def cancel(event_id: int):  # type: ignore[no-untyped-def]
+def cancel(event_id: int):
     """Cancel an event after confirming; everyone registered or waiting gets an e-mail."""
     event = _event_or_404(event_id)
     form = ConfirmForm()

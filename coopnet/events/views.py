@@ -26,7 +26,7 @@ bp.add_app_template_filter(seats_left, "seats_left")
 
 @bp.route("/")
 @access(PUBLIC)
-def calendar():  # type: ignore[no-untyped-def]
+def calendar():
     """Upcoming events, filtered by kind, city and month (GET parameters, kept in the form)."""
     now = utcnow()
     filters = CalendarFilters.from_args(request.args)
@@ -42,7 +42,7 @@ def calendar():  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:event_id>")
 @access(PUBLIC)
-def detail(event_id: int):  # type: ignore[no-untyped-def]
+def detail(event_id: int):
     """One event: when, where, what."""
     event = event_for(current_user, event_id)
     if event is None:
@@ -61,7 +61,7 @@ def _ics_response(body: bytes, filename: str) -> Response:
 
 @bp.route("/<int:event_id>.ics")
 @access(PUBLIC)
-def ics(event_id: int):  # type: ignore[no-untyped-def]
+def ics(event_id: int):
     """The event as a calendar file (add it to Outlook, Google, Apple or Thunderbird)."""
     event = event_for(current_user, event_id)
     if event is None or event.status == "draft":
@@ -71,7 +71,7 @@ def ics(event_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/feed.ics")
 @access(PUBLIC)
-def feed():  # type: ignore[no-untyped-def]
+def feed():
     """A subscribable calendar of Coopkracht's public events (`?kind=webinar` narrows it)."""
     kind = request.args.get("kind", "").strip()[:40] or None
     events = calendar_feed_events(utcnow(), kind=kind)

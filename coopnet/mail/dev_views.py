@@ -43,7 +43,7 @@ def linkify(text: str) -> Markup:
 
 @bp.route("")
 @access(PUBLIC)
-def mailbox():  # type: ignore[no-untyped-def]
+def mailbox():
     """Every outbox message, newest first, 50 a page."""
     number = min(max(request.args.get("page", 1, type=int) or 1, 1), 10_000)
     page = db.paginate(
@@ -55,7 +55,7 @@ def mailbox():  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:message_id>")
 @access(PUBLIC)
-def message(message_id: int):  # type: ignore[no-untyped-def]
+def message(message_id: int):
     """One message: its text with clickable links, its attachments' names."""
     found = db.session.get(OutboxMessage, message_id)
     if found is None:

@@ -16,7 +16,7 @@ bp = Blueprint("main", __name__)
 
 @bp.route("/")
 @access(PUBLIC)
-def home():  # type: ignore[no-untyped-def]
+def home():
     """Upcoming and recent events."""
     now = utcnow()
     return render_template(
@@ -28,7 +28,7 @@ def home():  # type: ignore[no-untyped-def]
 
 @bp.route("/language/<code>", methods=["POST"])
 @access(PUBLIC)
-def set_language(code: str):  # type: ignore[no-untyped-def]
+def set_language(code: str):
     """Remember the visitor's language in a cookie and go back to where they were."""
     target = safe_next(request.form.get("next")) or url_for("main.home")
     response = redirect(target)

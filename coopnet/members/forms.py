@@ -60,7 +60,7 @@ class OrganizationForm(FlaskForm):
     member_until = DateField(_l("Member until"), validators=[Optional()])
     submit = SubmitField(_l("Save"))
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # keep a province that is not in the list (e.g. imported) selectable
         current = self.province.data or (kwargs.get("obj") and kwargs["obj"].province)

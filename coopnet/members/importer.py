@@ -390,6 +390,7 @@ def _apply_row(planned: PlannedRow, *, actor: User | None, now: datetime) -> str
     since = date.fromisoformat(row["member_since"]) if row["member_since"] else None
     until = date.fromisoformat(row["member_until"]) if row["member_until"] else None
     note = None
+    org: Organization | None
     if planned.action == "create":
         org = services.create_organization(actor=actor, now=now, member_since=since,
                                            member_until=until, **fields)
@@ -447,7 +448,7 @@ def apply_member_import(member_import: MemberImport, *, actor: User | None,
         sa.update(MemberImport).where(MemberImport.id == member_import.id,
                                       MemberImport.applied_at.is_(None))
         .values(applied_at=now).execution_options(synchronize_session=False))
-    if claimed.rowcount != 1:
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
         raise DomainError("import_already_applied", str(_l(
             "This import has already been confirmed.")))
     plan = plan_import(list(member_import.rows))

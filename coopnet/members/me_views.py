@@ -16,7 +16,7 @@ bp = Blueprint("me", __name__, url_prefix="/me")
 
 @bp.route("/")
 @access(MEMBER)
-def home():  # type: ignore[no-untyped-def]
+def home():
     """My registrations, my co-op's profile, and links to what members can do."""
     person = current_user.person
     # the organisation the member register made this person a contact person of

@@ -64,7 +64,7 @@ class Membership(TimestampMixin, db.Model):
     )
 
     @classmethod
-    def active_on(cls, day: date | sa.ColumnElement[date]) -> sa.ColumnElement[bool]:
+    def active_on(cls, day: date | sa.SQLColumnExpression[date]) -> sa.ColumnElement[bool]:
         """SQL predicate: this membership runs on `day` (one definition for every query)."""
         return sa.and_(cls.starts_on <= day, sa.or_(cls.ends_on.is_(None), cls.ends_on >= day))
 

@@ -116,13 +116,13 @@ def follow_ups_due(day: date) -> sa.Select[tuple[MemberContact]]:
             .order_by(MemberContact.follow_up_on, MemberContact.id))
 
 
-def contact_list_options() -> tuple:  # type: ignore[type-arg]
+def contact_list_options() -> tuple:
     """Loader options for lists of contacts: organisation, person and staff member."""
     return (selectinload(MemberContact.organization), selectinload(MemberContact.person),
             selectinload(MemberContact.staff_user))
 
 
-def count_of(stmt: sa.Select) -> int:  # type: ignore[type-arg]
+def count_of(stmt: sa.Select) -> int:
     """The number of rows a select returns, counted by the database."""
     return db.session.execute(
         sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
@@ -185,7 +185,8 @@ def filter_choices() -> tuple[list[str], list[str]]:
     provinces = db.session.execute(
         sa.select(Organization.province).where(Organization.province.is_not(None))
         .distinct().order_by(Organization.province)).scalars().all()
-    return list(sectors), list(provinces)
+    return ([sector for sector in sectors if sector is not None],
+            [province for province in provinces if province is not None])
 
 
 def organization_detail(organization_id: int) -> Organization | None:

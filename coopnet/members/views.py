@@ -47,7 +47,7 @@ def _today() -> date:
     return brussels_today(utcnow())
 
 
-def _show_errors(form, error: DomainError) -> None:  # type: ignore[no-untyped-def]
+def _show_errors(form, error: DomainError) -> None:
     """Put a service's field errors beside the form's fields (or flash the message)."""
     placed = False
     for name, message in error.fields.items():
@@ -59,7 +59,7 @@ def _show_errors(form, error: DomainError) -> None:  # type: ignore[no-untyped-d
         flash(error.message, "error")
 
 
-def _organization_or_404(organization_id: int):  # type: ignore[no-untyped-def]
+def _organization_or_404(organization_id: int):
     organization = queries.organization_detail(organization_id)
     if organization is None:
         abort(404)
@@ -68,7 +68,7 @@ def _organization_or_404(organization_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/")
 @access(STAFF)
-def index():  # type: ignore[no-untyped-def]
+def index():
     """The register: search and filter organisations."""
     flt = queries.OrganizationFilter(
         search=clean_text(request.args.get("q"))[:100],
@@ -91,7 +91,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.route("/new", methods=["GET", "POST"])
 @access(STAFF)
-def create():  # type: ignore[no-untyped-def]
+def create():
     """Add an organisation to the register."""
     form = OrganizationForm()
     if form.validate_on_submit():
@@ -112,7 +112,7 @@ def create():  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:organization_id>/edit", methods=["GET", "POST"])
 @access(STAFF)
-def edit(organization_id: int):  # type: ignore[no-untyped-def]
+def edit(organization_id: int):
     """Change an organisation's details."""
     organization = _organization_or_404(organization_id)
     form = OrganizationForm(obj=organization)
@@ -134,14 +134,14 @@ def edit(organization_id: int):  # type: ignore[no-untyped-def]
     return render_template("members/form.html", form=form, organization=organization)
 
 
-def _contact_form(organization, data=None) -> ContactForm:  # type: ignore[no-untyped-def]
+def _contact_form(organization, data=None) -> ContactForm:
     form = ContactForm(data=data)
     form.person_id.choices = [(0, "—")] + [
         (person.id, person.full_name) for person in organization.people]
     return form
 
 
-def _render_detail(organization, *, contact_form=None, membership_form=None,  # type: ignore[no-untyped-def]
+def _render_detail(organization, *, contact_form=None, membership_form=None,
                    end_form=None, status: int = 200):
     today = _today()
     return render_template(
@@ -159,14 +159,14 @@ def _render_detail(organization, *, contact_form=None, membership_form=None,  # 
 
 @bp.route("/<int:organization_id>")
 @access(STAFF)
-def detail(organization_id: int):  # type: ignore[no-untyped-def]
+def detail(organization_id: int):
     """One organisation: details, membership history, contact persons, contact log."""
     return _render_detail(_organization_or_404(organization_id))
 
 
 @bp.route("/<int:organization_id>/contacts", methods=["POST"])
 @access(STAFF)
-def log_contact(organization_id: int):  # type: ignore[no-untyped-def]
+def log_contact(organization_id: int):
     """Log a contact with this organisation."""
     organization = _organization_or_404(organization_id)
     form = _contact_form(organization)
@@ -189,7 +189,7 @@ def log_contact(organization_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:organization_id>/memberships", methods=["POST"])
 @access(STAFF)
-def add_membership(organization_id: int):  # type: ignore[no-untyped-def]
+def add_membership(organization_id: int):
     """Record a membership period."""
     organization = _organization_or_404(organization_id)
     form = MembershipForm()
@@ -210,7 +210,7 @@ def add_membership(organization_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:organization_id>/memberships/<int:membership_id>/end", methods=["POST"])
 @access(STAFF)
-def end_membership(organization_id: int, membership_id: int):  # type: ignore[no-untyped-def]
+def end_membership(organization_id: int, membership_id: int):
     """End an open membership period."""
     organization = _organization_or_404(organization_id)
     membership = db.session.get(Membership, membership_id)
@@ -234,7 +234,7 @@ def end_membership(organization_id: int, membership_id: int):  # type: ignore[no
 @bp.route("/<int:organization_id>/people/new", methods=["GET", "POST"])
 @bp.route("/<int:organization_id>/people/<int:person_id>/edit", methods=["GET", "POST"])
 @access(STAFF)
-def person_form(organization_id: int, person_id: int | None = None):  # type: ignore[no-untyped-def]
+def person_form(organization_id: int, person_id: int | None = None):
     """Add or change a contact person of this organisation."""
     organization = _organization_or_404(organization_id)
     person = None
@@ -264,7 +264,7 @@ def person_form(organization_id: int, person_id: int | None = None):  # type: ig
 
 @bp.route("/people")
 @access(STAFF)
-def people():  # type: ignore[no-untyped-def]
+def people():
     """Find a person by name or e-mail address (contact persons, registrants, walk-ins)."""
     search = clean_text(request.args.get("q"))[:100]
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), 10_000)
@@ -275,7 +275,7 @@ def people():  # type: ignore[no-untyped-def]
 
 @bp.route("/people/<int:person_id>")
 @access(STAFF)
-def person(person_id: int):  # type: ignore[no-untyped-def]
+def person(person_id: int):
     """A person: whose contact person they are, what they claimed at registrations, where
     they registered."""
     found = db.get_or_404(Person, person_id)
@@ -288,7 +288,7 @@ def person(person_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/people/<int:person_id>/claims/<int:organization_id>", methods=["POST"])
 @access(STAFF)
-def confirm_claim(person_id: int, organization_id: int):  # type: ignore[no-untyped-def]
+def confirm_claim(person_id: int, organization_id: int):
     """Confirm with one click that a person is a contact person of the co-op they named."""
     found = db.get_or_404(Person, person_id)
     organization = db.get_or_404(Organization, organization_id)
@@ -311,7 +311,7 @@ def confirm_claim(person_id: int, organization_id: int):  # type: ignore[no-unty
 
 @bp.route("/contacts/<int:contact_id>/follow-up-done", methods=["POST"])
 @access(STAFF)
-def follow_up_done(contact_id: int):  # type: ignore[no-untyped-def]
+def follow_up_done(contact_id: int):
     """Mark a follow-up as done."""
     contact = db.session.get(MemberContact, contact_id)
     if contact is None:
@@ -350,7 +350,7 @@ def _period_from_args(today: date) -> tuple[date, date, str | None]:
 
 @bp.route("/contacts")
 @access(STAFF)
-def contacts_overview():  # type: ignore[no-untyped-def]
+def contacts_overview():
     """What the plan asks: members not contacted, new members without intro, follow-ups due."""
     today = _today()
     start, end, error = _period_from_args(today)
@@ -379,7 +379,7 @@ def contacts_overview():  # type: ignore[no-untyped-def]
 
 @bp.route("/import", methods=["GET", "POST"])
 @access(STAFF)
-def import_upload():  # type: ignore[no-untyped-def]
+def import_upload():
     """Upload a member list (CSV or XLSX); nothing is saved to the register yet."""
     form = ImportForm()
     if form.validate_on_submit():
@@ -400,7 +400,7 @@ def import_upload():  # type: ignore[no-untyped-def]
 
 @bp.route("/import/<token>")
 @access(STAFF)
-def import_preview(token: str):  # type: ignore[no-untyped-def]
+def import_preview(token: str):
     """What confirming would do: rows to create, to update, and refused rows with the reason."""
     member_import = queries.member_import_by_token(token)
     if member_import is None:
@@ -415,7 +415,7 @@ def import_preview(token: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/import/<token>", methods=["POST"])
 @access(STAFF)
-def import_confirm(token: str):  # type: ignore[no-untyped-def]
+def import_confirm(token: str):
     """Apply the previewed import (once)."""
     member_import = queries.member_import_by_token(token)
     if member_import is None:

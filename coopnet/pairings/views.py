@@ -48,7 +48,7 @@ def _profile_form(organization_id: int) -> ProfileForm:
     return form
 
 
-def _save(form: ProfileForm, organization) -> bool:  # type: ignore[no-untyped-def]
+def _save(form: ProfileForm, organization) -> bool:
     if not form.validate_on_submit():
         return False
     try:
@@ -65,7 +65,7 @@ def _save(form: ProfileForm, organization) -> bool:  # type: ignore[no-untyped-d
 
 @bp.route("/me/micro-meetings", methods=["GET", "POST"])
 @access(MEMBER)
-def mine():  # type: ignore[no-untyped-def]
+def mine():
     """A contact person opts their co-op in or out, and sees its micro-meetings."""
     organization = member_organization_of(current_user.person, utcnow())
     if organization is None:
@@ -81,7 +81,7 @@ def mine():  # type: ignore[no-untyped-def]
 
 @bp.route("/staff/pairings")
 @access(STAFF)
-def index():  # type: ignore[no-untyped-def]
+def index():
     """Micro-meetings by status: planned ones to mark held or cancel, and the history."""
     status = request.args.get("status", "accepted")
     if status not in PAIRING_STATUSES and status != "":
@@ -95,7 +95,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.route("/staff/pairings/proposal")
 @access(COORDINATOR)
-def proposal():  # type: ignore[no-untyped-def]
+def proposal():
     """coopnet's suggested duos and trios among opted-in members, each with its reasons."""
     today = brussels_today(utcnow())
     profiles = queries.active_profiles(today)
@@ -117,7 +117,7 @@ def proposal():  # type: ignore[no-untyped-def]
 
 @bp.route("/staff/pairings/accept", methods=["POST"])
 @access(COORDINATOR)
-def accept():  # type: ignore[no-untyped-def]
+def accept():
     """Turn a suggestion into a pairing and its micro-ontmoeting event."""
     form = AcceptForm()
     if not form.validate_on_submit():
@@ -145,7 +145,7 @@ def accept():  # type: ignore[no-untyped-def]
 
 @bp.route("/staff/pairings/<int:pairing_id>/held", methods=["POST"])
 @access(STAFF)
-def held(pairing_id: int):  # type: ignore[no-untyped-def]
+def held(pairing_id: int):
     """Record that a micro-meeting took place."""
     pairing = queries.pairing(pairing_id)
     if pairing is None:
@@ -167,7 +167,7 @@ def held(pairing_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/staff/pairings/<int:pairing_id>/cancel", methods=["GET", "POST"])
 @access(STAFF)
-def cancel(pairing_id: int):  # type: ignore[no-untyped-def]
+def cancel(pairing_id: int):
     """Call a micro-meeting off, after a confirmation page (it mails every contact)."""
     pairing = queries.pairing(pairing_id)
     if pairing is None:
@@ -190,14 +190,14 @@ def cancel(pairing_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/staff/pairings/profiles")
 @access(STAFF)
-def profiles():  # type: ignore[no-untyped-def]
+def profiles():
     """Which co-ops opted in, and what they offer and look for."""
     return render_template("pairings/profiles.html", profiles=queries.all_profiles())
 
 
 @bp.route("/staff/pairings/profiles/<int:organization_id>", methods=["GET", "POST"])
 @access(STAFF)
-def edit_profile(organization_id: int):  # type: ignore[no-untyped-def]
+def edit_profile(organization_id: int):
     """Staff set a co-op's opt-in for it (e.g. after a phone call)."""
     organization = queries.organizations_by_id([organization_id]).get(organization_id)
     if organization is None:

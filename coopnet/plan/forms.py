@@ -32,7 +32,7 @@ class CleanStringField(StringField):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("filters", [no_nul])
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
 
 
 class CleanTextAreaField(TextAreaField):
@@ -40,7 +40,7 @@ class CleanTextAreaField(TextAreaField):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("filters", [no_nul])
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
 
 
 class MultiCheckboxField(SelectMultipleField):

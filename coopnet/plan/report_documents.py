@@ -273,7 +273,7 @@ def chart_png(bars: list[ChartBar], *, width_mm: float = TEXT_WIDTH_MM, scale: i
 # ---------------------------------------------------------------------------------------------
 # DOCX
 
-def _set_cell_shading(cell, colour: str) -> None:  # type: ignore[no-untyped-def]
+def _set_cell_shading(cell, colour: str) -> None:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
@@ -284,7 +284,7 @@ def _set_cell_shading(cell, colour: str) -> None:  # type: ignore[no-untyped-def
     cell._tc.get_or_add_tcPr().append(shading)
 
 
-def _narrow_cell_margins(table, mm: float = 1.2) -> None:  # type: ignore[no-untyped-def]
+def _narrow_cell_margins(table, mm: float = 1.2) -> None:
     """Cell margins of `mm` left and right (Word's default 1.9 mm wraps "Streefwaarde")."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
@@ -298,7 +298,7 @@ def _narrow_cell_margins(table, mm: float = 1.2) -> None:  # type: ignore[no-unt
     table._tbl.tblPr.append(margins)
 
 
-def _dutch_proofing(document) -> None:  # type: ignore[no-untyped-def]
+def _dutch_proofing(document) -> None:
     """Mark the text as Dutch (Belgium) so that the word processor checks the spelling."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
@@ -377,7 +377,7 @@ def report_docx(report: Report, *, comments: dict[int, str] | None = None,
     return buffer.getvalue()
 
 
-def _docx_table(document, heads: dict[str, str], lines: list[IndicatorLine],  # type: ignore[no-untyped-def]
+def _docx_table(document, heads: dict[str, str], lines: list[IndicatorLine],
                 grid: str) -> None:
     """An action's indicators as a table exactly as wide as the text."""
     from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -429,7 +429,7 @@ def _register_fonts() -> tuple[str, str]:
     return "Vera", "VeraBd"
 
 
-def _chart_drawing(bars: list[ChartBar], width_pt: float, font: str):  # type: ignore[no-untyped-def]
+def _chart_drawing(bars: list[ChartBar], width_pt: float, font: str):
     from reportlab.graphics.shapes import Drawing, Line, Rect, String
     from reportlab.lib.colors import HexColor
 
@@ -564,7 +564,7 @@ def report_pdf(report: Report, *, comments: dict[int, str] | None = None,
                     # a heading never ends a page; a table longer than a page still splits
                     story.append(KeepTogether(items))
 
-        def footer(canvas, doc) -> None:  # type: ignore[no-untyped-def]
+        def footer(canvas, doc) -> None:
             canvas.saveState()
             canvas.setFont(regular, 7)
             canvas.setFillColor(colors.HexColor("#6c757d"))

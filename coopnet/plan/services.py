@@ -211,8 +211,8 @@ def confirm_all(plan: Plan, *, actor: User | None, now: datetime | None = None) 
         .execution_options(synchronize_session=False))
     db.session.expire_all()
     record_audit("plan.indicators_confirmed", object_type="plan", object_id=plan.id, actor=actor,
-                 now=now, details={"count": result.rowcount})
-    return int(result.rowcount)
+                 now=now, details={"count": result.rowcount})  # type: ignore[attr-defined]
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def delete_indicator(indicator: Indicator, *, actor: User | None,

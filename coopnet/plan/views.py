@@ -102,14 +102,14 @@ def _status_label(status: str) -> str:
 
 @bp.route("/plan/")
 @access(COORDINATOR)
-def index():  # type: ignore[no-untyped-def]
+def index():
     """The plans."""
     return render_template("plan/index.html", plans=list_plans())
 
 
 @bp.route("/plan/import", methods=["GET", "POST"])
 @access(COORDINATOR)
-def import_plan():  # type: ignore[no-untyped-def]
+def import_plan():
     """Upload or paste a plan, preview the parsed tree and unplaced lines, then import."""
     form = ImportForm()
     parsed: ParsedPlan | None = None
@@ -214,7 +214,7 @@ def _rows_from_json(data: str) -> list[tuple[int, list[str]]] | None:
 
 @bp.route("/plan/<int:plan_id>")
 @access(COORDINATOR)
-def dashboard(plan_id: int):  # type: ignore[no-untyped-def]
+def dashboard(plan_id: int):
     """The plan tree with actual, target, pace, status and trend per indicator."""
     plan = _get(Plan, plan_id)
     at = _at(plan)
@@ -240,7 +240,7 @@ def dashboard(plan_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/plan/<int:plan_id>/confirm-all", methods=["POST"])
 @access(COORDINATOR)
-def confirm_all(plan_id: int):  # type: ignore[no-untyped-def]
+def confirm_all(plan_id: int):
     """Confirm every complete proposal at once."""
     plan = _get(Plan, plan_id)
     if EmptyForm().validate_on_submit():
@@ -252,7 +252,7 @@ def confirm_all(plan_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/plan/indicators/<int:indicator_id>")
 @access(COORDINATOR)
-def indicator(indicator_id: int):  # type: ignore[no-untyped-def]
+def indicator(indicator_id: int):
     """Drill-down: the records behind the figure, with the counting rule in words."""
     item = _get(Indicator, indicator_id)
     plan = _plan_of(item)
@@ -271,7 +271,7 @@ def indicator(indicator_id: int):  # type: ignore[no-untyped-def]
         chart=chart, delete_form=EmptyForm())
 
 
-def _figures_for(item: Indicator, plan: Plan, at: date):  # type: ignore[no-untyped-def]
+def _figures_for(item: Indicator, plan: Plan, at: date):
     from coopnet.plan.queries import compute_figures
 
     return compute_figures(plan, [item], at, trend=True)[item.id]
@@ -294,7 +294,7 @@ def _indicator_form(item: Indicator, formdata: Any = None) -> IndicatorForm:
 
 @bp.route("/plan/indicators/<int:indicator_id>/records.csv")
 @access(COORDINATOR)
-def indicator_csv(indicator_id: int):  # type: ignore[no-untyped-def]
+def indicator_csv(indicator_id: int):
     """The drill-down as CSV: the figure, its parts, the records and the further lists."""
     item = _get(Indicator, indicator_id)
     plan = _plan_of(item)
@@ -306,7 +306,7 @@ def indicator_csv(indicator_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/plan/indicators/<int:indicator_id>/records.xlsx")
 @access(COORDINATOR)
-def indicator_xlsx(indicator_id: int):  # type: ignore[no-untyped-def]
+def indicator_xlsx(indicator_id: int):
     """The drill-down as XLSX: a sheet with the figure and records, a sheet per further list."""
     item = _get(Indicator, indicator_id)
     plan = _plan_of(item)
@@ -320,7 +320,7 @@ def indicator_xlsx(indicator_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/plan/indicators/<int:indicator_id>/edit", methods=["POST"])
 @access(COORDINATOR)
-def edit_indicator(indicator_id: int):  # type: ignore[no-untyped-def]
+def edit_indicator(indicator_id: int):
     """Change and confirm an indicator."""
     item = _get(Indicator, indicator_id)
     form = _indicator_form(item, formdata=request.form)
@@ -364,14 +364,14 @@ def _indicator_page_with(item: Indicator, **forms: Any) -> str:
 
 @bp.route("/plan/indicators/<int:indicator_id>/values", methods=["POST"])
 @access(COORDINATOR)
-def add_value(indicator_id: int):  # type: ignore[no-untyped-def]
+def add_value(indicator_id: int):
     """Enter a value by hand (or mark a milestone done / not done)."""
     item = _get(Indicator, indicator_id)
     kind = MEASURES.get(item.measure or "")
     is_milestone = kind is not None and kind.judged == MILESTONE
     form = MilestoneForm() if is_milestone else ManualValueForm()
     if form.validate_on_submit():
-        value = form.done.data if is_milestone else form.value.data  # type: ignore[union-attr]
+        value = form.done.data if is_milestone else form.value.data
         try:
             services.add_manual_value(item, value=value, recorded_on=form.recorded_on.data,
                                       note=form.note.data or "", actor=current_user)
@@ -388,7 +388,7 @@ def add_value(indicator_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/plan/indicators/<int:indicator_id>/delete", methods=["POST"])
 @access(COORDINATOR)
-def delete_indicator(indicator_id: int):  # type: ignore[no-untyped-def]
+def delete_indicator(indicator_id: int):
     """Remove an indicator."""
     item = _get(Indicator, indicator_id)
     plan_id = _plan_of(item).id
@@ -401,7 +401,7 @@ def delete_indicator(indicator_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/plan/actions/<int:action_id>", methods=["GET", "POST"])
 @access(COORDINATOR)
-def action(action_id: int):  # type: ignore[no-untyped-def]
+def action(action_id: int):
     """An action: its events (link more) and a form to add an indicator."""
     item = _get(Action, action_id)
     plan = item.goal.plan
@@ -432,7 +432,7 @@ def action(action_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/plan/actions/<int:action_id>/events/<int:event_id>/unlink", methods=["POST"])
 @access(COORDINATOR)
-def unlink_event(action_id: int, event_id: int):  # type: ignore[no-untyped-def]
+def unlink_event(action_id: int, event_id: int):
     """Stop counting an event for an action."""
     item = _get(Action, action_id)
     event = _get(Event, event_id)
@@ -443,14 +443,14 @@ def unlink_event(action_id: int, event_id: int):  # type: ignore[no-untyped-def]
     return redirect(url_for("plan.action", action_id=item.id))
 
 
-def _report_for_download(plan_id: int):  # type: ignore[no-untyped-def]
+def _report_for_download(plan_id: int):
     plan = _get(Plan, plan_id)
     return plan, plan_report(plan, _at(plan))
 
 
 @bp.route("/plan/<int:plan_id>/report.csv")
 @access(COORDINATOR)
-def report_csv_download(plan_id: int):  # type: ignore[no-untyped-def]
+def report_csv_download(plan_id: int):
     """The report as CSV."""
     plan, report = _report_for_download(plan_id)
     return Response(report_csv(report), mimetype="text/csv", headers={
@@ -459,7 +459,7 @@ def report_csv_download(plan_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/plan/<int:plan_id>/report.xlsx")
 @access(COORDINATOR)
-def report_xlsx_download(plan_id: int):  # type: ignore[no-untyped-def]
+def report_xlsx_download(plan_id: int):
     """The report as XLSX."""
     plan, report = _report_for_download(plan_id)
     return Response(
@@ -479,7 +479,7 @@ def _document(body: bytes, mimetype: str, filename: str) -> Response:
 
 @bp.route("/plan/<int:plan_id>/report.docx")
 @access(COORDINATOR)
-def report_docx_download(plan_id: int):  # type: ignore[no-untyped-def]
+def report_docx_download(plan_id: int):
     """The progress report (live figures at ?at=, else today) as a Word document."""
     plan, report = _report_for_download(plan_id)
     return _document(report_docx(report), DOCX, f"voortgangsrapport-{plan.id}-{report.at}.docx")
@@ -487,7 +487,7 @@ def report_docx_download(plan_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/plan/<int:plan_id>/report.pdf")
 @access(COORDINATOR)
-def report_pdf_download(plan_id: int):  # type: ignore[no-untyped-def]
+def report_pdf_download(plan_id: int):
     """The progress report (live figures at ?at=, else today) as a PDF."""
     plan, report = _report_for_download(plan_id)
     return _document(report_pdf(report), "application/pdf",
@@ -502,7 +502,7 @@ def _frozen(snapshot_id: int) -> dict[str, Any]:
 
 @bp.route("/plan/snapshots/<int:snapshot_id>/report.docx")
 @access(COORDINATOR)
-def snapshot_docx(snapshot_id: int):  # type: ignore[no-untyped-def]
+def snapshot_docx(snapshot_id: int):
     """A frozen report, with the coordinator's comments, as a Word document."""
     frozen = _frozen(snapshot_id)
     return _document(report_docx(**frozen), DOCX,
@@ -512,7 +512,7 @@ def snapshot_docx(snapshot_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/plan/snapshots/<int:snapshot_id>/report.pdf")
 @access(COORDINATOR)
-def snapshot_pdf(snapshot_id: int):  # type: ignore[no-untyped-def]
+def snapshot_pdf(snapshot_id: int):
     """A frozen report, with the coordinator's comments, as a PDF."""
     frozen = _frozen(snapshot_id)
     return _document(report_pdf(**frozen), "application/pdf",
@@ -522,7 +522,7 @@ def snapshot_pdf(snapshot_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/plan/snapshots/<int:snapshot_id>/comments/<int:action_id>", methods=["POST"])
 @access(COORDINATOR)
-def save_report_comment(snapshot_id: int, action_id: int):  # type: ignore[no-untyped-def]
+def save_report_comment(snapshot_id: int, action_id: int):
     """Keep the coordinator's comment on an action with a frozen report."""
     item = _get(ReportSnapshot, snapshot_id)
     action = _get(Action, action_id)
@@ -547,7 +547,7 @@ def save_report_comment(snapshot_id: int, action_id: int):  # type: ignore[no-un
 
 @bp.route("/plan/<int:plan_id>/print")
 @access(COORDINATOR)
-def report_print(plan_id: int):  # type: ignore[no-untyped-def]
+def report_print(plan_id: int):
     """A printable report."""
     plan, report = _report_for_download(plan_id)
     return render_template("plan/print.html", plan=plan, report=report, at=report.at)
@@ -555,7 +555,7 @@ def report_print(plan_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/plan/<int:plan_id>/snapshots", methods=["POST"])
 @access(COORDINATOR)
-def take_snapshot(plan_id: int):  # type: ignore[no-untyped-def]
+def take_snapshot(plan_id: int):
     """Freeze the report at a date."""
     plan = _get(Plan, plan_id)
     form = SnapshotForm()
@@ -571,7 +571,7 @@ def take_snapshot(plan_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/plan/snapshots/<int:snapshot_id>")
 @access(COORDINATOR)
-def snapshot(snapshot_id: int):  # type: ignore[no-untyped-def]
+def snapshot(snapshot_id: int):
     """A frozen report side by side with today's figures."""
     item = _get(ReportSnapshot, snapshot_id)
     today = _today()
@@ -594,7 +594,7 @@ def _unlinked_form(goals: list[Any]) -> LinkUnlinkedEventsForm:
 
 @bp.route("/plan/<int:plan_id>/unlinked-events/link", methods=["POST"])
 @access(COORDINATOR)
-def link_unlinked_events(plan_id: int):  # type: ignore[no-untyped-def]
+def link_unlinked_events(plan_id: int):
     """Link the ticked events that count for nothing yet to one action of the plan."""
     from coopnet.plan.queries import plan_tree
 

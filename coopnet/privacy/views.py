@@ -33,7 +33,7 @@ def _person_or_404(person_id: int) -> Person:
 
 @bp.route("/<int:person_id>/export.json")
 @access(STAFF)
-def export(person_id: int):  # type: ignore[no-untyped-def]
+def export(person_id: int):
     """Download everything stored about a person (GDPR access request)."""
     response = jsonify(export_person(_person_or_404(person_id)))
     response.headers["Content-Disposition"] = f"attachment; filename=person-{person_id}.json"
@@ -42,7 +42,7 @@ def export(person_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:person_id>/erase", methods=["GET", "POST"])
 @access(STAFF)
-def erase(person_id: int):  # type: ignore[no-untyped-def]
+def erase(person_id: int):
     """Erase a person's personal data after an explicit confirmation."""
     person = _person_or_404(person_id)
     form = EraseForm()

@@ -78,6 +78,7 @@ def ticket_code_from_scan(scanned: str) -> str:
 def _load_registration(event: Event, code_or_registration: str | Registration | int
                        ) -> Registration:
     """The registration a code (or id) points to, checked to belong to `event`."""
+    registration: Registration | None
     if isinstance(code_or_registration, Registration):
         registration = code_or_registration
     else:
@@ -149,7 +150,7 @@ def check_in(
         .values(checked_in_at=attended_at, checked_in_by_id=actor.id if actor else None)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if result.rowcount != 1:  # type: ignore[attr-defined]
         # another device won (or the registration changed meanwhile): read what it did
         db.session.refresh(registration)
         _refuse_unconfirmed(registration)
@@ -185,7 +186,7 @@ def undo_check_in(
         .values(checked_in_at=None, checked_in_by_id=None)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if result.rowcount != 1:  # type: ignore[attr-defined]
         raise DomainError("not_checked_in", _("%(name)s is not checked in.",
                                               name=registration.person.full_name))
     set_committed_value(registration, "checked_in_at", None)

@@ -74,7 +74,7 @@ def _event_or_404(event_id: int) -> Event:
 
 
 def _actor() -> User:
-    return current_user._get_current_object()  # type: ignore[attr-defined,no-any-return]
+    return current_user._get_current_object()
 
 
 def _hhmm(moment: Any) -> str:
@@ -93,7 +93,7 @@ def _row_state(registration: Registration) -> dict[str, Any]:
             "by": by.display_name if by is not None else ""}
 
 
-def _json_result(event: Event, result: CheckInResult):  # type: ignore[no-untyped-def]
+def _json_result(event: Event, result: CheckInResult):
     counts = event_counts(event)
     status = 201 if result.status == "checked_in" else 200
     return jsonify({"ok": True, "status": result.status, "message": result.message,
@@ -101,7 +101,7 @@ def _json_result(event: Event, result: CheckInResult):  # type: ignore[no-untype
                     "counts": counts.as_dict() if counts else None}), status
 
 
-def _json_error(error: DomainError):  # type: ignore[no-untyped-def]
+def _json_error(error: DomainError):
     body: dict[str, Any] = {"ok": False, "code": error.code, "message": error.message}
     if error.fields:
         body["fields"] = error.fields
@@ -123,7 +123,7 @@ def _text(data: dict[str, Any], key: str) -> str:
 
 @bp.route("/checkin")
 @access(STAFF)
-def overview():  # type: ignore[no-untyped-def]
+def overview():
     """Today's events (to open the door page) and past events whose attendance is missing."""
     now = utcnow()
     return render_template("registrations/checkin_overview.html",
@@ -133,7 +133,7 @@ def overview():  # type: ignore[no-untyped-def]
 
 @bp.route("/events/<int:event_id>/checkin")
 @access(STAFF)
-def door(event_id: int):  # type: ignore[no-untyped-def]
+def door(event_id: int):
     """The door page: scan or search, one tap to check in, walk-ins, live counters."""
     event = _event_or_404(event_id)
     return render_template("registrations/checkin_door.html", event=event,
@@ -142,7 +142,7 @@ def door(event_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/events/<int:event_id>/checkin/scan", methods=["POST"])
 @access(STAFF)
-def scan(event_id: int):  # type: ignore[no-untyped-def]
+def scan(event_id: int):
     """Check in by scanned/typed code or by the tapped registration's id (JSON)."""
     event = _event_or_404(event_id)
     try:
@@ -162,7 +162,7 @@ def scan(event_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/events/<int:event_id>/checkin/undo", methods=["POST"])
 @access(STAFF)
-def undo(event_id: int):  # type: ignore[no-untyped-def]
+def undo(event_id: int):
     """Undo the check-in of a registration (JSON {registration_id})."""
     event = _event_or_404(event_id)
     try:
@@ -183,7 +183,7 @@ def undo(event_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/events/<int:event_id>/checkin/walkin", methods=["POST"])
 @access(STAFF)
-def walkin(event_id: int):  # type: ignore[no-untyped-def]
+def walkin(event_id: int):
     """Add a walk-in and check them in (JSON {name, email, organization})."""
     event = _event_or_404(event_id)
     try:
@@ -200,7 +200,7 @@ def walkin(event_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/events/<int:event_id>/checkin/state")
 @access(STAFF)
-def state(event_id: int):  # type: ignore[no-untyped-def]
+def state(event_id: int):
     """Counters and who is checked in, for the door page's poll (reads the database)."""
     counts = event_counts(event_id)
     if counts is None:
@@ -214,7 +214,7 @@ def state(event_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/events/<int:event_id>/attendance", methods=["GET", "POST"])
 @access(STAFF)
-def attendance(event_id: int):  # type: ignore[no-untyped-def]
+def attendance(event_id: int):
     """Tick who came (for small events where nobody scanned)."""
     event = _event_or_404(event_id)
     form = AttendanceForm()
@@ -299,7 +299,7 @@ def _preview(event: Event, report: AttendeeReport, *, chosen: list[str] | None =
 
 @bp.route("/events/<int:event_id>/attendance/import", methods=["GET", "POST"])
 @access(STAFF)
-def import_report(event_id: int):  # type: ignore[no-untyped-def]
+def import_report(event_id: int):
     """Upload a Zoom, Teams or Meet attendee report and see what it would record."""
     event = _event_or_404(event_id)
     form = ImportReportForm()
@@ -326,7 +326,7 @@ def import_report(event_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/events/<int:event_id>/attendance/import/confirm", methods=["POST"])
 @access(STAFF)
-def confirm_import(event_id: int):  # type: ignore[no-untyped-def]
+def confirm_import(event_id: int):
     """Record the ticked people of the previewed report (the signed file is parsed again)."""
     event = _event_or_404(event_id)
     form = ConfirmImportForm()

@@ -23,7 +23,7 @@ def neutralise(value: object) -> object:
     return value
 
 
-def _local(moment) -> str:  # type: ignore[no-untyped-def]
+def _local(moment) -> str:
     return to_brussels(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 

@@ -74,7 +74,7 @@ def _take_seat(event_id: int) -> bool:
         .values(seats_taken=Event.seats_taken + 1)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    return result.rowcount == 1  # type: ignore[attr-defined]
 
 
 def _lock_event(event_id: int) -> None:
@@ -389,7 +389,7 @@ def cancel_registration(
         if registration.checked_in_at is not None:
             raise DomainError("already_checked_in",
                               _("This person has already been checked in."))
-        changed = db.session.execute(
+        changed = db.session.execute(  # type: ignore[attr-defined]
             sa.update(Registration)
             .where(Registration.id == registration.id, Registration.status == old_status)
             .values(status="cancelled", cancelled_at=now)
@@ -432,7 +432,7 @@ def promote_waiting(event: Event, *, now: datetime | None = None,
         ).scalar_one_or_none()
         if first is None or not _take_seat(event.id):
             break
-        changed = db.session.execute(
+        changed = db.session.execute(  # type: ignore[attr-defined]
             sa.update(Registration)
             .where(Registration.id == first, Registration.status == "waitlisted")
             .values(status="confirmed", confirmed_at=now)

@@ -112,7 +112,7 @@ def _prefilled_form(person: Person | None, now: datetime) -> RegistrationForm:
 
 
 def render_event_page(event: Event, form: RegistrationForm | None = None,
-                      error: str | None = None, status: int = 200):  # type: ignore[no-untyped-def]
+                      error: str | None = None, status: int = 200):
     """The event page with its registration panel (used by the event view and on errors)."""
     now = utcnow()
     state = registration_state(event, now)
@@ -132,7 +132,7 @@ def render_event_page(event: Event, form: RegistrationForm | None = None,
 @access(PUBLIC)
 @limit_registrations
 @limit_registrations_per_email
-def register_page(event_id: int):  # type: ignore[no-untyped-def]
+def register_page(event_id: int):
     """Register from the event page; errors come back beside the fields, nothing typed is lost."""
     event = event_for(current_user, event_id)
     if event is None:
@@ -186,7 +186,7 @@ def _registration_or_404(ticket_code: str) -> Registration:
 
 @bp.route("/r/<ticket_code>")
 @access(TICKET)
-def ticket(ticket_code: str):  # type: ignore[no-untyped-def]
+def ticket(ticket_code: str):
     """The holder's page: ticket (QR code), place on the waiting list, private link, cancel."""
     registration = _registration_or_404(ticket_code)
     qr = (ticket_qr_svg(registration.ticket_code, title=_("Ticket QR code"))
@@ -199,7 +199,7 @@ def ticket(ticket_code: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/r/<ticket_code>/cancel", methods=["GET", "POST"])
 @access(TICKET)
-def cancel(ticket_code: str):  # type: ignore[no-untyped-def]
+def cancel(ticket_code: str):
     """Ask for confirmation, then cancel; the seat goes to the first person waiting."""
     registration = _registration_or_404(ticket_code)
     if registration.status == "cancelled":
@@ -221,7 +221,7 @@ def cancel(ticket_code: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/privacy")
 @access(PUBLIC)
-def privacy():  # type: ignore[no-untyped-def]
+def privacy():
     """The privacy notice the registration form links to."""
     months = current_app.config.get("COOPNET_RETENTION_MONTHS", 24)
     return render_template("registrations/privacy.html", months=months)
@@ -238,7 +238,7 @@ def _staff_event_or_404(event_id: int) -> Event:
 
 @bp.route("/staff/events/<int:event_id>/registrations")
 @access(STAFF)
-def staff_list(event_id: int):  # type: ignore[no-untyped-def]
+def staff_list(event_id: int):
     """All registrations of an event: confirmed, waiting in order, cancelled; searchable."""
     event = _staff_event_or_404(event_id)
     form = SearchForm(request.args)
@@ -260,7 +260,7 @@ def _export_name(event: Event, extension: str) -> str:
 
 @bp.route("/staff/events/<int:event_id>/registrations.csv")
 @access(STAFF)
-def staff_export_csv(event_id: int):  # type: ignore[no-untyped-def]
+def staff_export_csv(event_id: int):
     """The registration list as CSV (UTF-8, spreadsheet-safe)."""
     event = _staff_event_or_404(event_id)
     header, rows = registration_rows(event_registrations(event.id), _labels())
@@ -270,7 +270,7 @@ def staff_export_csv(event_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/staff/events/<int:event_id>/registrations.xlsx")
 @access(STAFF)
-def staff_export_xlsx(event_id: int):  # type: ignore[no-untyped-def]
+def staff_export_xlsx(event_id: int):
     """The registration list as an Excel workbook."""
     event = _staff_event_or_404(event_id)
     header, rows = registration_rows(event_registrations(event.id), _labels())
@@ -303,7 +303,7 @@ def _back(registration: Registration) -> str:
 
 @bp.route("/staff/registrations/<int:registration_id>/cancel", methods=["GET", "POST"])
 @access(STAFF)
-def staff_cancel(registration_id: int):  # type: ignore[no-untyped-def]
+def staff_cancel(registration_id: int):
     """Ask for confirmation, then cancel on the person's behalf; the waiting list moves up."""
     registration = _staff_registration_or_404(registration_id)
     form = StaffActionForm()
@@ -327,7 +327,7 @@ def staff_cancel(registration_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/staff/registrations/<int:registration_id>/resend", methods=["POST"])
 @access(STAFF)
-def staff_resend(registration_id: int):  # type: ignore[no-untyped-def]
+def staff_resend(registration_id: int):
     """Mail the ticket (or the place on the waiting list) again."""
     registration = _staff_registration_or_404(registration_id)
     form = StaffActionForm()
@@ -348,7 +348,7 @@ def staff_resend(registration_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/staff/registrations/<int:registration_id>/correct", methods=["GET", "POST"])
 @access(STAFF)
-def staff_correct(registration_id: int):  # type: ignore[no-untyped-def]
+def staff_correct(registration_id: int):
     """Fix name, e-mail address and organisation; errors beside the fields."""
     registration = _staff_registration_or_404(registration_id)
     person = registration.person
@@ -383,7 +383,7 @@ def staff_correct(registration_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/staff/registrations/<int:registration_id>/move", methods=["GET", "POST"])
 @access(STAFF)
-def staff_move(registration_id: int):  # type: ignore[no-untyped-def]
+def staff_move(registration_id: int):
     """Move a registration to another event of the same series or kind."""
     registration = _staff_registration_or_404(registration_id)
     now = utcnow()

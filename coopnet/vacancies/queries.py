@@ -26,7 +26,7 @@ class VacancyFilter:
     text: str = ""
 
 
-def _contains(column: sa.ColumnElement[str], text: str) -> sa.ColumnElement[bool]:
+def _contains(column: sa.SQLColumnExpression[str | None], text: str) -> sa.ColumnElement[bool]:
     # case-insensitive substring; % and _ typed by the visitor are literal characters
     return sa.func.lower(column).contains(text.lower(), autoescape=True)
 

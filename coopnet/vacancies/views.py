@@ -37,7 +37,7 @@ def _show_errors(form: Form, error: Invalid) -> None:
             flash(message, "danger")
 
 
-def _today():  # type: ignore[no-untyped-def]
+def _today():
     return brussels_today(utcnow())
 
 
@@ -45,7 +45,7 @@ def _today():  # type: ignore[no-untyped-def]
 
 @bp.route("/vacatures")
 @access(PUBLIC)
-def index():  # type: ignore[no-untyped-def]
+def index():
     """Published vacancies at member co-ops, filterable by kind, province, city and text."""
     today = _today()
     form = VacancyFilterForm(request.args)
@@ -68,7 +68,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.route("/vacatures/<int:vacancy_id>")
 @access(PUBLIC)
-def detail(vacancy_id: int):  # type: ignore[no-untyped-def]
+def detail(vacancy_id: int):
     """One published vacancy."""
     vacancy = queries.listed_vacancy(vacancy_id, _today())
     if vacancy is None:
@@ -78,7 +78,7 @@ def detail(vacancy_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/vacatures/feed.atom")
 @access(PUBLIC)
-def feed():  # type: ignore[no-untyped-def]
+def feed():
     """Atom feed of the listed vacancies, newest first."""
     vacancies = queries.feed_vacancies(_today())
     updated = max((v.updated_at for v in vacancies), default=utcnow())
@@ -89,13 +89,13 @@ def feed():  # type: ignore[no-untyped-def]
 
 # --- member co-ops --------------------------------------------------------------------
 
-def _no_organization():  # type: ignore[no-untyped-def]
+def _no_organization():
     return render_template("vacancies/no_organization.html")
 
 
 @bp.route("/me/vacancies")
 @access(MEMBER)
-def mine():  # type: ignore[no-untyped-def]
+def mine():
     """The vacancies of the signed-in contact person's co-op, with their review status."""
     organization = organization_of(current_user)
     if organization is None:
@@ -107,7 +107,7 @@ def mine():  # type: ignore[no-untyped-def]
 
 @bp.route("/me/vacancies/new", methods=["GET", "POST"])
 @access(MEMBER)
-def new():  # type: ignore[no-untyped-def]
+def new():
     """Post a vacancy for one's own co-op."""
     organization = organization_of(current_user)
     if organization is None:
@@ -131,7 +131,7 @@ def new():  # type: ignore[no-untyped-def]
 
 @bp.route("/me/vacancies/<int:vacancy_id>/edit", methods=["GET", "POST"])
 @access(MEMBER)
-def edit(vacancy_id: int):  # type: ignore[no-untyped-def]
+def edit(vacancy_id: int):
     """Change one of one's own co-op's vacancies (it goes back to review)."""
     organization = organization_of(current_user)
     if organization is None:
@@ -157,7 +157,7 @@ def edit(vacancy_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/me/vacancies/<int:vacancy_id>/withdraw", methods=["POST"])
 @access(MEMBER)
-def withdraw(vacancy_id: int):  # type: ignore[no-untyped-def]
+def withdraw(vacancy_id: int):
     """Take one of one's own co-op's vacancies off the list."""
     organization = organization_of(current_user)
     vacancy = (queries.organization_vacancy(organization.id, vacancy_id)
@@ -179,7 +179,7 @@ def withdraw(vacancy_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/staff/vacancies")
 @access(STAFF)
-def staff_list():  # type: ignore[no-untyped-def]
+def staff_list():
     """Vacancies by status; those awaiting review first."""
     status = request.args.get("status", "submitted")
     if status not in VACANCY_STATUSES and status != "":
@@ -192,7 +192,7 @@ def staff_list():  # type: ignore[no-untyped-def]
 
 @bp.route("/staff/vacancies/<int:vacancy_id>")
 @access(STAFF)
-def staff_detail(vacancy_id: int):  # type: ignore[no-untyped-def]
+def staff_detail(vacancy_id: int):
     """One vacancy as submitted, with approve and reject."""
     vacancy = queries.vacancy_with_details(vacancy_id)
     if vacancy is None:
@@ -203,7 +203,7 @@ def staff_detail(vacancy_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/staff/vacancies/<int:vacancy_id>/approve", methods=["POST"])
 @access(STAFF)
-def approve(vacancy_id: int):  # type: ignore[no-untyped-def]
+def approve(vacancy_id: int):
     """Publish a vacancy."""
     vacancy = queries.vacancy_with_details(vacancy_id)
     if vacancy is None:
@@ -221,7 +221,7 @@ def approve(vacancy_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/staff/vacancies/<int:vacancy_id>/reject", methods=["POST"])
 @access(STAFF)
-def reject(vacancy_id: int):  # type: ignore[no-untyped-def]
+def reject(vacancy_id: int):
     """Refuse a vacancy with a reason."""
     vacancy = queries.vacancy_with_details(vacancy_id)
     if vacancy is None:
