@@ -110,6 +110,7 @@ def _register_cli(app: Flask) -> None:
     from coopnet.maintenance.cli import backup_command, restore_command
     from coopnet.plan.cli import plan_cli
     from coopnet.privacy.cli import privacy_cli
+    from coopnet.registrations.cli import remind_command
 
     app.cli.add_command(demo_cli)
     app.cli.add_command(user_cli)
@@ -117,5 +118,6 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(privacy_cli)
+    mail_cli.add_command(remind_command)
     app.cli.add_command(mail_cli)
     app.cli.add_command(plan_cli)

@@ -1,4 +1,4 @@
-"""`flask --app coopnet mail send|remind`."""
+"""`flask --app coopnet mail send` (`mail remind` comes from coopnet/registrations/cli.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
 
-from coopnet.db import utcnow
 from coopnet.extensions import db
 from coopnet.mail.delivery import DeliveryReport, send_due
 
@@ -75,14 +74,3 @@ def send_command(loop: bool, interval: float, limit: int, rounds: int | None) ->
 def _report(report: DeliveryReport, *, always: bool) -> None:
     if always or report.sent or report.retried or report.failed:
         click.echo(f"sent {report.sent}, to retry {report.retried}, failed {report.failed}")
-
-
-@mail_cli.command("remind")
-@with_appcontext
-def remind_command() -> None:
-    """Queue tomorrow's reminders (each registration once; safe to run repeatedly)."""
-    from coopnet.registrations.reminders import queue_reminders
-
-    count = queue_reminders(now=utcnow())
-    db.session.commit()
-    click.echo(f"{count} reminders queued")
