@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
@@ -84,7 +85,7 @@ def register_error_handlers(app: Flask) -> None:
     """Answer HTTP and domain errors as JSON under /api/ and as pages elsewhere."""
 
     @app.errorhandler(DomainError)
-    def handle_domain_error(error: DomainError):
+    def handle_domain_error(error: DomainError) -> ResponseReturnValue:
         if wants_json():
             return jsonify(error.to_dict()), error.status
         return (
@@ -93,7 +94,7 @@ def register_error_handlers(app: Flask) -> None:
         )
 
     @app.errorhandler(HTTPException)
-    def handle_http_error(error: HTTPException):
+    def handle_http_error(error: HTTPException) -> ResponseReturnValue:
         status = error.code or 500
         code = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
                 413: "too_large", 429: "rate_limited"}.get(status, "http_error")
@@ -111,7 +112,7 @@ def register_error_handlers(app: Flask) -> None:
                 headers)
 
     @app.errorhandler(Exception)
-    def handle_unexpected(error: Exception):
+    def handle_unexpected(error: Exception) -> ResponseReturnValue:
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
         from coopnet.extensions import db
 

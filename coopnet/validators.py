@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import IntegerConverter, Map
 from wtforms import Field, Form, ValidationError
 
 # dates anyone means lie in these years (as written); others are typos or probes
@@ -101,7 +102,7 @@ class IdConverter(IntegerConverter):
 
     regex = _up_to(MAX_ID)
 
-    def __init__(self, map, *args, **kwargs) -> None:  # `map`: werkzeug's name
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:  # `map`: werkzeug's name
         kwargs.setdefault("min", 1)
         kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)

@@ -83,16 +83,18 @@ def event_json(event: Event, action_ids: list[int] | None = None) -> dict[str, A
 def _parse_bound(name: str, value: str, *, end: bool) -> datetime:
     """A `from`/`to` bound: a date (whole day, Brussels) or an RFC 3339 date-time."""
     day = parse_date(value)
-    moment = parse_datetime(value) if day is None else None
-    if day is None and moment is None:
-        raise Invalid({name: _("Use a date (YYYY-MM-DD) or a date and time with offset.")})
-    if not year_in_range(day or moment):  # type: ignore[arg-type]
-        raise Invalid({name: year_range_message()})
     if day is not None:
+        if not year_in_range(day):
+            raise Invalid({name: year_range_message()})
         if end:
             day += timedelta(days=1)
         return datetime.combine(day, time(0), tzinfo=BRUSSELS)
-    return moment  # type: ignore[return-value]
+    moment = parse_datetime(value)
+    if moment is None:
+        raise Invalid({name: _("Use a date (YYYY-MM-DD) or a date and time with offset.")})
+    if not year_in_range(moment):
+        raise Invalid({name: year_range_message()})
+    return moment
 
 
 def public_event_or_404(event_id: int) -> Event:

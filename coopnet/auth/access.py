@@ -24,6 +24,7 @@ from typing import TypeVar
 
 import sqlalchemy as sa
 from flask import Flask, Request, Response, abort, current_app, g, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from coopnet.auth.models import User
@@ -139,13 +140,13 @@ def _keep_token_use(response: Response) -> Response:
     return response
 
 
-def _refuse_anonymous():
+def _refuse_anonymous() -> ResponseReturnValue:
     if is_api_request():
         abort(401)
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
-def check_request_access():
+def check_request_access() -> ResponseReturnValue | None:
     """Refuse a bad bearer token; admit or refuse the request by its endpoint's declared level."""
     _authenticate_bearer()
     if g.bearer_invalid:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import click
 import sqlalchemy as sa
@@ -27,7 +27,7 @@ def demo_cli() -> None:
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Anchor date for the upcoming events (default: today).")
 @with_appcontext
-def load_command(if_empty: bool, today: object) -> None:
+def load_command(if_empty: bool, today: datetime | None) -> None:
     """Load the demo data set into an empty database."""
     if if_empty and not database_is_empty():
         click.echo("Database already holds data; demo not loaded.")
@@ -35,7 +35,7 @@ def load_command(if_empty: bool, today: object) -> None:
                 User.email == DEMO_ACCOUNTS[0][0])).first() is not None:
             _print_accounts()
         return
-    anchor: date = today.date() if today is not None else brussels_today(utcnow())  # type: ignore[attr-defined]
+    anchor: date = today.date() if today is not None else brussels_today(utcnow())
     try:
         summary = load_demo(today=anchor)
     except DomainError as error:

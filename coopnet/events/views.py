@@ -55,7 +55,6 @@ def detail(event_id: int):
 def _ics_response(body: bytes, filename: str) -> Response:
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.charset = "utf-8"
     return response
 
 

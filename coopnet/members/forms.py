@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -60,7 +62,7 @@ class OrganizationForm(FlaskForm):
     member_until = DateField(_l("Member until"), validators=[Optional()])
     submit = SubmitField(_l("Save"))
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # keep a province that is not in the list (e.g. imported) selectable
         current = self.province.data or (kwargs.get("obj") and kwargs["obj"].province)

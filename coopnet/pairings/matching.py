@@ -216,10 +216,10 @@ def propose(candidates: Sequence[Candidate],
         if m.id in taken or m.province is None or not m.themes:
             continue
         best: tuple[int, int] | None = None  # (score, -group index)
-        for index, group in enumerate(groups):
-            if len(group) != 2:
+        for index, duo in enumerate(groups):
+            if len(duo) != 2:
                 continue
-            a, b = prepared[group[0]], prepared[group[1]]
+            a, b = prepared[duo[0]], prepared[duo[1]]
             if (travel(m.province, a.province) is None or travel(m.province, b.province) is None
                     or _pair_key(m.id, a.id) in met or _pair_key(m.id, b.id) in met):
                 continue

@@ -114,8 +114,9 @@ def _group_reasons(organizations: Sequence[Organization]) -> list[Reason]:
     reasons: list[Reason] = []
     for i, a in enumerate(organizations):
         for b in organizations[i + 1:]:
-            ca = queries.candidate_of(profiles[a.id]) if profiles[a.id] else None
-            cb = queries.candidate_of(profiles[b.id]) if profiles[b.id] else None
+            pa, pb = profiles[a.id], profiles[b.id]
+            ca = queries.candidate_of(pa) if pa else None
+            cb = queries.candidate_of(pb) if pb else None
             if ca is not None and cb is not None:
                 reasons.extend(explain(ca, cb))
     return reasons
@@ -151,10 +152,10 @@ def accept_pairing(organizations: Sequence[Organization], *, starts_at: datetime
         raise DomainError("already_paired", _("Some of these co-ops were paired before."))
     busy = queries.busy_organizations(ids)
     if busy:
-        names = ", ".join(o.name for o in organizations if o.id in busy)
+        busy_names = ", ".join(o.name for o in organizations if o.id in busy)
         raise DomainError("already_in_pairing",
                           _("Already in a micro-meeting that has not taken place: %(names)s.",
-                            names=names))
+                            names=busy_names))
     people = []
     for organization in organizations:
         profile = queries.profile_of(organization.id)

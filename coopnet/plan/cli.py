@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -28,8 +29,8 @@ def plan_cli() -> None:
 @click.option("--dry-run", is_flag=True, help="Parse and report; store nothing.")
 @click.option("--accept", is_flag=True, help="Confirm every proposed indicator at once.")
 @with_appcontext
-def import_command(path: Path, name: str | None, start: object, end: object, dry_run: bool,
-                   accept: bool) -> None:
+def import_command(path: Path, name: str | None, start: datetime | None, end: datetime | None,
+                   dry_run: bool, accept: bool) -> None:
     """Import an action plan (XLSX, CSV or tab-separated text: objective, action, indicators)."""
     try:
         rows = rows_from_upload(path.name, path.read_bytes())
@@ -49,7 +50,7 @@ def import_command(path: Path, name: str | None, start: object, end: object, dry
         click.echo("Dry run: nothing stored.")
         return
     try:
-        plan = import_plan(parsed, name=name, starts_on=start.date() if start else None,  # type: ignore[attr-defined]
+        plan = import_plan(parsed, name=name, starts_on=start.date() if start else None,
                            ends_on=end.date() if end else None, accept=accept, actor=None)
     except DomainError as error:
         detail = "; ".join(error.fields.values()) or error.message

@@ -26,10 +26,10 @@ MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augus
           "september", "oktober", "november", "december")
 # month words in plan texts, Dutch and English, full and short -> month number
 MONTH_WORDS: dict[str, int] = {}
-for _number, (_nl, _en) in enumerate(zip(MONTHS, (
+for _month, (_nl, _en) in enumerate(zip(MONTHS, (
         "january", "february", "march", "april", "may", "june", "july", "august",
         "september", "october", "november", "december"), strict=False), 1):
-    MONTH_WORDS[_nl] = MONTH_WORDS[_en] = MONTH_WORDS[_nl[:3]] = MONTH_WORDS[_en[:3]] = _number
+    MONTH_WORDS[_nl] = MONTH_WORDS[_en] = MONTH_WORDS[_nl[:3]] = MONTH_WORDS[_en[:3]] = _month
 MONTH_WORDS.update({"mrt": 3, "sept": 9, "okt": 10})
 _MONTH_ALTERNATION = "|".join(sorted(MONTH_WORDS, key=len, reverse=True))
 
@@ -484,7 +484,7 @@ _CONNECTOR = re.compile(r"\s*(?:/|,|&|\s(?:of|en|and|or|en/of)\s)\s*", re.I)
 def _event_at(text: str, pos: int, vocabulary: KindVocabulary,
               adjectives: int) -> tuple[int, list[tuple[str, str, str]]] | None:
     """An event phrase at `pos` after up to `adjectives` words: (end, [(word, slug, how)])."""
-    tokens = []
+    tokens: list[re.Match[str]] = []
     cursor = pos
     while len(tokens) < adjectives + 4:
         m = _TOKEN.match(text, cursor)
@@ -1075,7 +1075,7 @@ def _split_number(title: str, strict: bool = False) -> tuple[str, str]:
     title = " ".join(title.split())
     m = _NUMBERING.match(title)
     bare = m is not None and re.match(r"^\d+\s", title) is not None
-    if bare and (strict or not m.group(2)[:1].isupper()):
+    if bare and m is not None and (strict or not m.group(2)[:1].isupper()):
         return "", title
     if m and m.group(2) and not re.match(r"^\d", m.group(2)):
         number = m.group(1)
@@ -1251,7 +1251,8 @@ class _TableParser:
             if "sub" not in self.roles and self.goal is not None and "." in number and \
                     number.split(".")[0] == self.goal.number:
                 self.sub = self._child(self.goal, number, title, line)  # "1.2" under "1"
-            elif "sub" not in self.roles and self.goal_is_sd and not is_sd:
+            elif ("sub" not in self.roles and self.goal_is_sd and self.goal is not None
+                  and not is_sd):
                 self.sub = self._child(self.goal, number, title, line)  # "1. …" under "SD 1"
             else:
                 self.goal = self._goal(number, title, line)

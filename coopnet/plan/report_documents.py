@@ -13,6 +13,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from flask import current_app
@@ -22,6 +23,10 @@ from flask_babel import gettext as _
 from coopnet.plan.export import status_label
 from coopnet.plan.models import Indicator
 from coopnet.plan.queries import Figures, Report, event_kind_labels
+
+if TYPE_CHECKING:
+    from docx.document import Document as WordDocument
+    from docx.table import Table, _Cell
 
 # A4 in millimetres, and the margins of both documents
 PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210, 297
@@ -273,7 +278,7 @@ def chart_png(bars: list[ChartBar], *, width_mm: float = TEXT_WIDTH_MM, scale: i
 # ---------------------------------------------------------------------------------------------
 # DOCX
 
-def _set_cell_shading(cell, colour: str) -> None:
+def _set_cell_shading(cell: _Cell, colour: str) -> None:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
@@ -284,7 +289,7 @@ def _set_cell_shading(cell, colour: str) -> None:
     cell._tc.get_or_add_tcPr().append(shading)
 
 
-def _narrow_cell_margins(table, mm: float = 1.2) -> None:
+def _narrow_cell_margins(table: Table, mm: float = 1.2) -> None:
     """Cell margins of `mm` left and right (Word's default 1.9 mm wraps "Streefwaarde")."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
@@ -298,7 +303,7 @@ def _narrow_cell_margins(table, mm: float = 1.2) -> None:
     table._tbl.tblPr.append(margins)
 
 
-def _dutch_proofing(document) -> None:
+def _dutch_proofing(document: WordDocument) -> None:
     """Mark the text as Dutch (Belgium) so that the word processor checks the spelling."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
@@ -353,10 +358,10 @@ def report_docx(report: Report, *, comments: dict[int, str] | None = None,
                     document.add_heading(action.title, level=3)
                     if action.lines:
                         _docx_table(document, heads, action.lines, grid)
-                    label = document.add_paragraph()
-                    label.add_run(heads["comment"]).bold = True
-                    label.paragraph_format.space_before = Pt(4)
-                    label.paragraph_format.space_after = Pt(2)
+                    comment_head = document.add_paragraph()
+                    comment_head.add_run(heads["comment"]).bold = True
+                    comment_head.paragraph_format.space_before = Pt(4)
+                    comment_head.paragraph_format.space_after = Pt(2)
                     box = document.add_table(rows=1, cols=1)
                     box._tbl.tblStyle_val = grid
                     box.autofit = False
@@ -377,7 +382,7 @@ def report_docx(report: Report, *, comments: dict[int, str] | None = None,
     return buffer.getvalue()
 
 
-def _docx_table(document, heads: dict[str, str], lines: list[IndicatorLine],
+def _docx_table(document: WordDocument, heads: dict[str, str], lines: list[IndicatorLine],
                 grid: str) -> None:
     """An action's indicators as a table exactly as wide as the text."""
     from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -429,7 +434,7 @@ def _register_fonts() -> tuple[str, str]:
     return "Vera", "VeraBd"
 
 
-def _chart_drawing(bars: list[ChartBar], width_pt: float, font: str):
+def _chart_drawing(bars: list[ChartBar], width_pt: float, font: str) -> Any:
     from reportlab.graphics.shapes import Drawing, Line, Rect, String
     from reportlab.lib.colors import HexColor
 
@@ -564,7 +569,7 @@ def report_pdf(report: Report, *, comments: dict[int, str] | None = None,
                     # a heading never ends a page; a table longer than a page still splits
                     story.append(KeepTogether(items))
 
-        def footer(canvas, doc) -> None:
+        def footer(canvas: Any, doc: Any) -> None:
             canvas.saveState()
             canvas.setFont(regular, 7)
             canvas.setFillColor(colors.HexColor("#6c757d"))

@@ -251,7 +251,7 @@ REPORT_MAX_AGE = 6 * 3600
 
 
 def _report_signer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt="coopnet.attendee-report")
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="coopnet.attendee-report")
 
 
 def _min_minutes() -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
@@ -23,7 +24,7 @@ def neutralise(value: object) -> object:
     return value
 
 
-def _local(moment) -> str:
+def _local(moment: datetime | None) -> str:
     return to_brussels(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 

@@ -45,7 +45,7 @@ def events(app):
 def test_event_file_has_the_fields_calendar_clients_need(client, events):
     response = client.get(f"/events/{events['winter']}.ics")
     assert response.status_code == 200
-    assert response.mimetype == "text/calendar"
+    assert response.content_type == "text/calendar; charset=utf-8"
     calendar = Calendar.from_ical(response.data)
     [vevent] = calendar.walk("VEVENT")
     assert str(vevent["UID"]) == f"event-{events['winter']}@coopnet.test"
