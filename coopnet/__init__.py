@@ -25,7 +25,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                                 x_proto=0, x_host=0, x_port=0, x_prefix=0)
 
     from coopnet import sqlite_setup
-    from coopnet.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+    from coopnet.auth.limits import limiter
+    from coopnet.extensions import babel, bootstrap, csrf, db, login_manager, migrate
     from coopnet.i18n import select_locale, select_timezone
 
     db.init_app(app)

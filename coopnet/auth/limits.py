@@ -25,7 +25,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app, g, request
+from flask_limiter import Limiter
 from flask_login import current_user
+
+from coopnet.auth.access import bearer_token_id, bearer_user, is_api_request
 
 STAFF_ROLES = frozenset({"staff", "coordinator"})
 
@@ -68,8 +71,6 @@ def caller() -> Caller:
 
 
 def _find_caller() -> Caller:
-    from coopnet.auth.access import bearer_token_id, bearer_user, is_api_request
-
     if is_api_request():  # the API goes by bearer tokens only, never by the session
         token_id, user = bearer_token_id(), bearer_user()
         if token_id is not None and user is not None:
@@ -133,3 +134,10 @@ def target_email_key() -> str:
 def email_limit_exempt() -> bool:
     """E-mail limits count what visitors ask for an address; accounts and empty forms are not."""
     return is_signed_in_caller() or not target_email()
+
+
+# rate limits, counted per caller (API token, account or address: above);
+# storage from COOPNET_RATELIMIT_STORAGE_URL (memory:// for one process, redis://… when several
+# app processes share the counts). Every request except static files counts against the
+# general limit of its caller's class; some views add tighter limits of their own.
+limiter = Limiter(key_func=caller_key, application_limits=[general_limit], default_limits=[])

@@ -8,11 +8,17 @@ from flask_login import current_user, login_user, logout_user
 
 from coopnet.auth.access import MEMBER, PUBLIC, TICKET, access
 from coopnet.auth.forms import ConfirmSignInForm, LoginForm, MemberLinkForm
-from coopnet.auth.limits import client_address, configured, email_limit_exempt, target_email_key
+from coopnet.auth.limits import (
+    client_address,
+    configured,
+    email_limit_exempt,
+    limiter,
+    target_email_key,
+)
 from coopnet.auth.services import authenticate, redeem_sign_in_link, request_sign_in_link
 from coopnet.auth.urls import safe_next
 from coopnet.errors import DomainError
-from coopnet.extensions import db, limiter
+from coopnet.extensions import db
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from flask import current_app
 
-from coopnet.auth.limits import configured, email_limit_exempt, is_staff_caller, target_email_key
-from coopnet.extensions import limiter
+from coopnet.auth.limits import (
+    configured,
+    email_limit_exempt,
+    is_staff_caller,
+    limiter,
+    target_email_key,
+)
 
 
 def register_limit() -> str:

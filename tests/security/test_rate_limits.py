@@ -29,7 +29,7 @@ def _dispose_engines():
     # the limiter is one object for every app of the test process, and it remembers that a
     # store was unreachable: later apps would count in its fallback store until a recovery
     # check at a random moment moves the counting, splitting another test's counts
-    from coopnet.extensions import limiter
+    from coopnet.auth.limits import limiter
 
     limiter._storage_dead = False
     while APPS:
