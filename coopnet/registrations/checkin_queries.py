@@ -81,7 +81,8 @@ def door_list_page(event: Event, *, after: int = 0, limit: int = 200) -> list[Re
     a device downloads the door list page by page; new registrations come at the end."""
     return list(db.session.execute(
         sa.select(Registration)
-        .options(joinedload(Registration.person), joinedload(Registration.organization))
+        .options(joinedload(Registration.person), joinedload(Registration.organization),
+                 joinedload(Registration.checked_in_by))
         .where(Registration.event_id == event.id, Registration.id > after)
         .order_by(Registration.id)
         .limit(max(1, min(limit, DOOR_PAGE_MAX)))

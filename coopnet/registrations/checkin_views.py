@@ -68,7 +68,7 @@ from coopnet.registrations.door_sync import (
     outcomes_document,
 )
 from coopnet.registrations.models import Registration
-from coopnet.timezones import to_brussels
+from coopnet.timezones import rfc3339, to_brussels
 
 bp = Blueprint("checkin", __name__, url_prefix="/staff")
 
@@ -97,6 +97,7 @@ def _row_state(registration: Registration) -> dict[str, Any]:
             "waiting": registration.status == "waitlisted",
             "walk_in": not registration.is_advance,
             "at": _hhmm(registration.checked_in_at),
+            "checked_in_at": rfc3339(registration.checked_in_at),
             "by": by.display_name if by is not None else ""}
 
 
@@ -143,8 +144,9 @@ def overview():  # type: ignore[no-untyped-def]
 def door(event_id: int):  # type: ignore[no-untyped-def]
     """The door page: scan or search, one tap to check in, walk-ins, live counters."""
     event = _event_or_404(event_id)
+    # the list is not in the page: the script loads it page by page (and keeps it offline)
     return render_template("registrations/checkin_door.html", event=event,
-                           registrations=door_list(event), counts=event_counts(event))
+                           counts=event_counts(event))
 
 
 @bp.route("/events/<int:event_id>/checkin/scan", methods=["POST"])
@@ -212,7 +214,8 @@ def state(event_id: int):  # type: ignore[no-untyped-def]
     counts = event_counts(event_id)
     if counts is None:
         abort(404)
-    checked = {str(row.id): {"at": _hhmm(row.checked_in_at), "by": row.display_name or ""}
+    checked = {str(row.id): {"at": _hhmm(row.checked_in_at), "by": row.display_name or "",
+                             "checked_in_at": rfc3339(row.checked_in_at)}
                for row in checked_in_state(event_id)}
     # a fresh CSRF token: a door page kept offline for hours sends its actions with it
     response = jsonify({"counts": counts.as_dict(), "checked_in": checked,

@@ -87,6 +87,8 @@ def door_list_entry(registration: Registration, key: bytes) -> dict[str, Any]:
             "organization": registration.organization_label,
             "status": registration.status,
             "checked_in_at": registration.checked_in_at,
+            "checked_in_by": registration.checked_in_by.display_name
+            if registration.checked_in_by is not None else None,
             "code_hashes": [code_hash(key, code) for code in door_codes(registration)]}
 
 
