@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import jsonify, request
@@ -23,7 +24,7 @@ from coopnet.registrations.door_sync import (
 )
 from coopnet.registrations.models import Registration
 from coopnet.timezones import rfc3339
-from coopnet.validators import clean_text
+from coopnet.validators import MAX_ID, clean_text
 
 
 def _event_or_404(event_id: int) -> Event:
@@ -129,7 +130,7 @@ def _after() -> int:
     raw = request.args.get("after", "")
     if raw == "":
         return 0
-    if not raw.isdigit() or len(raw) > 10:
+    if not re.fullmatch(r"[0-9]{1,10}", raw) or int(raw) > MAX_ID:
         raise Invalid({"after": _("Send a registration id.")})
     return int(raw)
 
@@ -138,7 +139,7 @@ def _limit() -> int:
     raw = request.args.get("limit", "")
     if raw == "":
         return 200
-    if not raw.isdigit() or not 1 <= int(raw) <= DOOR_PAGE_MAX:
+    if not re.fullmatch(r"[0-9]{1,3}", raw) or not 1 <= int(raw) <= DOOR_PAGE_MAX:
         raise Invalid({"limit": _("Send a number from 1 to %(max)s.", max=DOOR_PAGE_MAX)})
     return int(raw)
 

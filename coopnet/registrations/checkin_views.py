@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 import zlib
 from typing import Any
 
@@ -233,7 +234,7 @@ def _page_arg(name: str, default: int, maximum: int) -> int | None:
     raw = request.args.get(name, "")
     if raw == "":
         return default
-    if not raw.isdigit() or len(raw) > 10 or int(raw) > maximum:
+    if not re.fullmatch(r"[0-9]{1,10}", raw) or int(raw) > maximum:
         return None
     return int(raw)
 

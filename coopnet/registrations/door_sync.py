@@ -44,12 +44,23 @@ from coopnet.registrations.models import (
     Registration,
 )
 from coopnet.timezones import rfc3339
-from coopnet.validators import is_row_id, normalize_email, parse_datetime
+from coopnet.validators import (
+    clean_text,
+    is_row_id,
+    json_int,
+    normalize_email,
+    parse_datetime,
+    year_in_range,
+    year_range_message,
+)
 
 HASH_ALGORITHM = "HMAC-SHA256"
 MAX_ACTIONS = 500  # per batch; a device sends the rest in the next one
-_ACTION_ID = re.compile(r"[A-Za-z0-9_-]{8,64}\Z")
-_HEX64 = re.compile(r"[0-9a-f]{64}\Z")
+# the shape of an action, as the API document writes it (searched like a JSON Schema
+# `pattern`, so the server and the document accept exactly the same)
+ACTION_ID_PATTERN = "^[A-Za-z0-9_-]{8,64}$"
+HASH_PATTERN = "^[0-9a-f]{64}$"
+TEXT_LIMITS = {"device_id": 64, "name": 200, "email": 254, "organization": 200}
 CHANNEL = "offline"
 # how long after the event's end a device may keep its door list
 KEEP_AFTER_END = timedelta(hours=12)
@@ -151,14 +162,53 @@ class _Refused(Exception):
         self.registration = registration
 
 
-def _text(raw: dict[str, Any], key: str, limit: int) -> str:
-    value = raw.get(key)
-    if value is None:
-        return ""
-    if not isinstance(value, str) or len(value) > limit:
-        raise _Refused("invalid", _("Some fields are not valid."),
-                       {key: _("Use at most %(max)s characters.", max=limit)})
-    return " ".join(value.split())
+def _text(raw: dict[str, Any], key: str) -> str:
+    return clean_text(raw.get(key) or "")
+
+
+def check_actions(actions: object) -> list[dict[str, Any]]:
+    """The batch as sent, if its shape is right: a list of at most MAX_ACTIONS objects, each
+    with an id, a known type and an RFC 3339 device time, and fields of the right types.
+    Raises `invalid` naming each wrong field (`actions.3.type`); what the fields *say* (an
+    unknown ticket, a missing name) is each action's own outcome instead."""
+    if not isinstance(actions, list) or len(actions) > MAX_ACTIONS:
+        raise Invalid({"actions": _("Send a list of at most %(count)s actions.",
+                                    count=MAX_ACTIONS)})
+    fields: dict[str, str] = {}
+    for position, raw in enumerate(actions):
+        where = f"actions.{position}"
+        if not isinstance(raw, dict):
+            fields[where] = _("Send each action as an object.")
+            continue
+        action_id = raw.get("id")
+        if not isinstance(action_id, str) or not re.search(ACTION_ID_PATTERN, action_id):
+            fields[f"{where}.id"] = _("Give each action its own id (8 to 64 letters, digits, "
+                                      "- or _).")
+        ref = raw.get("walk_in_action_id")
+        if ref is not None and (not isinstance(ref, str) or not re.search(ACTION_ID_PATTERN, ref)):
+            fields[f"{where}.walk_in_action_id"] = _("Send the id of the walk-in's action.")
+        if raw.get("type") not in DOOR_ACTION_TYPES:
+            fields[f"{where}.type"] = _("Choose check_in, undo or walk_in.")
+        moment = parse_datetime(raw.get("device_time"))
+        if moment is None:
+            fields[f"{where}.device_time"] = _("Send the time as RFC 3339 with an offset.")
+        elif not year_in_range(moment):
+            fields[f"{where}.device_time"] = year_range_message()
+        registration_id = json_int(raw.get("registration_id"))
+        if "registration_id" in raw and registration_id is not None and (
+                isinstance(registration_id, bool) or not is_row_id(registration_id)):
+            fields[f"{where}.registration_id"] = _("Send a registration id.")
+        digest = raw.get("ticket_hash")
+        if digest is not None and (not isinstance(digest, str)
+                                   or not re.search(HASH_PATTERN, digest)):
+            fields[f"{where}.ticket_hash"] = _("Send the code's hash (64 hexadecimal digits).")
+        for key, limit in TEXT_LIMITS.items():
+            value = raw.get(key)
+            if value is not None and (not isinstance(value, str) or len(value) > limit):
+                fields[f"{where}.{key}"] = _("Use at most %(max)s characters.", max=limit)
+    if fields:
+        raise Invalid(fields)
+    return actions
 
 
 class _HashIndex:
@@ -196,26 +246,20 @@ def _locked_registration(registration_id: int) -> Registration:
 def _target(event: Event, raw: dict[str, Any], index: _HashIndex) -> Registration:
     """The registration an action is about: by id, by code hash, or the walk-in an earlier
     action of the batch (or an earlier batch) added."""
-    registration_id = raw.get("registration_id")
+    registration_id = json_int(raw.get("registration_id"))
     digest = raw.get("ticket_hash")
     ref = raw.get("walk_in_action_id")
     if registration_id is not None:
-        if not is_row_id(registration_id):
-            raise _Refused("invalid", _("Some fields are not valid."),
-                           {"registration_id": _("Send the registration.")})
-        found: int | None = registration_id
+        found: int | None = int(registration_id)  # type: ignore[call-overload]
     elif digest is not None:
-        if not isinstance(digest, str) or not _HEX64.match(digest):
-            raise _Refused("invalid", _("Some fields are not valid."),
-                           {"ticket_hash": _("Send the code's hash (64 hexadecimal digits).")})
         found = index.find(digest)
     elif ref is not None:
         found = db.session.execute(
-            sa.select(DoorAction.registration_id).where(DoorAction.action_id == str(ref),
+            sa.select(DoorAction.registration_id).where(DoorAction.action_id == ref,
                                                         DoorAction.event_id == event.id)
-        ).scalar_one_or_none() if isinstance(ref, str) else None
+        ).scalar_one_or_none()
     else:
-        raise _Refused("invalid", _("Some fields are not valid."),
+        raise _Refused("invalid", _("Some fields are not filled in correctly."),
                        {"registration_id": _("Send the registration or the code's hash.")})
     registration = db.session.get(Registration, found) if found is not None else None
     if registration is None:
@@ -312,14 +356,14 @@ MESSAGES = {
 def _apply(event: Event, raw: dict[str, Any], kind: str, at: datetime, index: _HashIndex,
            *, actor: User | None, now: datetime) -> tuple[str, str, Registration]:
     if kind == "walk_in":
-        name = _text(raw, "name", 200)
-        email = _text(raw, "email", 254)
-        organization = _text(raw, "organization", 200)
+        name = _text(raw, "name")
+        email = _text(raw, "email")
+        organization = _text(raw, "organization")
         if not name:
-            raise _Refused("invalid", _("Some fields are not valid."),
+            raise _Refused("invalid", _("Some fields are not filled in correctly."),
                            {"name": _("Enter a name.")})
         if email and normalize_email(email) is None:
-            raise _Refused("invalid", _("Some fields are not valid."),
+            raise _Refused("invalid", _("Some fields are not filled in correctly."),
                            {"email": _("Enter a valid e-mail address.")})
         # the walk-in's own rules (waiting person let in, a known e-mail's registration),
         # at the moment it was done; the history then holds it at the device time
@@ -356,41 +400,23 @@ def apply_door_actions(
     walk-in an earlier action added), for a walk-in `name`, `email?`, `organization?`.
     One action's refusal (`unknown_ticket`, `wrong_event`, `cancelled`, `not_confirmed`,
     `invalid`) does not stop the others: each gets its outcome. A device time in the future
-    counts as now. Raises `invalid` for a batch that is not a list of at most MAX_ACTIONS.
+    counts as now. Raises `invalid` for a batch of the wrong shape (see `check_actions`).
     """
     now = now or utcnow()
-    if not isinstance(actions, list) or len(actions) > MAX_ACTIONS:
-        raise Invalid({"actions": _("Send a list of at most %(count)s actions.",
-                                    count=MAX_ACTIONS)})
     index = _HashIndex(event)
     outcomes: list[ActionOutcome] = []
-    for position, raw in enumerate(actions):
-        action_id = raw.get("id") if isinstance(raw, dict) else None
-        if not isinstance(action_id, str) or not _ACTION_ID.match(action_id):
-            outcomes.append(ActionOutcome(
-                str(action_id or f"#{position + 1}")[:64], "invalid",
-                _("Some fields are not valid."),
-                fields={"id": _("Give each action its own id (8 to 64 letters, digits, - or _).")}))
-            continue
-        assert isinstance(raw, dict)
+    for raw in check_actions(actions):
+        action_id = raw["id"]
         done = db.session.execute(
             sa.select(DoorAction).where(DoorAction.action_id == action_id)
         ).scalar_one_or_none()
         if done is not None:
             outcomes.append(_stored(done))
             continue
-        kind = raw.get("type")
-        device_time = parse_datetime(raw.get("device_time"))
-        device_id = raw.get("device_id") if isinstance(raw.get("device_id"), str) else ""
-        fields = {}
-        if kind not in DOOR_ACTION_TYPES:
-            fields["type"] = _("Choose check_in, undo or walk_in.")
-        if device_time is None:
-            fields["device_time"] = _("Send the time as RFC 3339 with an offset.")
-        if fields:
-            outcomes.append(ActionOutcome(action_id, "invalid", _("Some fields are not valid."),
-                                          fields=fields))
-            continue
+        kind = raw["type"]
+        device_time = parse_datetime(raw["device_time"])
+        device_id = _text(raw, "device_id")
+        fields: dict[str, str] = {}
         assert device_time is not None and isinstance(kind, str)
         at = min(device_time, now)
         record = DoorAction(action_id=action_id, event_id=event.id, type=kind,

@@ -181,25 +181,44 @@ def test_each_refused_action_gets_its_reason_and_the_rest_goes_on(door):
     stranger = make_registration(other)
     waiting = make_registration(event, status="waitlisted")
     outcomes = apply_door_actions(event, [
-        {"id": "x", "type": "check_in", "registration_id": lies.id, "device_time": stamp(1)},
-        {"id": "action-0002", "type": "dance", "registration_id": lies.id, "device_time": "19u"},
         {"id": "action-0003", "type": "check_in", "ticket_hash": "0" * 64,
          "device_time": stamp(2)},
         {"id": "action-0004", "type": "check_in", "registration_id": stranger.id,
          "device_time": stamp(3)},
         {"id": "action-0005", "type": "check_in", "registration_id": waiting.id,
          "device_time": stamp(4)},
-        {"id": "action-0006", "type": "walk_in", "name": "", "device_time": stamp(5)},
-        {"id": "action-0007", "type": "check_in", "registration_id": lies.id,
+        {"id": "action-0006", "type": "walk_in", "name": " \x00 ", "device_time": stamp(5)},
+        {"id": "action-0007", "type": "undo", "device_time": stamp(5)},
+        {"id": "action-0008", "type": "check_in", "registration_id": lies.id,
          "device_time": stamp(6)},
     ], actor=an, now=at(60))
     db.session.commit()
-    assert [o.outcome for o in outcomes] == ["invalid", "invalid", "unknown_ticket",
-                                             "wrong_event", "not_confirmed", "invalid",
-                                             "checked_in"]
-    assert set(outcomes[1].fields) == {"type", "device_time"}
-    assert outcomes[5].fields == {"name": "Vul een naam in."}
+    assert [o.outcome for o in outcomes] == ["unknown_ticket", "wrong_event", "not_confirmed",
+                                             "invalid", "invalid", "checked_in"]
+    assert outcomes[3].fields == {"name": "Vul een naam in."}
     assert state(lies) == (at(6), an.id)
+    # each is answered the same when sent again
+    assert db.session.execute(sa.select(sa.func.count(DoorAction.id))).scalar() == 6
+
+
+def test_a_batch_of_the_wrong_shape_is_refused_whole_naming_each_field(door):
+    event, an, _, lies = door
+    with pytest.raises(DomainError) as raised:
+        apply_door_actions(event, [
+            {"id": "action-0001", "type": "check_in", "registration_id": lies.id,
+             "device_time": stamp(1)},
+            {"id": "x", "type": "dance", "registration_id": True, "device_time": "19u"},
+            "check in",
+            {"id": "action-0003", "type": "check_in", "ticket_hash": "ABC",
+             "device_time": "1999-02-10T19:00:00+01:00", "name": 5},
+        ], actor=an, now=at(60))
+    assert raised.value.code == "invalid"
+    assert set(raised.value.fields) == {
+        "actions.1.id", "actions.1.type", "actions.1.registration_id", "actions.1.device_time",
+        "actions.2", "actions.3.ticket_hash", "actions.3.device_time", "actions.3.name"}
+    db.session.rollback()
+    assert state(lies) == (None, None)
+    assert db.session.execute(sa.select(sa.func.count(DoorAction.id))).scalar() == 0
 
 
 def test_a_device_time_in_the_future_counts_as_now(door):

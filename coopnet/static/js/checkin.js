@@ -323,6 +323,7 @@
     offlineBox.hidden = !offline && pending === 0;
     offlineBox.classList.toggle("alert-warning", offline);
     offlineBox.classList.toggle("alert-info", !offline);
+    document.getElementById("door-offline-title").hidden = !offline;
     document.getElementById("door-offline-text").textContent = offline ? door.dataset.msgOffline :
       (syncing ? door.dataset.msgSyncing : "");
     document.getElementById("door-pending-label").textContent = door.dataset.msgPending;
@@ -378,7 +379,7 @@
     redrawRow(row.id);
     saveList();
     lastUndo = row.id;
-    return ["success", msg("msgCheckedIn", {name: row.name}), true];
+    return ["success", msg("msgCheckedIn", {name: row.name}), true, true];
   }
 
   function undoHere(row) {
@@ -414,7 +415,7 @@
       if (row.unknown) {
         // perhaps registered after the list came: the server decides when it gets it
         keep({type: "check_in", ticket_hash: row.unknown});
-        return ["warning", door.dataset.msgUnknownOffline, false];
+        return ["warning", door.dataset.msgUnknownOffline, false, true];
       }
       return checkInHere(row);
     });
@@ -426,6 +427,7 @@
     if (syncing || isOffline() || !store) { return Promise.resolve(); }
     syncing = true;
     showOffline();
+    var sent = 0;
     // a fresh CSRF token first (the page may have been opened hours ago, offline)
     return getJSON(door.dataset.stateUrl).then(function (state) {
       if (state.csrf_token) { csrf = state.csrf_token; }
@@ -439,6 +441,11 @@
         .then(function (answer) {
           if (!answer.ok) { throw new Error(answer.code || "refused"); }
           answer.results.forEach(function (result) {
+            // the undo button of a walk-in added offline now points at its registration
+            if (lastUndo === "w-" + result.id && result.registration_id) {
+              lastUndo = result.registration_id;
+            }
+            sent += 1;
             if (["checked_in", "undone", "already_checked_in", "not_checked_in"]
                 .indexOf(result.outcome) === -1) {
               // visible: a ticket cancelled meanwhile, a check-in undone elsewhere later…
@@ -454,6 +461,7 @@
       syncing = false;
       pending = 0;
       Object.keys(rows).forEach(function (id) { delete rows[id].local; });
+      if (sent) { report("success", msg("msgSynced", {count: sent})); }
       showOffline();
       return download();
     }, function () {
@@ -559,7 +567,7 @@
       work = doHere(item).then(function (outcome) {
         item.state = "done";
         show(outcome[0], outcome[1], outcome[2]);
-        line(item, outcome[0], outcome[1] + (outcome[0] === "danger" ? "" : " · " + door.dataset.msgKept));
+        line(item, outcome[0], outcome[1] + (outcome[3] ? " · " + door.dataset.msgKept : ""));
         queue.shift();
         if (!isOffline()) { sync(); }
       });
