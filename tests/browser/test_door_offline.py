@@ -212,6 +212,24 @@ def test_the_phone_keeps_hashes_not_ticket_codes_and_forgets_on_sign_out(
     row = next(r for r in rows if r["id"] == first.id)
     assert row["code_hashes"] == [code_hash(key, big_door["codes"][0])]
 
+    # a list past its time and what another staff member left are gone at the next visit
+    phone.evaluate("""async () => {
+        const me = Number(document.getElementById("door").dataset.userId);
+        await DoorStore.putList({event_id: 9001, user_id: me, rows: [], key: "",
+                                 keep_until: "2020-01-01T00:00:00+01:00"});
+        await DoorStore.putList({event_id: 9002, user_id: me + 1, rows: [], key: "",
+                                 keep_until: "2999-01-01T00:00:00+01:00"});
+        await DoorStore.addAction({event_id: 9002, user_id: me + 1, action: {id: "x"}});
+    }""")
+    assert len(json.loads(phone.evaluate(f"({READ_STORE})()"))["lists"]) == 3
+    phone.reload()
+    phone.wait_for_function(f"""async () => {{
+        const kept = JSON.parse(await ({READ_STORE})());
+        return kept.lists.length === 1 && kept.actions.length === 0;
+    }}""")
+    assert json.loads(phone.evaluate(f"({READ_STORE})()"))["lists"][0]["event_id"] == \
+        big_door["id"]
+
     # signing out clears what the browser kept for the door
     phone.get_by_role("button", name="Menu").tap()
     phone.get_by_role("button", name="Afmelden").tap()

@@ -36,6 +36,7 @@
   var POLL_MS = 4000;
   var RETRIES = 2;            // automatic tries after the first, then "not done"
   var RETRY_MS = 1500;
+  var TIMEOUT_MS = 8000;      // a request without an answer by then has failed
   var SYNC_RETRY_MS = 10000;  // kept actions: next try while the server does not answer
   var BATCH = 100;            // kept actions per sync request
   var KEEP = 8;               // finished lines kept in "recent scans"
@@ -44,6 +45,7 @@
   var sending = false;
   var syncing = false;
   var pending = 0;            // kept actions waiting to be sent
+  var networkDown = false;    // the browser says online, but requests fail: work as offline
 
   /* the door list in memory: rows by id, by code hash, and the hash key */
   var rows = {};
@@ -61,8 +63,22 @@
     return text;
   }
 
+  /* a request that hangs (a crowded access point) counts as failed after TIMEOUT_MS */
+  function timed(url, options) {
+    var controller = window.AbortController ? new window.AbortController() : null;
+    var timer = controller ? window.setTimeout(function () { controller.abort(); }, TIMEOUT_MS) : null;
+    if (controller) { options.signal = controller.signal; }
+    return fetch(url, options).then(function (response) {
+      window.clearTimeout(timer);
+      return response;
+    }, function (error) {
+      window.clearTimeout(timer);
+      throw error;
+    });
+  }
+
   function post(url, body) {
-    return fetch(url, {
+    return timed(url, {
       method: "POST",
       credentials: "same-origin",
       headers: {"Content-Type": "application/json", "Accept": "application/json",
@@ -76,7 +92,7 @@
   }
 
   function getJSON(url) {
-    return fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+    return timed(url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
       .then(function (response) {
         if (!response.ok) { throw new Error("status " + response.status); }
         return response.json();
@@ -318,8 +334,14 @@
   /* -- offline: the state on the page, the kept actions ----------------------------------- */
   function isOffline() { return navigator.onLine === false; }
 
+  /* actions are done on this phone and kept: offline, after requests failed, or while kept
+     actions still wait to be sent (theirs is the earlier turn) */
+  function keepsHere() { return isOffline() || networkDown || pending > 0; }
+
+  function hasList() { return hmacKey !== null; }
+
   function showOffline() {
-    var offline = isOffline();
+    var offline = isOffline() || networkDown;
     offlineBox.hidden = !offline && pending === 0;
     offlineBox.classList.toggle("alert-warning", offline);
     offlineBox.classList.toggle("alert-info", !offline);
@@ -459,6 +481,7 @@
         .then(sendSome);
     }).then(function () {
       syncing = false;
+      networkDown = false;
       pending = 0;
       Object.keys(rows).forEach(function (id) { delete rows[id].local; });
       if (sent) { report("success", msg("msgSynced", {count: sent})); }
@@ -562,7 +585,7 @@
     sending = true;
     item.state = "sending";
     var work;
-    if (isOffline() || pending > 0) {
+    if (keepsHere()) {
       // offline, or kept actions still wait (their order comes first): done on this phone
       work = doHere(item).then(function (outcome) {
         item.state = "done";
@@ -585,6 +608,13 @@
         if (item.tries <= RETRIES) {
           line(item, "warning", item.label + " · " + door.dataset.msgRetrying);
           return new Promise(function (resolve) { window.setTimeout(resolve, RETRY_MS * item.tries); });
+        }
+        if (hasList()) {
+          // no answer however often we ask: the phone works as offline until a sync succeeds
+          // (a check-in that did arrive after all is answered "already" then: no harm)
+          networkDown = true;
+          showOffline();
+          return null;
         }
         item.state = "failed";
         line(item, "danger", item.label + " · " + door.dataset.msgNotDone);
@@ -665,7 +695,7 @@
     var row = rows[lastUndo];
     lastUndo = null;
     undoButton.hidden = true;
-    if ((isOffline() || pending > 0) && row) { undoHere(row); if (!isOffline()) { sync(); } return; }
+    if (keepsHere() && row) { undoHere(row); if (!isOffline()) { sync(); } return; }
     send(door.dataset.undoUrl, {registration_id: row ? row.id : null});
   });
 
@@ -728,7 +758,7 @@
       walkinForm.querySelector('[data-field="' + key + '"]').textContent = "";
     });
     walkinError.hidden = true;
-    if (isOffline() || pending > 0) { walkInHere(body); return; }
+    if (keepsHere()) { walkInHere(body); return; }
     walkinBusy = true;
     post(door.dataset.walkinUrl, body).then(function (answer) {
       if (answer.ok) {
@@ -751,7 +781,7 @@
 
   /* live counters and check-ins made on other devices: the database is the truth */
   function poll() {
-    if (document.hidden || isOffline() || pending > 0 || syncing) { return; }
+    if (document.hidden || keepsHere() || syncing) { return; }
     fetch(door.dataset.stateUrl, {credentials: "same-origin", headers: {"Accept": "application/json"}})
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (state) {
