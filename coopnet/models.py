@@ -22,5 +22,5 @@ from coopnet.plan.models import (  # noqa: F401
     ReportSnapshot,
     event_actions,
 )
-from coopnet.registrations.models import CheckInEvent, Registration  # noqa: F401
+from coopnet.registrations.models import CheckInEvent, DoorAction, Registration  # noqa: F401
 from coopnet.vacancies.models import Vacancy  # noqa: F401

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from flask import jsonify
+from flask import jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,10 +16,15 @@ from coopnet.errors import Invalid, NotFound
 from coopnet.events.models import Event
 from coopnet.extensions import db
 from coopnet.registrations.checkin import CheckInResult, add_walk_in, check_in, undo_check_in
-from coopnet.registrations.checkin_queries import event_counts
+from coopnet.registrations.checkin_queries import DOOR_PAGE_MAX, event_counts
+from coopnet.registrations.door_sync import (
+    apply_door_actions,
+    door_list_document,
+    outcomes_document,
+)
 from coopnet.registrations.models import Registration
 from coopnet.timezones import rfc3339
-from coopnet.validators import clean_text
+from coopnet.validators import MAX_ID, clean_text
 
 
 def _event_or_404(event_id: int) -> Event:
@@ -118,3 +124,41 @@ def counts(event_id: int):
     if figures is None:
         raise NotFound("not_found", _("This event does not exist."))
     return jsonify(figures.as_dict())
+
+
+def _after() -> int:
+    raw = request.args.get("after", "")
+    if raw == "":
+        return 0
+    if not re.fullmatch(r"[0-9]{1,10}", raw) or int(raw) > MAX_ID:
+        raise Invalid({"after": _("Send a registration id.")})
+    return int(raw)
+
+
+def _limit() -> int:
+    raw = request.args.get("limit", "")
+    if raw == "":
+        return 200
+    if not re.fullmatch(r"[0-9]{1,3}", raw) or not 1 <= int(raw) <= DOOR_PAGE_MAX:
+        raise Invalid({"limit": _("Send a number from 1 to %(max)s.", max=DOOR_PAGE_MAX)})
+    return int(raw)
+
+
+@bp.get("/events/<int:event_id>/door-list")
+@access(STAFF)
+def door_list(event_id: int):  # type: ignore[no-untyped-def]
+    """A page of the event's door list for offline devices: hashed codes, never the codes."""
+    event = _event_or_404(event_id)
+    response = jsonify(door_list_document(event, after=_after(), limit=_limit()))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/events/<int:event_id>/door-actions")
+@access(STAFF)
+def door_actions(event_id: int):  # type: ignore[no-untyped-def]
+    """Apply a device's recorded actions in order, each once; per-action outcomes, counters."""
+    event = _event_or_404(event_id)
+    outcomes = apply_door_actions(event, json_body().get("actions"), actor=_actor())
+    db.session.commit()
+    return jsonify(outcomes_document(event, outcomes))

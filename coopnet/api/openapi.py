@@ -13,7 +13,19 @@ from coopnet.auth.access import PUBLIC, access
 from coopnet.events.models import STATUSES, VISIBILITIES, EventKind
 from coopnet.events.services import MAX_CAPACITY
 from coopnet.extensions import db
-from coopnet.registrations.models import REGISTRATION_SOURCES, REGISTRATION_STATUSES
+from coopnet.registrations.checkin_queries import DOOR_PAGE_MAX
+from coopnet.registrations.door_sync import (
+    ACTION_ID_PATTERN,
+    HASH_ALGORITHM,
+    HASH_PATTERN,
+    MAX_ACTIONS,
+    TEXT_LIMITS,
+)
+from coopnet.registrations.models import (
+    DOOR_ACTION_TYPES,
+    REGISTRATION_SOURCES,
+    REGISTRATION_STATUSES,
+)
 from coopnet.registrations.services import NAME_MAX
 from coopnet.validators import (
     MAX_ID,
@@ -208,6 +220,63 @@ SCHEMAS: dict[str, Any] = {
         "checked_in_by": {"type": ["string", "null"], "description": "only when already "
                           "checked in: who did it"},
         "registration": _ref("CheckInRegistration"), "message": {"type": "string"}}},
+    "DoorList": {"type": "object", "required": [
+        "event", "keep_until", "hash", "registrations", "next_after", "counts"], "properties": {
+        "event": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "title": {"type": "string"},
+            "starts_at": TIME, "ends_at": TIME}},
+        "keep_until": {**TIME, "description": "the event's end plus 12 hours: a device "
+                       "deletes the list after this"},
+        "hash": {"type": "object", "required": ["algorithm", "key"], "properties": {
+            "algorithm": {"const": HASH_ALGORITHM},
+            "key": {"type": "string", "description": "the event's key, hexadecimal"},
+            "input": {"type": "string"}}},
+        "registrations": {"type": "array", "items": {
+            "type": "object", "required": ["id", "name", "status", "code_hashes"],
+            "properties": {
+                "id": {"type": "integer"}, "name": {"type": "string"},
+                "organization": {"type": "string"},
+                "status": {"enum": list(REGISTRATION_STATUSES)},
+                "checked_in_at": NULLABLE_TIME,
+                "checked_in_by": {"type": ["string", "null"]},
+                "code_hashes": {"type": "array", "items": {"type": "string"},
+                                "description": "HMAC-SHA256 (hex) of each code the door "
+                                               "accepts, never the code"}}}},
+        "next_after": {"type": ["integer", "null"],
+                       "description": "`after` for the next page; null: this was the last"},
+        "counts": _ref("Counts")}},
+    "Counts": {"type": "object", "properties": {
+        "registered": {"type": "integer"}, "checked_in": {"type": "integer"},
+        "waitlisted": {"type": "integer"}, "capacity": {"type": ["integer", "null"]}}},
+    "DoorAction": {"type": "object", "required": ["id", "type", "device_time"], "properties": {
+        "id": {"type": "string", "pattern": ACTION_ID_PATTERN,
+               "description": "the device's own id for the action (a UUID): sent twice, "
+                              "applied once"},
+        "type": {"enum": list(DOOR_ACTION_TYPES)},
+        "device_time": {**TIME, "description": "when it was done on the device (a time in "
+                        "the future counts as the moment it arrives)"},
+        "device_id": {"type": ["string", "null"], "maxLength": TEXT_LIMITS["device_id"]},
+        "registration_id": {**ID, "type": ["integer", "null"],
+                            "description": "check_in, undo: the registration"},
+        "ticket_hash": {"type": ["string", "null"], "pattern": HASH_PATTERN,
+                        "description": "check_in, undo: or the code's hash (see DoorList)"},
+        "walk_in_action_id": {"type": ["string", "null"], "pattern": ACTION_ID_PATTERN,
+                              "description": "check_in, undo: or the walk-in an earlier "
+                                             "action added"},
+        "name": {"type": ["string", "null"], "maxLength": TEXT_LIMITS["name"],
+                 "description": "walk_in: required"},
+        "email": {"type": ["string", "null"], "maxLength": TEXT_LIMITS["email"]},
+        "organization": {"type": ["string", "null"],
+                         "maxLength": TEXT_LIMITS["organization"]}}},
+    "DoorActionOutcome": {"type": "object", "required": ["id", "outcome"], "properties": {
+        "id": {"type": "string"},
+        "outcome": {"type": "string", "examples": [
+            "checked_in", "already_checked_in", "undone", "not_checked_in", "undone_later",
+            "cancelled", "not_confirmed", "unknown_ticket", "wrong_event", "invalid"]},
+        "message": {"type": "string"}, "repeated": {"type": "boolean"},
+        "registration_id": {"type": ["integer", "null"]},
+        "checked_in_at": NULLABLE_TIME,
+        "fields": {"type": "object", "additionalProperties": {"type": "string"}}}},
 }
 
 EVENT_ID = _path_param("event_id")
@@ -294,6 +363,27 @@ PATHS: dict[str, Any] = {
             "name": _text(200, required=True),
             "email": {"anyOf": [EMAIL, {"type": "string", "maxLength": 0}, {"type": "null"}]},
             "organization": {"type": ["string", "null"], "maxLength": 200}}})},
+    "/api/v1/events/{event_id}/door-list": {"get": _op(
+        "A page of the event's door list for devices that work offline: every registration "
+        "by id, with its codes only as HMAC-SHA256 hashes under the event's key",
+        {"200": _json(_ref("DoorList"), "One page"), **_errors(403, 404, 422)},
+        staff=True, parameters=[
+            EVENT_ID,
+            _query("after", "the last id of the previous page", {
+                "type": "integer", "minimum": 0, "maximum": MAX_ID}),
+            _query("limit", "registrations per page (200 when absent)", {
+                "type": "integer", "minimum": 1, "maximum": DOOR_PAGE_MAX})])},
+    "/api/v1/events/{event_id}/door-actions": {"post": _op(
+        "Apply the actions a device recorded (offline) in the order sent, each once; "
+        "each action's outcome and the counters",
+        {"200": _json({"type": "object", "required": ["results", "counts"], "properties": {
+            "results": {"type": "array", "items": _ref("DoorActionOutcome")},
+            "counts": _ref("Counts")}}, "Outcomes in the order sent"),
+         **_errors(403, 404, 503)},
+        staff=True, parameters=[EVENT_ID],
+        body={"type": "object", "required": ["actions"], "properties": {
+            "actions": {"type": "array", "maxItems": MAX_ACTIONS,
+                        "items": _ref("DoorAction")}}})},
     "/api/v1/events/{event_id}/counts": {"get": _op(
         "Door counters",
         {"200": _json({"type": "object", "properties": {

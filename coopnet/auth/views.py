@@ -50,7 +50,11 @@ def logout():
     """Sign out (a POST with the CSRF token, so no other site can sign you out)."""
     logout_user()
     flash(_("You are signed out."), "info")
-    return redirect(url_for("main.home"))
+    response = redirect(url_for("main.home"))
+    # what this browser kept for staff goes too: the door list kept for offline use (with
+    # its hashed codes and names), the door page and its service worker
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @bp.route("/member", methods=["GET", "POST"])

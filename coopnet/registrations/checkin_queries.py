@@ -73,6 +73,22 @@ def door_list(event: Event, statuses: tuple[str, ...] = ("confirmed", "waitliste
     ).scalars())
 
 
+DOOR_PAGE_MAX = 500
+
+
+def door_list_page(event: Event, *, after: int = 0, limit: int = 200) -> list[Registration]:
+    """One page of the event's registrations (every status) in id order, after id `after`:
+    a device downloads the door list page by page; new registrations come at the end."""
+    return list(db.session.execute(
+        sa.select(Registration)
+        .options(joinedload(Registration.person), joinedload(Registration.organization),
+                 joinedload(Registration.checked_in_by))
+        .where(Registration.event_id == event.id, Registration.id > after)
+        .order_by(Registration.id)
+        .limit(max(1, min(limit, DOOR_PAGE_MAX)))
+    ).scalars())
+
+
 def checked_in_state(event_id: int) -> list[sa.Row]:
     """(id, checked_in_at, staff name) of every checked-in registration: the door page's poll."""
     from coopnet.auth.models import User

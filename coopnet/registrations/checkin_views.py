@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 import zlib
 from typing import Any
 
@@ -25,6 +26,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from itsdangerous import BadData, URLSafeTimedSerializer
 
 from coopnet.auth.access import STAFF, access
@@ -52,6 +54,7 @@ from coopnet.registrations.checkin_forms import (
     ImportReportForm,
 )
 from coopnet.registrations.checkin_queries import (
+    DOOR_PAGE_MAX,
     checked_in_state,
     door_list,
     event_counts,
@@ -60,8 +63,13 @@ from coopnet.registrations.checkin_queries import (
     match_report,
     past_events_without_attendance,
 )
+from coopnet.registrations.door_sync import (
+    apply_door_actions,
+    door_list_document,
+    outcomes_document,
+)
 from coopnet.registrations.models import Registration
-from coopnet.timezones import to_brussels
+from coopnet.timezones import rfc3339, to_brussels
 
 bp = Blueprint("checkin", __name__, url_prefix="/staff")
 
@@ -90,6 +98,7 @@ def _row_state(registration: Registration) -> dict[str, Any]:
             "waiting": registration.status == "waitlisted",
             "walk_in": not registration.is_advance,
             "at": _hhmm(registration.checked_in_at),
+            "checked_in_at": rfc3339(registration.checked_in_at),
             "by": by.display_name if by is not None else ""}
 
 
@@ -136,8 +145,9 @@ def overview():
 def door(event_id: int):
     """The door page: scan or search, one tap to check in, walk-ins, live counters."""
     event = _event_or_404(event_id)
+    # the list is not in the page: the script loads it page by page (and keeps it offline)
     return render_template("registrations/checkin_door.html", event=event,
-                           registrations=door_list(event), counts=event_counts(event))
+                           counts=event_counts(event))
 
 
 @bp.route("/events/<int:event_id>/checkin/scan", methods=["POST"])
@@ -205,11 +215,106 @@ def state(event_id: int):
     counts = event_counts(event_id)
     if counts is None:
         abort(404)
-    checked = {str(row.id): {"at": _hhmm(row.checked_in_at), "by": row.display_name or ""}
+    checked = {str(row.id): {"at": _hhmm(row.checked_in_at), "by": row.display_name or "",
+                             "checked_in_at": rfc3339(row.checked_in_at)}
                for row in checked_in_state(event_id)}
-    response = jsonify({"counts": counts.as_dict(), "checked_in": checked})
+    # a fresh CSRF token: a door page kept offline for hours sends its actions with it
+    response = jsonify({"counts": counts.as_dict(), "checked_in": checked,
+                        "csrf_token": generate_csrf()})
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+# -- the door without network ----------------------------------------------------------
+# The door page keeps the event's door list on the device (hashed codes, names) and records
+# what staff do while offline; these endpoints give the list page by page and take the
+# recorded actions back. The same read side and service as the scanner API.
+
+def _page_arg(name: str, default: int, maximum: int) -> int | None:
+    raw = request.args.get(name, "")
+    if raw == "":
+        return default
+    if not re.fullmatch(r"[0-9]{1,10}", raw) or int(raw) > maximum:
+        return None
+    return int(raw)
+
+
+@bp.route("/events/<int:event_id>/checkin/list")
+@access(STAFF)
+def door_list_json(event_id: int):  # type: ignore[no-untyped-def]
+    """A page of the door list (JSON): what the page searches and checks in with offline."""
+    event = _event_or_404(event_id)
+    after = _page_arg("after", 0, 2**31 - 1)
+    limit = _page_arg("limit", 200, DOOR_PAGE_MAX)
+    if after is None or not limit:
+        return _json_error(Invalid({"after": _("Send a registration id.")}))
+    response = jsonify(door_list_document(event, after=after, limit=limit))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/events/<int:event_id>/checkin/sync", methods=["POST"])
+@access(STAFF)
+def sync(event_id: int):  # type: ignore[no-untyped-def]
+    """The actions a device recorded offline (JSON {actions: [...]}), applied in order, once."""
+    event = _event_or_404(event_id)
+    try:
+        outcomes = apply_door_actions(event, _payload().get("actions"), actor=_actor())
+    except DomainError as error:
+        db.session.rollback()
+        return _json_error(error)
+    db.session.commit()
+    return jsonify({"ok": True, **outcomes_document(event, outcomes)})
+
+
+@bp.route("/events/<int:event_id>/checkin/sw.js")
+@access(STAFF)
+def service_worker(event_id: int):  # type: ignore[no-untyped-def]
+    """The door's service worker: keeps the page and its files for use without network."""
+    event = _event_or_404(event_id)
+    door_url = url_for("checkin.door", event_id=event.id)
+    assets = [url_for("static", filename=name) for name in DOOR_ASSETS]
+    body = render_template("registrations/door_sw.js", door_url=door_url, assets=assets,
+                           version=_assets_version())
+    response = current_app.response_class(body, mimetype="text/javascript")
+    # the worker controls the door page of this event only (its URL and what is below)
+    response.headers["Service-Worker-Allowed"] = door_url
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.route("/events/<int:event_id>/checkin/manifest.webmanifest")
+@access(STAFF)
+def manifest(event_id: int):  # type: ignore[no-untyped-def]
+    """The web app manifest: the door page of this event can be added to the home screen."""
+    event = _event_or_404(event_id)
+    door_url = url_for("checkin.door", event_id=event.id)
+    response = jsonify({
+        "name": _("Door: %(title)s", title=event.title), "short_name": _("Door"),
+        "start_url": door_url, "scope": door_url, "display": "standalone",
+        "background_color": "#ffffff", "theme_color": "#1f6f50",
+        "icons": [{"src": url_for("static", filename="img/favicon.svg"), "sizes": "any",
+                   "type": "image/svg+xml"}]})
+    response.mimetype = "application/manifest+json"
+    return response
+
+
+# what the door page needs besides itself, kept by its service worker
+DOOR_ASSETS = ("css/coopnet.css", "js/checkin.js", "js/door_store.js", "img/favicon.svg")
+
+
+def _assets_version() -> str:
+    """Changes when a kept file changes, so devices fetch the new ones."""
+    import hashlib
+    from pathlib import Path
+
+    digest = hashlib.sha256()
+    static = Path(current_app.static_folder or "")
+    for name in DOOR_ASSETS:
+        path = static / name
+        if path.exists():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 @bp.route("/events/<int:event_id>/attendance", methods=["GET", "POST"])

@@ -145,3 +145,37 @@ class CheckInEvent(db.Model):
     __table_args__ = (
         sa.CheckConstraint("action IN ('check_in', 'undo')", name="action_known"),
     )
+
+
+DOOR_ACTION_TYPES = ("check_in", "undo", "walk_in")
+
+
+class DoorAction(db.Model):
+    """An action a door device recorded (often offline) and sent later: applied once.
+
+    The client's id is unique, so a batch sent twice changes nothing the second time; the
+    outcome is kept to answer the repeat exactly as the first time. `device_time` is when
+    staff did it on the device (the check-in's time), `received_at` when it reached us.
+    """
+
+    __tablename__ = "door_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[str] = mapped_column(sa.String(64), nullable=False, unique=True)
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    registration_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("registrations.id", ondelete="SET NULL"), index=True
+    )
+    type: Mapped[str] = mapped_column(sa.String(16), nullable=False)
+    device_id: Mapped[str] = mapped_column(sa.String(64), nullable=False, default="")
+    device_time: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # the stable code the device was answered with: checked_in, already_checked_in, …
+    outcome: Mapped[str] = mapped_column(sa.String(32), nullable=False)
+
+    __table_args__ = (
+        sa.CheckConstraint("type IN ('check_in', 'undo', 'walk_in')", name="type_known"),
+    )

@@ -302,6 +302,25 @@ def _door_walkin(ctx) -> Prepared:  # type: ignore[no-untyped-def]
                      "organization": "Buurtcoop"}, kind="json", success=status_in(201))
 
 
+def _door_actions_body(r) -> dict:  # type: ignore[no-untyped-def]
+    return {"actions": [{"id": f"fuzz-action-{_n()}-{r.id}", "type": "check_in",
+                         "registration_id": r.id,
+                         "device_time": (utcnow() - timedelta(minutes=1)).isoformat(),
+                         "device_id": "fuzz-phone"}]}
+
+
+def _door_sync(ctx) -> Prepared:  # type: ignore[no-untyped-def]
+    r = registration(door_event())
+    return Prepared(f"/staff/events/{r.event_id}/checkin/sync", _door_actions_body(r),
+                    kind="json", success=status_in(200))
+
+
+def _api_door_actions(ctx) -> Prepared:  # type: ignore[no-untyped-def]
+    r = registration(door_event())
+    return Prepared(f"/api/v1/events/{r.event_id}/door-actions", _door_actions_body(r),
+                    kind="json", success=status_in(200))
+
+
 def _attendance(ctx) -> Prepared:  # type: ignore[no-untyped-def]
     from tests.factories import make_event
 
@@ -665,6 +684,8 @@ RECIPES: dict[str, Recipe] = {
     "POST /staff/events/<int:event_id>/checkin/scan": Recipe(STAFF, _door_scan),
     "POST /staff/events/<int:event_id>/checkin/undo": Recipe(STAFF, _door_undo),
     "POST /staff/events/<int:event_id>/checkin/walkin": Recipe(STAFF, _door_walkin),
+    "POST /staff/events/<int:event_id>/checkin/sync": Recipe(STAFF, _door_sync),
+    "POST /api/v1/events/<int:event_id>/door-actions": Recipe(TOKEN_STAFF, _api_door_actions),
     "POST /staff/events/<int:event_id>/attendance": Recipe(STAFF, _attendance),
     "POST /staff/events/<int:event_id>/attendance/import": Recipe(STAFF, _import_report),
     "POST /staff/events/<int:event_id>/attendance/import/confirm": Recipe(STAFF,

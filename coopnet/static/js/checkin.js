@@ -1,10 +1,20 @@
-/* coopnet door check-in: scan or search, one tap to check in, live counters.
- * No reloads: every action is one JSON request to the staff endpoints of the page
- * (CSRF token from the meta tag, sent as X-CSRFToken). No third-party code.
- * Scans never get lost: each one joins a queue on this device and gets its own line in
- * "recent scans"; they are sent one after another, in order, however slow the network.
- * A request that fails is tried again; after that it stays visible as "not done" with a
- * button to try again. A check-in is safe to repeat (the second says "already"). */
+/* coopnet door check-in: scan or search, one tap to check in, live counters, with or
+ * without network.
+ *
+ * Online, every action is one JSON request to the staff endpoints of the page (CSRF token
+ * from the meta tag, sent as X-CSRFToken). Scans never get lost: each one joins a queue on
+ * this device and gets its own line in "recent scans"; they are sent one after another, in
+ * order. A request that fails is tried again; after that it stays visible as "not done"
+ * with a button to try again.
+ *
+ * The list of people is not in the page: it is loaded page by page from the server and kept
+ * on this device (IndexedDB, see door_store.js) with the ticket codes only as HMAC-SHA256
+ * hashes under the event's key. Search runs on it; at most LIMIT rows are drawn.
+ *
+ * Offline (the browser says so), or while kept actions still wait, every check-in, undo
+ * and walk-in is done on the device's list and kept in order with its time and id; when
+ * the network is back they are sent in order to the sync endpoint, which applies each
+ * exactly once. No third-party code. */
 (function () {
   "use strict";
   var door = document.getElementById("door");
@@ -13,20 +23,62 @@
   var input = document.getElementById("door-input");
   var list = document.getElementById("door-list");
   var empty = document.getElementById("door-empty");
+  var more = document.getElementById("door-more");
   var feedback = document.getElementById("door-feedback");
   var feedbackText = document.getElementById("door-feedback-text");
   var undoButton = document.getElementById("door-undo");
   var recent = document.getElementById("door-recent");
-  var lastRegistrationId = null;
+  var offlineBox = document.getElementById("door-offline");
+  var eventId = Number(door.dataset.eventId);
+  var userId = Number(door.dataset.userId);
+  var store = window.DoorStore;
+  var lastUndo = null;        // what the undo button undoes: {id} of a row
   var POLL_MS = 4000;
   var RETRIES = 2;            // automatic tries after the first, then "not done"
   var RETRY_MS = 1500;
+  var TIMEOUT_MS = 8000;      // a request without an answer by then has failed
+  var SYNC_RETRY_MS = 10000;  // kept actions: next try while the server does not answer
+  var BATCH = 100;            // kept actions per sync request
   var KEEP = 8;               // finished lines kept in "recent scans"
+  var LIMIT = 50;             // rows drawn at most; search finds the others
   var queue = [];             // scans not answered yet, in the order they came
   var sending = false;
+  var syncing = false;
+  var pending = 0;            // kept actions waiting to be sent
+  var networkDown = false;    // the browser says online, but requests fail: work as offline
+
+  /* the door list in memory: rows by id, by code hash, and the hash key */
+  var rows = {};
+  var byHash = {};
+  var keyHex = "";
+  var hmacKey = null;
+  var keepUntil = "";
+  var loaded = false;
+
+  function msg(name, values) {
+    var text = door.dataset[name] || "";
+    Object.keys(values || {}).forEach(function (key) {
+      text = text.split("{" + key + "}").join(values[key]);
+    });
+    return text;
+  }
+
+  /* a request that hangs (a crowded access point) counts as failed after TIMEOUT_MS */
+  function timed(url, options) {
+    var controller = window.AbortController ? new window.AbortController() : null;
+    var timer = controller ? window.setTimeout(function () { controller.abort(); }, TIMEOUT_MS) : null;
+    if (controller) { options.signal = controller.signal; }
+    return fetch(url, options).then(function (response) {
+      window.clearTimeout(timer);
+      return response;
+    }, function (error) {
+      window.clearTimeout(timer);
+      throw error;
+    });
+  }
 
   function post(url, body) {
-    return fetch(url, {
+    return timed(url, {
       method: "POST",
       credentials: "same-origin",
       headers: {"Content-Type": "application/json", "Accept": "application/json",
@@ -39,6 +91,14 @@
     });
   }
 
+  function getJSON(url) {
+    return timed(url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+      .then(function (response) {
+        if (!response.ok) { throw new Error("status " + response.status); }
+        return response.json();
+      });
+  }
+
   function show(kind, message, undoable) {
     feedback.hidden = false;
     feedback.classList.remove("alert-success", "alert-warning", "alert-danger", "alert-secondary");
@@ -48,71 +108,419 @@
     if (kind === "danger" && navigator.vibrate) { navigator.vibrate([80, 60, 80]); }
   }
 
+  function counter(key) { return door.querySelector('[data-count="' + key + '"]'); }
+
   function setCounts(counts) {
     if (!counts) { return; }
     Object.keys(counts).forEach(function (key) {
-      var el = door.querySelector('[data-count="' + key + '"]');
+      var el = counter(key);
       if (el) { el.textContent = counts[key] === null ? "∞" : counts[key]; }
     });
   }
 
-  function rowFor(id) { return list.querySelector('li[data-id="' + id + '"]'); }
-
-  function setRowState(li, checkedIn, at, by) {
-    var state = li.querySelector(".door-state");
-    var waiting = li.querySelector("[data-waiting]");
-    // a waiting person keeps the waiting badge until they are let in (then checked in)
-    if (waiting && !checkedIn) { return; }
-    if (waiting) { waiting.removeAttribute("data-waiting"); }
-    state.textContent = "";
-    if (checkedIn) {
-      var badge = document.createElement("span");
-      badge.className = "badge text-bg-success";
-      badge.textContent = "✓ " + at + (by ? " · " + by : "");
-      state.appendChild(badge);
-    }
+  function bump(key, by) {
+    var el = counter(key);
+    var value = Number(el.textContent);
+    if (!isNaN(value)) { el.textContent = String(value + by); }
   }
 
-  function addRow(reg) {
+  function hhmm(moment) {
+    if (!moment) { return ""; }
+    var date = new Date(moment);
+    return ("0" + date.getHours()).slice(-2) + ":" + ("0" + date.getMinutes()).slice(-2);
+  }
+
+  /* -- the list: drawn from memory, at most LIMIT rows ----------------------------------- */
+  function searchText(row) { return (row.name + " " + (row.organization || "")).toLowerCase(); }
+
+  var sorted = null;           // the rows by name, drawn from; null after a change
+  var collator = new Intl.Collator("nl", {sensitivity: "base"});
+  function sortedRows() {
+    if (sorted) { return sorted; }
+    sorted = Object.keys(rows).map(function (id) { return rows[id]; })
+      .filter(function (row) { return row.status !== "cancelled"; })
+      .sort(function (a, b) {
+        return collator.compare(a.name, b.name) || String(a.id).localeCompare(String(b.id));
+      });
+    sorted.forEach(function (row) { row.search = searchText(row); });
+    return sorted;
+  }
+
+  function stateOf(row) {
+    var state = document.createElement("span");
+    state.className = "door-state text-nowrap small";
+    if (row.status === "waitlisted") {
+      var waiting = document.createElement("span");
+      waiting.className = "badge text-bg-secondary";
+      waiting.textContent = door.dataset.msgWaitingList;
+      state.appendChild(waiting);
+    } else if (row.checked_in_at) {
+      var badge = document.createElement("span");
+      badge.className = "badge text-bg-success";
+      badge.textContent = "✓ " + hhmm(row.checked_in_at) + (row.checked_in_by ? " · " + row.checked_in_by : "");
+      state.appendChild(badge);
+    }
+    return state;
+  }
+
+  function rowElement(row) {
     var li = document.createElement("li");
     li.className = "list-group-item p-0";
-    li.dataset.id = reg.id;
-    li.dataset.search = (reg.name + " " + reg.organization + " " + reg.email).toLowerCase();
+    li.dataset.id = row.id;
     var button = document.createElement("button");
     button.type = "button";
     button.className = "door-row btn w-100 text-start d-flex justify-content-between align-items-center gap-2 py-2 px-3";
+    if (row.status === "waitlisted") { button.dataset.waiting = "1"; }
     var who = document.createElement("span");
+    who.className = "min-w-0";
     var name = document.createElement("span");
     name.className = "d-block fw-semibold text-truncate";
-    name.textContent = reg.name;
+    name.textContent = row.name;
     var sub = document.createElement("span");
     sub.className = "d-block small text-body-secondary text-truncate";
-    sub.textContent = reg.organization || reg.email || "";
+    sub.textContent = row.organization || "";
     who.appendChild(name);
     who.appendChild(sub);
-    var state = document.createElement("span");
-    state.className = "door-state text-nowrap small";
     button.appendChild(who);
-    button.appendChild(state);
+    button.appendChild(stateOf(row));
     li.appendChild(button);
-    list.insertBefore(li, list.firstChild);
     return li;
   }
 
+  function matches() {
+    var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+    return sortedRows().filter(function (row) {
+      var text = row.search;
+      return words.every(function (w) { return text.indexOf(w) !== -1; });
+    });
+  }
+
+  function render() {
+    var found = matches();
+    var fragment = document.createDocumentFragment();
+    found.slice(0, LIMIT).forEach(function (row) { fragment.appendChild(rowElement(row)); });
+    list.textContent = "";
+    list.appendChild(fragment);
+    empty.hidden = found.length > 0 || !loaded;
+    more.hidden = found.length <= LIMIT && loaded;
+    more.textContent = !loaded && found.length <= LIMIT ? door.dataset.msgLoading :
+      msg("msgMore", {count: found.length - LIMIT});
+    return found;
+  }
+
+  function redrawRow(id) {
+    var li = list.querySelector('li[data-id="' + id + '"]');
+    if (li && rows[id]) { li.replaceWith(rowElement(rows[id])); }
+  }
+
+  /* a registration as the online endpoints answer it, into the list */
+  function takeAnswer(reg) {
+    var row = rows[reg.id] || {id: reg.id, code_hashes: []};
+    row.name = reg.name;
+    row.organization = reg.organization || "";
+    row.status = reg.waiting ? "waitlisted" : "confirmed";
+    row.checked_in_at = reg.checked_in ? reg.checked_in_at : null;
+    row.checked_in_by = reg.checked_in ? reg.by : null;
+    row.at_text = reg.at;
+    var isNew = !rows[reg.id];
+    rows[reg.id] = row;
+    sorted = null;
+    if (isNew) { render(); } else { redrawRow(reg.id); }
+    saveList();
+  }
+
+  /* -- the kept list ---------------------------------------------------------------------- */
+  function importKey(hex) {
+    if (!hex || !window.crypto || !window.crypto.subtle) { return Promise.resolve(null); }
+    var bytes = new Uint8Array(hex.match(/../g).map(function (h) { return parseInt(h, 16); }));
+    return window.crypto.subtle.importKey("raw", bytes, {name: "HMAC", hash: "SHA-256"}, false,
+                                          ["sign"]);
+  }
+
+  function normalizeCode(text) {
+    // as the server does: the code, or the last part of a ticket URL; trimmed; capitals
+    var code = text.trim();
+    if (code.indexOf("/") !== -1) {
+      code = code.split("?")[0].split("#")[0].replace(/\/+$/, "");
+      code = code.slice(code.lastIndexOf("/") + 1);
+    }
+    return code.toUpperCase();
+  }
+
+  function hashCode(text) {
+    if (!hmacKey) { return Promise.resolve(null); }
+    return window.crypto.subtle.sign("HMAC", hmacKey, new TextEncoder().encode(normalizeCode(text)))
+      .then(function (signature) {
+        return Array.prototype.map.call(new Uint8Array(signature), function (b) {
+          return ("0" + b.toString(16)).slice(-2);
+        }).join("");
+      });
+  }
+
+  function indexRows() {
+    byHash = {};
+    Object.keys(rows).forEach(function (id) {
+      (rows[id].code_hashes || []).forEach(function (digest) {
+        // an active registration wins over a cancelled one with the same person's code
+        if (!byHash[digest] || byHash[digest].status === "cancelled") { byHash[digest] = rows[id]; }
+      });
+    });
+  }
+
+  var saving = null;
+  function saveList() {
+    if (!store || !keyHex) { return; }
+    // one write at a time, the last state wins
+    if (saving) { saving.again = true; return; }
+    saving = {again: false};
+    store.putList({event_id: eventId, user_id: userId, keep_until: keepUntil, key: keyHex,
+                   rows: Object.keys(rows).map(function (id) { return rows[id]; })})
+      .catch(function () { /* private mode without storage: the page still works online */ })
+      .then(function () {
+        var again = saving.again;
+        saving = null;
+        if (again) { saveList(); }
+      });
+  }
+
+  function takeList(document_, replace) {
+    keyHex = document_.hash.key;
+    keepUntil = document_.keep_until;
+    var fresh = replace ? {} : rows;
+    document_.registrations.forEach(function (row) {
+      var old = rows[row.id];
+      // a change made on this phone and not yet sent stays as it is here
+      if (old && old.local) { fresh[row.id] = old; return; }
+      fresh[row.id] = row;
+    });
+    if (replace) {
+      Object.keys(rows).forEach(function (id) {
+        if (rows[id].local && !fresh[id]) { fresh[id] = rows[id]; }
+      });
+    }
+    rows = fresh;
+    sorted = null;
+  }
+
+  /* download the whole list page by page; the first page replaces what was kept */
+  var downloading = false;
+  function download() {
+    if (downloading) { return Promise.resolve(); }
+    downloading = true;
+    var gathered = {registrations: []};
+    function page(after) {
+      return getJSON(door.dataset.listUrl + "?limit=500&after=" + after).then(function (doc) {
+        gathered.hash = doc.hash;
+        gathered.keep_until = doc.keep_until;
+        gathered.registrations = gathered.registrations.concat(doc.registrations);
+        if (doc.next_after) { return page(doc.next_after); }
+        setCounts(doc.counts);
+        return null;
+      });
+    }
+    return page(0).then(function () {
+      takeList(gathered, true);
+      loaded = true;
+      indexRows();
+      return importKey(keyHex);
+    }).then(function (key) {
+      hmacKey = key;
+      render();
+      saveList();
+    }).catch(function () { /* offline: what is kept is used */ })
+      .then(function () { downloading = false; });
+  }
+
+  /* -- offline: the state on the page, the kept actions ----------------------------------- */
+  function isOffline() { return navigator.onLine === false; }
+
+  /* actions are done on this phone and kept: offline, after requests failed, or while kept
+     actions still wait to be sent (theirs is the earlier turn) */
+  function keepsHere() { return isOffline() || networkDown || pending > 0; }
+
+  function hasList() { return hmacKey !== null; }
+
+  function showOffline() {
+    var offline = isOffline() || networkDown;
+    offlineBox.hidden = !offline && pending === 0;
+    offlineBox.classList.toggle("alert-warning", offline);
+    offlineBox.classList.toggle("alert-info", !offline);
+    document.getElementById("door-offline-title").hidden = !offline;
+    document.getElementById("door-offline-text").textContent = offline ? door.dataset.msgOffline :
+      (syncing ? door.dataset.msgSyncing : "");
+    document.getElementById("door-pending-label").textContent = door.dataset.msgPending;
+    document.getElementById("door-pending").textContent = String(pending);
+    document.getElementById("door-pending-box").hidden = pending === 0;
+    door.dataset.pending = String(pending);
+    door.classList.toggle("door-is-offline", offline);
+  }
+
+  function newId() {
+    if (window.crypto && window.crypto.randomUUID) { return window.crypto.randomUUID(); }
+    var bytes = window.crypto.getRandomValues(new Uint8Array(16));
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  function deviceId() {
+    var id = "";
+    try { id = window.localStorage.getItem("coopnet-door-device") || ""; } catch (e) { id = ""; }
+    if (!id) {
+      id = newId();
+      try { window.localStorage.setItem("coopnet-door-device", id); } catch (e) { /* none */ }
+    }
+    return id;
+  }
+
+  function keep(action) {
+    action.id = newId();
+    action.device_time = new Date().toISOString();
+    action.device_id = deviceId();
+    pending += 1;
+    showOffline();
+    return store.addAction({event_id: eventId, user_id: userId, action: action})
+      .then(function () { return action; });
+  }
+
+  /* check a row in on this phone; returns [kind, message, undoable] */
+  function checkInHere(row) {
+    if (row.status === "cancelled") { return ["danger", msg("msgCancelled", {name: row.name}), false]; }
+    if (row.status === "waitlisted") { return ["danger", msg("msgWaiting", {name: row.name}), false]; }
+    if (row.checked_in_at) {
+      return ["warning", msg("msgAlready", {name: row.name, time: hhmm(row.checked_in_at)}), false];
+    }
+    var now = new Date().toISOString();
+    row.checked_in_at = now;
+    row.checked_in_by = door.dataset.staffName;
+    row.local = true;
+    bump("checked_in", 1);
+    var action = {type: "check_in"};
+    if (row.walk_in_action_id) { action.walk_in_action_id = row.walk_in_action_id; } else {
+      action.registration_id = row.id;
+    }
+    keep(action);
+    redrawRow(row.id);
+    saveList();
+    lastUndo = row.id;
+    return ["success", msg("msgCheckedIn", {name: row.name}), true, true];
+  }
+
+  function undoHere(row) {
+    if (!row.checked_in_at) { return; }
+    row.checked_in_at = null;
+    row.checked_in_by = null;
+    row.local = true;
+    bump("checked_in", -1);
+    var action = {type: "undo"};
+    if (row.walk_in_action_id) { action.walk_in_action_id = row.walk_in_action_id; } else {
+      action.registration_id = row.id;
+    }
+    keep(action);
+    redrawRow(row.id);
+    saveList();
+    show("secondary", msg("msgUndone", {name: row.name}), false);
+  }
+
+  /* a queued scan or tap, done on this phone */
+  function doHere(item) {
+    var body = item.body;
+    var found;
+    if (body.registration_id !== undefined) {
+      found = Promise.resolve(rows[body.registration_id] || null);
+    } else {
+      found = hashCode(body.code).then(function (digest) {
+        if (digest === null) { return {missingList: true}; }
+        return byHash[digest] || {unknown: digest};
+      });
+    }
+    return found.then(function (row) {
+      if (!row || row.missingList) { return ["danger", door.dataset.msgNoList, false]; }
+      if (row.unknown) {
+        // perhaps registered after the list came: the server decides when it gets it
+        keep({type: "check_in", ticket_hash: row.unknown});
+        return ["warning", door.dataset.msgUnknownOffline, false, true];
+      }
+      return checkInHere(row);
+    });
+  }
+
+  /* send the kept actions in order, a batch at a time; each comes back with its outcome */
+  var syncTimer = null;
+  function sync() {
+    if (syncing || isOffline() || !store) { return Promise.resolve(); }
+    syncing = true;
+    showOffline();
+    var sent = 0;
+    // a fresh CSRF token first (the page may have been opened hours ago, offline)
+    return getJSON(door.dataset.stateUrl).then(function (state) {
+      if (state.csrf_token) { csrf = state.csrf_token; }
+      return store.actionsOf(eventId);
+    }).then(function sendSome(kept) {
+      pending = kept.length;
+      showOffline();
+      if (kept.length === 0) { return null; }
+      var batch = kept.slice(0, BATCH);
+      return post(door.dataset.syncUrl, {actions: batch.map(function (k) { return k.action; })})
+        .then(function (answer) {
+          if (!answer.ok) { throw new Error(answer.code || "refused"); }
+          answer.results.forEach(function (result) {
+            // the undo button of a walk-in added offline now points at its registration
+            if (lastUndo === "w-" + result.id && result.registration_id) {
+              lastUndo = result.registration_id;
+            }
+            sent += 1;
+            if (["checked_in", "undone", "already_checked_in", "not_checked_in"]
+                .indexOf(result.outcome) === -1) {
+              // visible: a ticket cancelled meanwhile, a check-in undone elsewhere later…
+              report("danger", door.dataset.msgAfterSync + " " + result.message);
+            }
+          });
+          setCounts(answer.counts);
+          return store.removeActions(batch.map(function (k) { return k.seq; }));
+        })
+        .then(function () { return store.actionsOf(eventId); })
+        .then(sendSome);
+    }).then(function () {
+      syncing = false;
+      networkDown = false;
+      pending = 0;
+      Object.keys(rows).forEach(function (id) { delete rows[id].local; });
+      if (sent) { report("success", msg("msgSynced", {count: sent})); }
+      showOffline();
+      return download();
+    }, function () {
+      syncing = false;
+      showOffline();
+      if (syncTimer) { window.clearTimeout(syncTimer); }
+      syncTimer = window.setTimeout(sync, SYNC_RETRY_MS);
+    }).then(poll);
+  }
+
+  function report(kind, text) {
+    var li = document.createElement("li");
+    li.className = "list-group-item py-1 px-2 small list-group-item-" + kind;
+    li.dataset.state = "done";
+    li.textContent = text;
+    recent.insertBefore(li, recent.firstChild);
+    trimRecent();
+  }
+
+  window.addEventListener("online", function () { showOffline(); sync(); });
+  window.addEventListener("offline", showOffline);
+
+  /* -- online answers --------------------------------------------------------------------- */
   function handle(answer) {
     if (answer.ok) {
       var reg = answer.registration;
-      var li = rowFor(reg.id) || addRow(reg);
-      setRowState(li, reg.checked_in, reg.at, reg.by);
+      takeAnswer(reg);
       setCounts(answer.counts);
       if (answer.status === "checked_in") {
-        lastRegistrationId = reg.id;
+        lastUndo = reg.id;
         show("success", answer.message, true);
       } else if (answer.status === "already_checked_in") {
-        lastRegistrationId = null;
+        lastUndo = null;
         show("warning", answer.message, false);
       } else {
-        lastRegistrationId = null;
+        lastUndo = null;
         show("secondary", answer.message, false);
       }
     } else {
@@ -176,22 +584,48 @@
     var item = queue[0];
     sending = true;
     item.state = "sending";
-    line(item, "", item.label + " · " + (item.tries ? door.dataset.msgRetrying : door.dataset.msgSending));
-    post(door.dataset.scanUrl, item.body).then(function (answer) {
-      handle(answer);
-      item.state = "done";
-      var kind = !answer.ok ? "danger" : answer.status === "checked_in" ? "success" : "warning";
-      line(item, kind, answer.message || door.dataset.msgNetwork);
-      queue.shift();
-    }, function () {
-      item.tries += 1;
-      if (item.tries <= RETRIES) {
-        line(item, "warning", item.label + " · " + door.dataset.msgRetrying);
-        return new Promise(function (resolve) { window.setTimeout(resolve, RETRY_MS * item.tries); });
-      }
+    var work;
+    if (keepsHere()) {
+      // offline, or kept actions still wait (their order comes first): done on this phone
+      work = doHere(item).then(function (outcome) {
+        item.state = "done";
+        show(outcome[0], outcome[1], outcome[2]);
+        line(item, outcome[0], outcome[1] + (outcome[3] ? " · " + door.dataset.msgKept : ""));
+        queue.shift();
+        if (!isOffline()) { sync(); }
+      });
+    } else {
+      line(item, "", item.label + " · " + (item.tries ? door.dataset.msgRetrying : door.dataset.msgSending));
+      work = post(door.dataset.scanUrl, item.body).then(function (answer) {
+        handle(answer);
+        item.state = "done";
+        var kind = !answer.ok ? "danger" : answer.status === "checked_in" ? "success" : "warning";
+        line(item, kind, answer.message || door.dataset.msgNetwork);
+        queue.shift();
+      }, function () {
+        item.tries += 1;
+        if (isOffline()) { return null; }  // the network went: the next round keeps it here
+        if (item.tries <= RETRIES) {
+          line(item, "warning", item.label + " · " + door.dataset.msgRetrying);
+          return new Promise(function (resolve) { window.setTimeout(resolve, RETRY_MS * item.tries); });
+        }
+        if (hasList()) {
+          // no answer however often we ask: the phone works as offline until a sync succeeds
+          // (a check-in that did arrive after all is answered "already" then: no harm)
+          networkDown = true;
+          showOffline();
+          return null;
+        }
+        item.state = "failed";
+        line(item, "danger", item.label + " · " + door.dataset.msgNotDone);
+        show("danger", item.label + " · " + door.dataset.msgNotDone, false);
+        queue.shift();
+        return null;
+      });
+    }
+    work.catch(function () {
       item.state = "failed";
       line(item, "danger", item.label + " · " + door.dataset.msgNotDone);
-      show("danger", item.label + " · " + door.dataset.msgNotDone, false);
       queue.shift();
     }).then(function () {
       sending = false;
@@ -206,28 +640,10 @@
     return code.length > 10 ? code.slice(0, 8) + "…" : code;
   }
 
-  function nameOf(li) {
-    var name = li.querySelector(".fw-semibold");
-    return name ? name.textContent : "#" + li.dataset.id;
-  }
-
   function resetSearch() {
     input.value = "";
-    filter();
+    render();
     input.focus();
-  }
-
-  function filter() {
-    var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
-    var shown = 0;
-    Array.prototype.forEach.call(list.children, function (li) {
-      var text = li.dataset.search || "";
-      var match = words.every(function (w) { return text.indexOf(w) !== -1; });
-      li.hidden = !match;
-      if (match) { shown += 1; }
-    });
-    empty.hidden = shown > 0;
-    return shown;
   }
 
   function looksLikeCode(text) {
@@ -235,7 +651,7 @@
   }
 
   input.addEventListener("input", function () {
-    if (!looksLikeCode(input.value.trim())) { filter(); }
+    if (!looksLikeCode(input.value.trim())) { render(); }
   });
 
   document.getElementById("door-search").addEventListener("submit", function (event) {
@@ -248,30 +664,88 @@
       resetSearch();
       return;
     }
-    if (filter() === 1) {
-      var only = Array.prototype.filter.call(list.children, function (li) { return !li.hidden; })[0];
-      enqueue({registration_id: Number(only.dataset.id)}, nameOf(only));
+    var found = render();
+    if (found.length === 1) {
+      enqueue({registration_id: found[0].id}, found[0].name);
       resetSearch();
+      return;
+    }
+    // a short code typed by hand (no spaces): the list on this phone knows its hash
+    if (!/\s/.test(text)) {
+      hashCode(text).then(function (digest) {
+        if (digest && byHash[digest]) {
+          enqueue({code: text}, shortCode(text));
+          resetSearch();
+        }
+      });
     }
   });
 
   list.addEventListener("click", function (event) {
     var button = event.target.closest(".door-row");
     if (!button) { return; }
-    var li = button.closest("li");
-    enqueue({registration_id: Number(li.dataset.id)}, nameOf(li));
+    var row = rows[button.closest("li").dataset.id];
+    if (!row) { return; }
+    enqueue({registration_id: row.id}, row.name);
     resetSearch();
   });
 
   undoButton.addEventListener("click", function () {
-    if (lastRegistrationId === null) { return; }
-    send(door.dataset.undoUrl, {registration_id: lastRegistrationId});
-    lastRegistrationId = null;
+    if (lastUndo === null) { return; }
+    var row = rows[lastUndo];
+    lastUndo = null;
+    undoButton.hidden = true;
+    if (keepsHere() && row) { undoHere(row); if (!isOffline()) { sync(); } return; }
+    send(door.dataset.undoUrl, {registration_id: row ? row.id : null});
   });
 
+  /* -- walk-ins --------------------------------------------------------------------------- */
   var walkinForm = document.getElementById("walkin-form");
   var walkinError = document.getElementById("walkin-error");
   var walkinBusy = false;
+
+  function fieldErrors(fields) {
+    var first = null;
+    Object.keys(fields || {}).forEach(function (key) {
+      var field = walkinForm.elements[key];
+      var message = walkinForm.querySelector('[data-field="' + key + '"]');
+      if (field && message) {
+        field.classList.add("is-invalid");
+        field.setAttribute("aria-invalid", "true");
+        message.textContent = fields[key];
+        first = first || field;
+      }
+    });
+    if (first) { first.focus(); }
+    return first;
+  }
+
+  function walkInHere(body) {
+    var fields = {};
+    if (!body.name) { fields.name = door.dataset.msgNameRequired; }
+    if (body.email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(body.email)) {
+      fields.email = door.dataset.msgEmailInvalid;
+    }
+    if (fieldErrors(fields)) { return; }
+    keep({type: "walk_in", name: body.name, email: body.email, organization: body.organization})
+      .then(function (action) {
+        var id = "w-" + action.id;
+        rows[id] = {id: id, name: body.name, organization: body.organization, status: "confirmed",
+                    checked_in_at: action.device_time, checked_in_by: door.dataset.staffName,
+                    code_hashes: [], local: true, walk_in_action_id: action.id};
+        sorted = null;
+        bump("registered", 1);
+        bump("checked_in", 1);
+        lastUndo = id;
+        show("success", msg("msgCheckedIn", {name: body.name}), true);
+        walkinForm.reset();
+        document.getElementById("walkin").open = false;
+        resetSearch();
+        saveList();
+        if (!isOffline()) { sync(); }
+      });
+  }
+
   walkinForm.addEventListener("submit", function (event) {
     event.preventDefault();
     if (walkinBusy) { return; }
@@ -284,6 +758,7 @@
       walkinForm.querySelector('[data-field="' + key + '"]').textContent = "";
     });
     walkinError.hidden = true;
+    if (keepsHere()) { walkInHere(body); return; }
     walkinBusy = true;
     post(door.dataset.walkinUrl, body).then(function (answer) {
       if (answer.ok) {
@@ -294,18 +769,7 @@
         return;
       }
       // the reasons beside the fields; a reason without a field above the button
-      var first = null;
-      Object.keys(answer.fields || {}).forEach(function (key) {
-        var field = walkinForm.elements[key];
-        var message = walkinForm.querySelector('[data-field="' + key + '"]');
-        if (field && message) {
-          field.classList.add("is-invalid");
-          field.setAttribute("aria-invalid", "true");
-          message.textContent = answer.fields[key];
-          first = first || field;
-        }
-      });
-      if (first) { first.focus(); } else {
+      if (!fieldErrors(answer.fields)) {
         walkinError.textContent = answer.message || door.dataset.msgNetwork;
         walkinError.hidden = false;
       }
@@ -317,21 +781,72 @@
 
   /* live counters and check-ins made on other devices: the database is the truth */
   function poll() {
-    if (document.hidden) { return; }
+    if (document.hidden || keepsHere() || syncing) { return; }
     fetch(door.dataset.stateUrl, {credentials: "same-origin", headers: {"Accept": "application/json"}})
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (state) {
-        if (!state) { return; }
+        if (!state || pending > 0) { return; }
+        if (state.csrf_token) { csrf = state.csrf_token; }
         setCounts(state.counts);
-        Array.prototype.forEach.call(list.children, function (li) {
-          var seen = state.checked_in[li.dataset.id];
-          setRowState(li, Boolean(seen), seen ? seen.at : "", seen ? seen.by : "");
+        var changed = false;
+        Object.keys(rows).forEach(function (id) {
+          var row = rows[id];
+          if (row.status !== "confirmed" || row.local) { return; }
+          var seen = state.checked_in[id];
+          var by = seen ? seen.by : null;
+          var at = seen ? seen.checked_in_at : null;
+          if (at !== row.checked_in_at || (seen && by !== row.checked_in_by)) {
+            row.checked_in_at = at;
+            row.checked_in_by = by;
+            changed = true;
+            redrawRow(id);
+          }
         });
+        if (changed) { saveList(); }
       })
       .catch(function () { /* offline for a moment: the next poll tries again */ });
   }
   window.setInterval(poll, POLL_MS);
   document.addEventListener("visibilitychange", poll);
+
+  /* -- start: the kept list at once, then the fresh one; the service worker -------------- */
+  function start() {
+    showOffline();
+    render();
+    if (!store) { download(); return; }
+    store.tidy(userId, Date.now()).then(function () {
+      return store.getList(eventId);
+    }).then(function (kept) {
+      if (kept && kept.user_id === userId) {
+        takeList({hash: {key: kept.key}, keep_until: kept.keep_until, registrations: kept.rows}, true);
+        loaded = true;
+        indexRows();
+        return importKey(kept.key).then(function (key) { hmacKey = key; render(); });
+      }
+      return null;
+    }).then(function () {
+      return store.actionsOf(eventId);
+    }).then(function (kept) {
+      pending = kept.length;
+      showOffline();
+      if (isOffline()) { return null; }
+      return pending > 0 ? sync() : download();
+    }).catch(function () { download(); });
+  }
+  start();
+
+  if ("serviceWorker" in navigator && door.dataset.swUrl) {
+    navigator.serviceWorker.register(door.dataset.swUrl, {scope: door.dataset.doorUrl})
+      .then(function () { return navigator.serviceWorker.ready; })
+      .then(function (registration) {
+        // the files this page loaded (styles, scripts), kept by the worker for offline use
+        var urls = [];
+        document.querySelectorAll('link[rel="stylesheet"], script[src], link[rel="icon"]')
+          .forEach(function (el) { urls.push(el.href || el.src); });
+        if (registration.active) { registration.active.postMessage({type: "keep", urls: urls}); }
+      })
+      .catch(function () { /* no worker (private mode): the page still works online */ });
+  }
 
   /* camera: the browser's own BarcodeDetector, only where it exists */
   var cameraButton = document.getElementById("door-camera");
