@@ -31,8 +31,12 @@ from coopnet.members.rules import member_organization_of, was_member_on_any
 from coopnet.registrations import claims
 from coopnet.timezones import brussels_today
 from coopnet.validators import clean_text
+from coopnet.web.pagination import Pager, page_number
 
 bp = Blueprint("members", __name__, url_prefix="/staff/members")
+
+# rows on a page of the register and of the people search
+PAGE_SIZE = 50
 
 ORG_FIELDS = ("name", "enterprise_number", "legal_form", "sector", "province", "city", "website")
 
@@ -76,13 +80,14 @@ def index():  # type: ignore[no-untyped-def]
         status=request.args.get("status", "") if request.args.get("status") in
         queries.MEMBER_STATUSES else "",
     )
-    page = min(max(request.args.get("page", 1, type=int) or 1, 1), 10_000)
+    page = page_number()
     today = _today()
-    rows, total = queries.register_list(flt, today, page=page)
+    rows, total = queries.register_list(flt, today, page=page, per_page=PAGE_SIZE)
     sectors, provinces = queries.filter_choices()
     last_contacts = queries.last_contact_dates([org.id for org, _member in rows])
     return render_template(
-        "members/index.html", rows=rows, total=total, flt=flt, page=page, per_page=50,
+        "members/index.html", rows=rows, total=total, flt=flt,
+        pager=Pager(page=page, per_page=PAGE_SIZE, total=total),
         sectors=sectors, provinces=provinces, last_contacts=last_contacts,
         member_count=queries.member_count_on(today), today=today,
     )
@@ -266,10 +271,11 @@ def person_form(organization_id: int, person_id: int | None = None):  # type: ig
 def people():  # type: ignore[no-untyped-def]
     """Find a person by name or e-mail address (contact persons, registrants, walk-ins)."""
     search = clean_text(request.args.get("q"))[:100]
-    page = min(max(request.args.get("page", 1, type=int) or 1, 1), 10_000)
-    found, total = queries.find_people(search, page=page) if search else ([], 0)
+    page = page_number()
+    found, total = (queries.find_people(search, page=page, per_page=PAGE_SIZE) if search
+                    else ([], 0))
     return render_template("members/people.html", search=search, people=found, total=total,
-                           page=page, per_page=50)
+                           pager=Pager(page=page, per_page=PAGE_SIZE, total=total))
 
 
 @bp.route("/people/<int:person_id>")

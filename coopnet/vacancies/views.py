@@ -23,6 +23,7 @@ from coopnet.vacancies.services import (
     update_vacancy,
     withdraw_vacancy,
 )
+from coopnet.web.pagination import Pager, page_number
 
 bp = Blueprint("vacancies", __name__)
 
@@ -59,10 +60,11 @@ def index():  # type: ignore[no-untyped-def]
             province=form.province.data or "", place=(form.place.data or "").strip(),
             text=(form.q.data or "").strip(),
         )
-    page = db.paginate(queries.listed_vacancies(today, filters), per_page=queries.PAGE_SIZE,
-                       error_out=False, count=True)
+    page = db.paginate(queries.listed_vacancies(today, filters), page=page_number(),
+                       per_page=queries.PAGE_SIZE, error_out=False, count=True)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
-    return render_template("vacancies/index.html", form=form, page=page, args=args,
+    return render_template("vacancies/index.html", form=form, page=page, pager=Pager.of(page),
+                           args=args,
                            filtered=any(vars(filters).values()))
 
 
@@ -184,8 +186,10 @@ def staff_list():  # type: ignore[no-untyped-def]
     status = request.args.get("status", "submitted")
     if status not in VACANCY_STATUSES and status != "":
         status = "submitted"
-    page = db.paginate(queries.vacancies_for_review(status), per_page=50, error_out=False)
-    return render_template("vacancies/staff_list.html", page=page, status=status,
+    page = db.paginate(queries.vacancies_for_review(status), page=page_number(), per_page=50,
+                       error_out=False)
+    return render_template("vacancies/staff_list.html", page=page, pager=Pager.of(page),
+                           status=status,
                            counts=queries.status_counts(), statuses=VACANCY_STATUSES,
                            status_labels=STATUS_LABELS)
 
