@@ -16,6 +16,7 @@ from coopnet.events.services import cancel_event, create_event, publish_event, u
 from coopnet.extensions import db
 from coopnet.plan.queries import action_choices, linked_action_ids
 from coopnet.plan.services import set_event_actions
+from coopnet.web.forms import show_errors
 
 bp = Blueprint("staff_events", __name__, url_prefix="/staff/events")
 
@@ -45,18 +46,6 @@ def _form(event: Event | None = None) -> EventForm:
     return form
 
 
-def _show_service_errors(form: EventForm, error: DomainError) -> None:
-    """A refusal beside the field it concerns; one without a field at the top of the page."""
-    if not error.fields:
-        flash(error.message, "danger")
-    for name, message in error.fields.items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = [*field.errors, message]
-        else:
-            flash(message, "danger")
-
-
 @bp.route("/")
 @access(STAFF)
 def index():  # type: ignore[no-untyped-def]
@@ -82,7 +71,7 @@ def create():  # type: ignore[no-untyped-def]
             set_event_actions(event, form.action_ids.data or [], actor=current_user, now=now)
         except DomainError as error:
             db.session.rollback()
-            _show_service_errors(form, error)
+            show_errors(form, error)
         else:
             db.session.commit()
             flash(_("Event created."), "success")
@@ -107,7 +96,7 @@ def edit(event_id: int):  # type: ignore[no-untyped-def]
                 set_event_actions(event, form.action_ids.data or [], actor=current_user, now=now)
         except DomainError as error:
             db.session.rollback()
-            _show_service_errors(form, error)
+            show_errors(form, error)
         else:
             db.session.commit()
             flash(_("Event saved."), "success")

@@ -31,6 +31,7 @@ from coopnet.members.rules import member_organization_of, was_member_on_any
 from coopnet.registrations import claims
 from coopnet.timezones import brussels_today
 from coopnet.validators import clean_text
+from coopnet.web.forms import show_errors
 from coopnet.web.pagination import Pager, page_number
 
 bp = Blueprint("members", __name__, url_prefix="/staff/members")
@@ -48,18 +49,6 @@ def _kbo_filter(value: str | None) -> str:
 
 def _today() -> date:
     return brussels_today(utcnow())
-
-
-def _show_errors(form, error: DomainError) -> None:  # type: ignore[no-untyped-def]
-    """Put a service's field errors beside the form's fields (or flash the message)."""
-    placed = False
-    for name, message in error.fields.items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = [*field.errors, message] if field.errors else [message]
-            placed = True
-    if not placed:
-        flash(error.message, "error")
 
 
 def _organization_or_404(organization_id: int):  # type: ignore[no-untyped-def]
@@ -106,7 +95,7 @@ def create():  # type: ignore[no-untyped-def]
                 **{name: getattr(form, name).data for name in ORG_FIELDS})
         except DomainError as error:
             db.session.rollback()
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             db.session.commit()
             flash(_("%(name)s is in the register.", name=organization.name), "success")
@@ -130,7 +119,7 @@ def edit(organization_id: int):  # type: ignore[no-untyped-def]
                 **{name: getattr(form, name).data for name in ORG_FIELDS})
         except DomainError as error:
             db.session.rollback()
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             db.session.commit()
             flash(_("Changes saved."), "success")
@@ -183,7 +172,7 @@ def log_contact(organization_id: int):  # type: ignore[no-untyped-def]
                 actor=current_user)
         except DomainError as error:
             db.session.rollback()
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             db.session.commit()
             flash(_("Contact logged."), "success")
@@ -204,7 +193,7 @@ def add_membership(organization_id: int):  # type: ignore[no-untyped-def]
         except DomainError as error:
             db.session.rollback()
             organization = _organization_or_404(organization_id)
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             db.session.commit()
             flash(_("Membership period saved."), "success")
@@ -227,7 +216,7 @@ def end_membership(organization_id: int, membership_id: int):  # type: ignore[no
         except DomainError as error:
             db.session.rollback()
             organization = _organization_or_404(organization_id)
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             db.session.commit()
             flash(_("Membership ended."), "success")
@@ -255,7 +244,7 @@ def person_form(organization_id: int, person_id: int | None = None):  # type: ig
                 phone=form.phone.data, role=form.role.data, actor=current_user)
         except DomainError as error:
             db.session.rollback()
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             db.session.commit()
             flash(_("Contact person saved."), "success")
@@ -300,13 +289,13 @@ def confirm_claim(person_id: int, organization_id: int):  # type: ignore[no-unty
     form = ConfirmForm()
     back = safe_next(request.args.get("next")) or url_for("members.person", person_id=found.id)
     if not form.validate_on_submit():
-        flash(_("The form has expired. Please try again."), "error")
+        flash(_("The form has expired. Please try again."), "danger")
         return redirect(back)
     try:
         claims.confirm_organization_claim(found, organization, actor=current_user)
     except DomainError as error:
         db.session.rollback()
-        flash(error.message, "error")
+        flash(error.message, "danger")
         return redirect(back)
     db.session.commit()
     flash(_("%(person)s is now a contact person of %(organization)s.", person=found.full_name,
@@ -325,7 +314,7 @@ def follow_up_done(contact_id: int):  # type: ignore[no-untyped-def]
         services.complete_follow_up(contact, actor=current_user)
     except DomainError as error:
         db.session.rollback()
-        flash(error.message, "error")
+        flash(error.message, "danger")
     else:
         db.session.commit()
         flash(_("Follow-up marked as done."), "success")
@@ -360,7 +349,7 @@ def contacts_overview():  # type: ignore[no-untyped-def]
     today = _today()
     start, end, error = _period_from_args(today)
     if error:
-        flash(error, "error")
+        flash(error, "danger")
     not_contacted = db.session.execute(queries.members_not_contacted_between(start, end)
                                        ).scalars().all()
     without_intro = db.session.execute(queries.new_members_without_intro(start, end)
@@ -395,7 +384,7 @@ def import_upload():  # type: ignore[no-untyped-def]
                                                   actor=current_user)
         except DomainError as error:
             db.session.rollback()
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             db.session.commit()
             return redirect(url_for("members.import_preview", token=member_import.token))
@@ -432,7 +421,7 @@ def import_confirm(token: str):  # type: ignore[no-untyped-def]
         result = importer.apply_member_import(member_import, actor=current_user)
     except DomainError as error:
         db.session.rollback()
-        flash(error.message, "error")
+        flash(error.message, "danger")
         return redirect(url_for("members.import_preview", token=token))
     db.session.commit()
     flash(_("Import done: %(created)s created, %(updated)s updated, %(unchanged)s unchanged, "

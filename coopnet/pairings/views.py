@@ -7,7 +7,6 @@ from datetime import time, timedelta
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from wtforms import Form
 
 from coopnet.auth.access import COORDINATOR, MEMBER, STAFF, access
 from coopnet.db import utcnow
@@ -27,17 +26,9 @@ from coopnet.pairings.services import (
 )
 from coopnet.timezones import brussels, brussels_today
 from coopnet.validators import is_row_id
+from coopnet.web.forms import show_errors
 
 bp = Blueprint("pairings", __name__)
-
-
-def _show_errors(form: Form, error: Invalid) -> None:
-    for name, message in error.fields.items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = [*field.errors, message]
-        else:
-            flash(message, "danger")
 
 
 def _profile_form(organization_id: int) -> ProfileForm:
@@ -54,7 +45,7 @@ def _save(form: ProfileForm, organization) -> bool:  # type: ignore[no-untyped-d
     try:
         save_profile(organization, form.to_input(), actor=current_user)
     except Invalid as error:
-        _show_errors(form, error)
+        show_errors(form, error)
         return False
     db.session.commit()
     flash(_("Your choices are saved."), "success")

@@ -64,6 +64,7 @@ from coopnet.plan.queries import (
 from coopnet.plan.report_documents import report_docx, report_pdf
 from coopnet.timezones import brussels_today
 from coopnet.validators import is_row_id
+from coopnet.web.forms import show_errors
 
 bp = Blueprint("plan", __name__)
 PAGE_SIZE = 50
@@ -157,20 +158,15 @@ def import_plan():  # type: ignore[no-untyped-def]
             if not form.name.data:
                 form.name.data = parsed.name
             if request.form.get("do_import") and problems:
-                flash(_("Check the proposals marked below."), "error")
+                flash(_("Check the proposals marked below."), "danger")
             elif request.form.get("do_import"):
                 try:
                     plan = services.import_plan(
                         parsed, name=form.name.data, starts_on=form.starts_on.data,
                         ends_on=form.ends_on.data, accept=form.accept.data, actor=current_user)
                 except DomainError as error:
-                    for field, message in error.fields.items():
-                        target = getattr(form, {"period": "starts_on", "file": "text"}.get(
-                            field, field), None)
-                        if target is not None:
-                            target.errors = [*target.errors, message]
-                    flash(error.message if not error.fields else _("Check the fields below."),
-                          "error")
+                    if show_errors(form, error, rename={"period": "starts_on", "file": "text"}):
+                        flash(_("Check the fields below."), "danger")
                 else:
                     db.session.commit()
                     flash(_("The plan was imported. Check and confirm the proposed indicators."),
@@ -335,11 +331,8 @@ def edit_indicator(indicator_id: int):  # type: ignore[no-untyped-def]
                 confirm=form.confirm.data, actor=current_user)
         except DomainError as error:
             db.session.rollback()
-            for field, message in error.fields.items():
-                target = getattr(form, field, None)
-                if target is not None:
-                    target.errors = [*target.errors, message]
-            flash(error.message, "error")
+            if show_errors(form, error):
+                flash(error.message, "danger")  # the page is long: say so at the top too
         else:
             db.session.commit()
             flash(_("The indicator was saved."), "success")
@@ -377,7 +370,7 @@ def add_value(indicator_id: int):  # type: ignore[no-untyped-def]
                                       note=form.note.data or "", actor=current_user)
         except DomainError as error:
             db.session.rollback()
-            flash(error.message, "error")
+            flash(error.message, "danger")
         else:
             db.session.commit()
             flash(_("The value was recorded."), "success")
@@ -530,7 +523,7 @@ def save_report_comment(snapshot_id: int, action_id: int):  # type: ignore[no-un
     back = redirect(url_for("plan.snapshot", snapshot_id=item.id, _anchor=f"action-{action.id}"))
     if not form.validate_on_submit():
         flash(form.text.errors[0] if form.text.errors else _("The comment was not saved."),
-              "error")
+              "danger")
         return back
     try:
         services.save_report_comment(item, action, form.text.data or "", actor=current_user)
@@ -538,7 +531,7 @@ def save_report_comment(snapshot_id: int, action_id: int):  # type: ignore[no-un
         db.session.rollback()
         if error.status == 404:
             abort(404)
-        flash(error.fields.get("text", error.message), "error")
+        flash(error.fields.get("text", error.message), "danger")
         return back
     db.session.commit()
     flash(_("The comment was saved."), "success")
@@ -565,7 +558,7 @@ def take_snapshot(plan_id: int):  # type: ignore[no-untyped-def]
         db.session.commit()
         flash(_("The report was frozen."), "success")
         return redirect(url_for("plan.snapshot", snapshot_id=snapshot.id))
-    flash(_("Give a valid report date."), "error")
+    flash(_("Give a valid report date."), "danger")
     return redirect(url_for("plan.dashboard", plan_id=plan.id))
 
 
@@ -603,7 +596,7 @@ def link_unlinked_events(plan_id: int):  # type: ignore[no-untyped-def]
         {"at": request.args["at"]} if request.args.get("at") else {})))
     form = _unlinked_form(plan_tree(plan))
     if not form.validate_on_submit():
-        flash(_("Tick at least one event and choose an action."), "error")
+        flash(_("Tick at least one event and choose an action."), "danger")
         return back
     action = _get(Action, form.action_id.data)
     ids = set(form.event_ids.data or [])
@@ -616,7 +609,7 @@ def link_unlinked_events(plan_id: int):  # type: ignore[no-untyped-def]
         count = services.link_events_to_action(events, action, actor=current_user)
     except DomainError as error:
         db.session.rollback()
-        flash(error.message, "error")
+        flash(error.message, "danger")
         return back
     db.session.commit()
     flash(_("%(count)d events now count for this action.", count=count), "success")

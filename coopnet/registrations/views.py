@@ -65,6 +65,7 @@ from coopnet.registrations.services import (
     waitlist_position,
 )
 from coopnet.registrations.tickets import ticket_qr_svg
+from coopnet.web.forms import show_errors
 
 bp = Blueprint("registrations", __name__)
 
@@ -170,9 +171,7 @@ def register_page(event_id: int):  # type: ignore[no-untyped-def]
             actor=current_user if current_user.is_authenticated else None, now=now,
         )
     except Invalid as error:
-        for name, message in error.fields.items():
-            if name in form:
-                form[name].errors = [*form[name].errors, message]
+        show_errors(form, error)
         return render_event_page(event, form, status=422)
     except DomainError as error:
         db.session.rollback()
@@ -380,11 +379,7 @@ def staff_correct(registration_id: int):  # type: ignore[no-untyped-def]
                 now=utcnow())
         except DomainError as error:
             db.session.rollback()
-            for name, message in error.fields.items():
-                if name in form:
-                    form[name].errors = [*form[name].errors, message]
-            if not error.fields:
-                flash(error.message, "danger")
+            show_errors(form, error)
         else:
             db.session.commit()
             flash(_("The registration has been corrected."), "success")

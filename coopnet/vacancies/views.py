@@ -5,11 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from wtforms import Form
 
 from coopnet.auth.access import MEMBER, PUBLIC, STAFF, access
 from coopnet.db import utcnow
-from coopnet.errors import DomainError, Invalid
+from coopnet.errors import DomainError
 from coopnet.extensions import db
 from coopnet.timezones import brussels_today
 from coopnet.vacancies import queries
@@ -23,19 +22,10 @@ from coopnet.vacancies.services import (
     update_vacancy,
     withdraw_vacancy,
 )
+from coopnet.web.forms import show_errors
 from coopnet.web.pagination import Pager, page_number
 
 bp = Blueprint("vacancies", __name__)
-
-
-def _show_errors(form: Form, error: Invalid) -> None:
-    """Put a service's field errors beside the fields; anything else in a flash."""
-    for name, message in error.fields.items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = [*field.errors, message]
-        else:
-            flash(message, "danger")
 
 
 def _today():  # type: ignore[no-untyped-def]
@@ -118,10 +108,8 @@ def new():  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         try:
             submit_vacancy(organization, form.to_input(), actor=current_user)
-        except Invalid as error:
-            _show_errors(form, error)
         except DomainError as error:
-            flash(error.message, "danger")
+            show_errors(form, error)
         else:
             db.session.commit()
             flash(_("Thank you. Coopkracht staff review your vacancy and publish it soon."),
@@ -145,10 +133,8 @@ def edit(vacancy_id: int):  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         try:
             update_vacancy(vacancy, form.to_input(), actor=current_user)
-        except Invalid as error:
-            _show_errors(form, error)
         except DomainError as error:
-            flash(error.message, "danger")
+            show_errors(form, error)
         else:
             db.session.commit()
             flash(_("Your changes are saved."), "success")
@@ -234,10 +220,8 @@ def reject(vacancy_id: int):  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         try:
             reject_vacancy(vacancy, form.reason.data or "", actor=current_user)
-        except Invalid as error:
-            _show_errors(form, error)
         except DomainError as error:
-            flash(error.message, "danger")
+            show_errors(form, error)
         else:
             db.session.commit()
             flash(_("The vacancy is rejected and the co-op is told why by e-mail."), "success")
