@@ -11,12 +11,16 @@ from typing import Any
 
 from flask import Blueprint, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from coopnet.errors import Invalid
 from coopnet.extensions import csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
+
+# the 404 message of every endpoint that names an event
+EVENT_NOT_FOUND = _l("This event does not exist (any more).")
 
 
 def json_body() -> dict[str, Any]:

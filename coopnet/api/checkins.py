@@ -8,10 +8,10 @@ from flask import jsonify
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from coopnet.api import bp, json_body
+from coopnet.api import EVENT_NOT_FOUND, bp, json_body
 from coopnet.auth.access import STAFF, access
 from coopnet.auth.models import User
-from coopnet.errors import Invalid, NotFound
+from coopnet.errors import Invalid
 from coopnet.events.models import Event
 from coopnet.extensions import db
 from coopnet.registrations.checkin import CheckInResult, add_walk_in, check_in, undo_check_in
@@ -19,13 +19,7 @@ from coopnet.registrations.checkin_queries import event_counts
 from coopnet.registrations.models import Registration
 from coopnet.timezones import rfc3339
 from coopnet.validators import clean_text
-
-
-def _event_or_404(event_id: int) -> Event:
-    event = db.session.get(Event, event_id)
-    if event is None:
-        raise NotFound("not_found", _("This event does not exist."))
-    return event
+from coopnet.web.lookups import found_or_not_found
 
 
 def _actor() -> User:
@@ -78,7 +72,7 @@ def _text(body: dict[str, Any], key: str) -> str:
 @access(STAFF)
 def create_checkin(event_id: int):  # type: ignore[no-untyped-def]
     """Check in by ticket code: 201 the first time, 200 `already_checked_in` after."""
-    event = _event_or_404(event_id)
+    event = found_or_not_found(db.session.get(Event, event_id), EVENT_NOT_FOUND)
     code = _text(json_body(), "code")
     if not code:
         raise Invalid({"code": _("Send the ticket code.")})
@@ -91,7 +85,7 @@ def create_checkin(event_id: int):  # type: ignore[no-untyped-def]
 @access(STAFF)
 def delete_checkin(event_id: int, code: str):  # type: ignore[no-untyped-def]
     """Undo a check-in; the history keeps both."""
-    event = _event_or_404(event_id)
+    event = found_or_not_found(db.session.get(Event, event_id), EVENT_NOT_FOUND)
     registration = undo_check_in(event, code, actor=_actor(), channel="api")
     db.session.commit()
     return jsonify({"status": "undone", "registration": registration_json(registration)})
@@ -101,7 +95,7 @@ def delete_checkin(event_id: int, code: str):  # type: ignore[no-untyped-def]
 @access(STAFF)
 def create_walkin(event_id: int):  # type: ignore[no-untyped-def]
     """Add a person at the door and check them in (even when the event is full)."""
-    event = _event_or_404(event_id)
+    event = found_or_not_found(db.session.get(Event, event_id), EVENT_NOT_FOUND)
     body = json_body()
     result = add_walk_in(event, name=_text(body, "name"), email=_text(body, "email") or None,
                          organization_name=_text(body, "organization"), actor=_actor(),
@@ -114,7 +108,5 @@ def create_walkin(event_id: int):  # type: ignore[no-untyped-def]
 @access(STAFF)
 def counts(event_id: int):  # type: ignore[no-untyped-def]
     """{registered, checked_in, waitlisted, capacity}, from one SQL aggregate."""
-    figures = event_counts(event_id)
-    if figures is None:
-        raise NotFound("not_found", _("This event does not exist."))
+    figures = found_or_not_found(event_counts(event_id), EVENT_NOT_FOUND)
     return jsonify(figures.as_dict())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -19,13 +19,6 @@ from coopnet.plan.services import set_event_actions
 from coopnet.web.forms import show_errors
 
 bp = Blueprint("staff_events", __name__, url_prefix="/staff/events")
-
-
-def _event_or_404(event_id: int) -> Event:
-    event = db.session.get(Event, event_id)
-    if event is None:
-        abort(404)
-    return event
 
 
 def _form(event: Event | None = None) -> EventForm:
@@ -83,7 +76,7 @@ def create():  # type: ignore[no-untyped-def]
 @access(STAFF)
 def edit(event_id: int):  # type: ignore[no-untyped-def]
     """Change an event; people waiting get new places at once when capacity goes up."""
-    event = _event_or_404(event_id)
+    event = db.get_or_404(Event, event_id)
     form = _form(event)
     if form.validate_on_submit():
         changes = form.service_values()
@@ -108,7 +101,7 @@ def edit(event_id: int):  # type: ignore[no-untyped-def]
 @access(STAFF)
 def publish(event_id: int):  # type: ignore[no-untyped-def]
     """Publish a draft."""
-    event = _event_or_404(event_id)
+    event = db.get_or_404(Event, event_id)
     if ConfirmForm().validate_on_submit():
         try:
             publish_event(event, actor=current_user, now=utcnow())
@@ -124,7 +117,7 @@ def publish(event_id: int):  # type: ignore[no-untyped-def]
 @access(STAFF)
 def cancel(event_id: int):  # type: ignore[no-untyped-def]
     """Cancel an event after confirming; everyone registered or waiting gets an e-mail."""
-    event = _event_or_404(event_id)
+    event = db.get_or_404(Event, event_id)
     form = ConfirmForm()
     if event.status == "cancelled":
         flash(_("This event has been cancelled."), "info")

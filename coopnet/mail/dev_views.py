@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, render_template
 from markupsafe import Markup, escape
 
 from coopnet.auth.access import PUBLIC, access
@@ -57,7 +57,5 @@ def mailbox():  # type: ignore[no-untyped-def]
 @access(PUBLIC)
 def message(message_id: int):  # type: ignore[no-untyped-def]
     """One message: its text with clickable links, its attachments' names."""
-    found = db.session.get(OutboxMessage, message_id)
-    if found is None:
-        abort(404)
+    found = db.get_or_404(OutboxMessage, message_id)
     return render_template("mail/dev_message.html", message=found, body=linkify(found.body_text))

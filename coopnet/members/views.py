@@ -32,6 +32,7 @@ from coopnet.registrations import claims
 from coopnet.timezones import brussels_today
 from coopnet.validators import clean_text
 from coopnet.web.forms import show_errors
+from coopnet.web.lookups import found_or_404
 from coopnet.web.pagination import Pager, page_number
 
 bp = Blueprint("members", __name__, url_prefix="/staff/members")
@@ -49,13 +50,6 @@ def _kbo_filter(value: str | None) -> str:
 
 def _today() -> date:
     return brussels_today(utcnow())
-
-
-def _organization_or_404(organization_id: int):  # type: ignore[no-untyped-def]
-    organization = queries.organization_detail(organization_id)
-    if organization is None:
-        abort(404)
-    return organization
 
 
 @bp.route("/")
@@ -107,7 +101,7 @@ def create():  # type: ignore[no-untyped-def]
 @access(STAFF)
 def edit(organization_id: int):  # type: ignore[no-untyped-def]
     """Change an organisation's details."""
-    organization = _organization_or_404(organization_id)
+    organization = found_or_404(queries.organization_detail(organization_id))
     form = OrganizationForm(obj=organization)
     if request.method == "GET":
         form.enterprise_number.data = format_kbo(organization.enterprise_number)
@@ -154,14 +148,14 @@ def _render_detail(organization, *, contact_form=None, membership_form=None,  # 
 @access(STAFF)
 def detail(organization_id: int):  # type: ignore[no-untyped-def]
     """One organisation: details, membership history, contact persons, contact log."""
-    return _render_detail(_organization_or_404(organization_id))
+    return _render_detail(found_or_404(queries.organization_detail(organization_id)))
 
 
 @bp.route("/<int:organization_id>/contacts", methods=["POST"])
 @access(STAFF)
 def log_contact(organization_id: int):  # type: ignore[no-untyped-def]
     """Log a contact with this organisation."""
-    organization = _organization_or_404(organization_id)
+    organization = found_or_404(queries.organization_detail(organization_id))
     form = _contact_form(organization)
     if form.validate_on_submit():
         person = db.session.get(Person, form.person_id.data) if form.person_id.data else None
@@ -184,7 +178,7 @@ def log_contact(organization_id: int):  # type: ignore[no-untyped-def]
 @access(STAFF)
 def add_membership(organization_id: int):  # type: ignore[no-untyped-def]
     """Record a membership period."""
-    organization = _organization_or_404(organization_id)
+    organization = found_or_404(queries.organization_detail(organization_id))
     form = MembershipForm()
     if form.validate_on_submit():
         try:
@@ -192,7 +186,7 @@ def add_membership(organization_id: int):  # type: ignore[no-untyped-def]
                                     actor=current_user)
         except DomainError as error:
             db.session.rollback()
-            organization = _organization_or_404(organization_id)
+            organization = found_or_404(queries.organization_detail(organization_id))
             show_errors(form, error)
         else:
             db.session.commit()
@@ -205,7 +199,7 @@ def add_membership(organization_id: int):  # type: ignore[no-untyped-def]
 @access(STAFF)
 def end_membership(organization_id: int, membership_id: int):  # type: ignore[no-untyped-def]
     """End an open membership period."""
-    organization = _organization_or_404(organization_id)
+    organization = found_or_404(queries.organization_detail(organization_id))
     membership = db.session.get(Membership, membership_id)
     if membership is None or membership.organization_id != organization.id:
         abort(404)
@@ -215,7 +209,7 @@ def end_membership(organization_id: int, membership_id: int):  # type: ignore[no
             services.end_membership(membership, form.ends_on.data, actor=current_user)
         except DomainError as error:
             db.session.rollback()
-            organization = _organization_or_404(organization_id)
+            organization = found_or_404(queries.organization_detail(organization_id))
             show_errors(form, error)
         else:
             db.session.commit()
@@ -229,7 +223,7 @@ def end_membership(organization_id: int, membership_id: int):  # type: ignore[no
 @access(STAFF)
 def person_form(organization_id: int, person_id: int | None = None):  # type: ignore[no-untyped-def]
     """Add or change a contact person of this organisation."""
-    organization = _organization_or_404(organization_id)
+    organization = found_or_404(queries.organization_detail(organization_id))
     person = None
     if person_id is not None:
         person = db.session.get(Person, person_id)
@@ -307,9 +301,7 @@ def confirm_claim(person_id: int, organization_id: int):  # type: ignore[no-unty
 @access(STAFF)
 def follow_up_done(contact_id: int):  # type: ignore[no-untyped-def]
     """Mark a follow-up as done."""
-    contact = db.session.get(MemberContact, contact_id)
-    if contact is None:
-        abort(404)
+    contact = db.get_or_404(MemberContact, contact_id)
     try:
         services.complete_follow_up(contact, actor=current_user)
     except DomainError as error:
@@ -396,9 +388,7 @@ def import_upload():  # type: ignore[no-untyped-def]
 @access(STAFF)
 def import_preview(token: str):  # type: ignore[no-untyped-def]
     """What confirming would do: rows to create, to update, and refused rows with the reason."""
-    member_import = queries.member_import_by_token(token)
-    if member_import is None:
-        abort(404)
+    member_import = found_or_404(queries.member_import_by_token(token))
     plan = importer.plan_import(list(member_import.rows))
     return render_template(
         "members/import_preview.html", member_import=member_import, plan=plan,
@@ -411,9 +401,7 @@ def import_preview(token: str):  # type: ignore[no-untyped-def]
 @access(STAFF)
 def import_confirm(token: str):  # type: ignore[no-untyped-def]
     """Apply the previewed import (once)."""
-    member_import = queries.member_import_by_token(token)
-    if member_import is None:
-        abort(404)
+    member_import = found_or_404(queries.member_import_by_token(token))
     form = ConfirmForm()
     if not form.validate_on_submit():
         return redirect(url_for("members.import_preview", token=token))

@@ -27,6 +27,7 @@ from coopnet.pairings.services import (
 from coopnet.timezones import brussels, brussels_today
 from coopnet.validators import is_row_id
 from coopnet.web.forms import show_errors
+from coopnet.web.lookups import found_or_404
 
 bp = Blueprint("pairings", __name__)
 
@@ -138,9 +139,7 @@ def accept():  # type: ignore[no-untyped-def]
 @access(STAFF)
 def held(pairing_id: int):  # type: ignore[no-untyped-def]
     """Record that a micro-meeting took place."""
-    pairing = queries.pairing(pairing_id)
-    if pairing is None:
-        abort(404)
+    pairing = found_or_404(queries.pairing(pairing_id))
     form = HeldForm()
     if form.validate_on_submit():
         try:
@@ -160,9 +159,7 @@ def held(pairing_id: int):  # type: ignore[no-untyped-def]
 @access(STAFF)
 def cancel(pairing_id: int):  # type: ignore[no-untyped-def]
     """Call a micro-meeting off, after a confirmation page (it mails every contact)."""
-    pairing = queries.pairing(pairing_id)
-    if pairing is None:
-        abort(404)
+    pairing = found_or_404(queries.pairing(pairing_id))
     form = CancelForm()
     if request.method == "GET":
         if pairing.status != "accepted":
@@ -190,9 +187,7 @@ def profiles():  # type: ignore[no-untyped-def]
 @access(STAFF)
 def edit_profile(organization_id: int):  # type: ignore[no-untyped-def]
     """Staff set a co-op's opt-in for it (e.g. after a phone call)."""
-    organization = queries.organizations_by_id([organization_id]).get(organization_id)
-    if organization is None:
-        abort(404)
+    organization = found_or_404(queries.organizations_by_id([organization_id]).get(organization_id))
     form = _profile_form(organization.id)
     if _save(form, organization):
         return redirect(url_for("pairings.profiles"))

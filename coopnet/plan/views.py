@@ -85,13 +85,6 @@ def _at(plan: Plan | None = None) -> date:
         return min(today, plan.ends_on) if plan is not None else today
 
 
-def _get(model: type, ident: int) -> Any:
-    obj = db.session.get(model, ident)
-    if obj is None:
-        abort(404)
-    return obj
-
-
 def _plan_of(indicator: Indicator) -> Plan:
     return indicator.action.goal.plan
 
@@ -212,7 +205,7 @@ def _rows_from_json(data: str) -> list[tuple[int, list[str]]] | None:
 @access(COORDINATOR)
 def dashboard(plan_id: int):  # type: ignore[no-untyped-def]
     """The plan tree with actual, target, pace, status and trend per indicator."""
-    plan = _get(Plan, plan_id)
+    plan = db.get_or_404(Plan, plan_id)
     at = _at(plan)
     report = plan_report(plan, at, trend=True)
     charts = {iid: trend_svg(fig.trend, fig.target, fig.window.starts_on, fig.window.ends_on,
@@ -238,7 +231,7 @@ def dashboard(plan_id: int):  # type: ignore[no-untyped-def]
 @access(COORDINATOR)
 def confirm_all(plan_id: int):  # type: ignore[no-untyped-def]
     """Confirm every complete proposal at once."""
-    plan = _get(Plan, plan_id)
+    plan = db.get_or_404(Plan, plan_id)
     if EmptyForm().validate_on_submit():
         count = services.confirm_all(plan, actor=current_user)
         db.session.commit()
@@ -250,7 +243,7 @@ def confirm_all(plan_id: int):  # type: ignore[no-untyped-def]
 @access(COORDINATOR)
 def indicator(indicator_id: int):  # type: ignore[no-untyped-def]
     """Drill-down: the records behind the figure, with the counting rule in words."""
-    item = _get(Indicator, indicator_id)
+    item = db.get_or_404(Indicator, indicator_id)
     plan = _plan_of(item)
     at = _at(plan)
     page = max(request.args.get("page", 1, type=int) or 1, 1)
@@ -292,7 +285,7 @@ def _indicator_form(item: Indicator, formdata: Any = None) -> IndicatorForm:
 @access(COORDINATOR)
 def indicator_csv(indicator_id: int):  # type: ignore[no-untyped-def]
     """The drill-down as CSV: the figure, its parts, the records and the further lists."""
-    item = _get(Indicator, indicator_id)
+    item = db.get_or_404(Indicator, indicator_id)
     plan = _plan_of(item)
     at = _at(plan)
     body = drilldown_csv(item, _figures_for(item, plan, at), explain_indicator(item, plan, at))
@@ -304,7 +297,7 @@ def indicator_csv(indicator_id: int):  # type: ignore[no-untyped-def]
 @access(COORDINATOR)
 def indicator_xlsx(indicator_id: int):  # type: ignore[no-untyped-def]
     """The drill-down as XLSX: a sheet with the figure and records, a sheet per further list."""
-    item = _get(Indicator, indicator_id)
+    item = db.get_or_404(Indicator, indicator_id)
     plan = _plan_of(item)
     at = _at(plan)
     body = drilldown_xlsx(item, _figures_for(item, plan, at), explain_indicator(item, plan, at))
@@ -318,7 +311,7 @@ def indicator_xlsx(indicator_id: int):  # type: ignore[no-untyped-def]
 @access(COORDINATOR)
 def edit_indicator(indicator_id: int):  # type: ignore[no-untyped-def]
     """Change and confirm an indicator."""
-    item = _get(Indicator, indicator_id)
+    item = db.get_or_404(Indicator, indicator_id)
     form = _indicator_form(item, formdata=request.form)
     if form.validate_on_submit():
         cities = [c.strip() for c in (form.cities.data or "").split(",") if c.strip()]
@@ -359,7 +352,7 @@ def _indicator_page_with(item: Indicator, **forms: Any) -> str:
 @access(COORDINATOR)
 def add_value(indicator_id: int):  # type: ignore[no-untyped-def]
     """Enter a value by hand (or mark a milestone done / not done)."""
-    item = _get(Indicator, indicator_id)
+    item = db.get_or_404(Indicator, indicator_id)
     kind = MEASURES.get(item.measure or "")
     is_milestone = kind is not None and kind.judged == MILESTONE
     form = MilestoneForm() if is_milestone else ManualValueForm()
@@ -383,7 +376,7 @@ def add_value(indicator_id: int):  # type: ignore[no-untyped-def]
 @access(COORDINATOR)
 def delete_indicator(indicator_id: int):  # type: ignore[no-untyped-def]
     """Remove an indicator."""
-    item = _get(Indicator, indicator_id)
+    item = db.get_or_404(Indicator, indicator_id)
     plan_id = _plan_of(item).id
     if EmptyForm().validate_on_submit():
         services.delete_indicator(item, actor=current_user)
@@ -396,7 +389,7 @@ def delete_indicator(indicator_id: int):  # type: ignore[no-untyped-def]
 @access(COORDINATOR)
 def action(action_id: int):  # type: ignore[no-untyped-def]
     """An action: its events (link more) and a form to add an indicator."""
-    item = _get(Action, action_id)
+    item = db.get_or_404(Action, action_id)
     plan = item.goal.plan
     link_form = LinkEventForm(prefix="link")
     linked = {e.id for e in item.events}
@@ -406,7 +399,7 @@ def action(action_id: int):  # type: ignore[no-untyped-def]
     new_form = NewIndicatorForm(prefix="new")
     if request.method == "POST":
         if "link-event_id" in request.form and link_form.validate_on_submit():
-            event = _get(Event, link_form.event_id.data)
+            event = db.get_or_404(Event, link_form.event_id.data)
             services.link_event(item, event, actor=current_user)
             db.session.commit()
             flash(_("The event now counts for this action."), "success")
@@ -427,8 +420,8 @@ def action(action_id: int):  # type: ignore[no-untyped-def]
 @access(COORDINATOR)
 def unlink_event(action_id: int, event_id: int):  # type: ignore[no-untyped-def]
     """Stop counting an event for an action."""
-    item = _get(Action, action_id)
-    event = _get(Event, event_id)
+    item = db.get_or_404(Action, action_id)
+    event = db.get_or_404(Event, event_id)
     if EmptyForm().validate_on_submit():
         services.unlink_event(item, event, actor=current_user)
         db.session.commit()
@@ -437,7 +430,7 @@ def unlink_event(action_id: int, event_id: int):  # type: ignore[no-untyped-def]
 
 
 def _report_for_download(plan_id: int):  # type: ignore[no-untyped-def]
-    plan = _get(Plan, plan_id)
+    plan = db.get_or_404(Plan, plan_id)
     return plan, plan_report(plan, _at(plan))
 
 
@@ -488,7 +481,7 @@ def report_pdf_download(plan_id: int):  # type: ignore[no-untyped-def]
 
 
 def _frozen(snapshot_id: int) -> dict[str, Any]:
-    item = _get(ReportSnapshot, snapshot_id)
+    item = db.get_or_404(ReportSnapshot, snapshot_id)
     return {"report": snapshot_report(item), "comments": report_comments(item),
             "frozen_at": item.taken_at, "note": item.note}
 
@@ -517,8 +510,8 @@ def snapshot_pdf(snapshot_id: int):  # type: ignore[no-untyped-def]
 @access(COORDINATOR)
 def save_report_comment(snapshot_id: int, action_id: int):  # type: ignore[no-untyped-def]
     """Keep the coordinator's comment on an action with a frozen report."""
-    item = _get(ReportSnapshot, snapshot_id)
-    action = _get(Action, action_id)
+    item = db.get_or_404(ReportSnapshot, snapshot_id)
+    action = db.get_or_404(Action, action_id)
     form = ReportCommentForm(prefix=f"comment-{action.id}")
     back = redirect(url_for("plan.snapshot", snapshot_id=item.id, _anchor=f"action-{action.id}"))
     if not form.validate_on_submit():
@@ -550,7 +543,7 @@ def report_print(plan_id: int):  # type: ignore[no-untyped-def]
 @access(COORDINATOR)
 def take_snapshot(plan_id: int):  # type: ignore[no-untyped-def]
     """Freeze the report at a date."""
-    plan = _get(Plan, plan_id)
+    plan = db.get_or_404(Plan, plan_id)
     form = SnapshotForm()
     if form.validate_on_submit():
         snapshot = services.take_snapshot(plan, at=form.at.data, note=form.note.data or "",
@@ -566,7 +559,7 @@ def take_snapshot(plan_id: int):  # type: ignore[no-untyped-def]
 @access(COORDINATOR)
 def snapshot(snapshot_id: int):  # type: ignore[no-untyped-def]
     """A frozen report side by side with today's figures."""
-    item = _get(ReportSnapshot, snapshot_id)
+    item = db.get_or_404(ReportSnapshot, snapshot_id)
     today = _today()
     report = plan_report(item.plan, today)
     comments = report_comments(item)
@@ -591,14 +584,14 @@ def link_unlinked_events(plan_id: int):  # type: ignore[no-untyped-def]
     """Link the ticked events that count for nothing yet to one action of the plan."""
     from coopnet.plan.queries import plan_tree
 
-    plan = _get(Plan, plan_id)
+    plan = db.get_or_404(Plan, plan_id)
     back = redirect(url_for("plan.dashboard", plan_id=plan.id, **(
         {"at": request.args["at"]} if request.args.get("at") else {})))
     form = _unlinked_form(plan_tree(plan))
     if not form.validate_on_submit():
         flash(_("Tick at least one event and choose an action."), "danger")
         return back
-    action = _get(Action, form.action_id.data)
+    action = db.get_or_404(Action, form.action_id.data)
     ids = set(form.event_ids.data or [])
     if not all(is_row_id(i) for i in ids):
         abort(404)

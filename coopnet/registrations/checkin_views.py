@@ -14,7 +14,6 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     jsonify,
@@ -62,15 +61,9 @@ from coopnet.registrations.checkin_queries import (
 )
 from coopnet.registrations.models import Registration
 from coopnet.timezones import to_brussels
+from coopnet.web.lookups import found_or_404
 
 bp = Blueprint("checkin", __name__, url_prefix="/staff")
-
-
-def _event_or_404(event_id: int) -> Event:
-    event = db.session.get(Event, event_id)
-    if event is None:
-        abort(404)
-    return event
 
 
 def _actor() -> User:
@@ -135,7 +128,7 @@ def overview():  # type: ignore[no-untyped-def]
 @access(STAFF)
 def door(event_id: int):  # type: ignore[no-untyped-def]
     """The door page: scan or search, one tap to check in, walk-ins, live counters."""
-    event = _event_or_404(event_id)
+    event = db.get_or_404(Event, event_id)
     return render_template("registrations/checkin_door.html", event=event,
                            registrations=door_list(event), counts=event_counts(event))
 
@@ -144,7 +137,7 @@ def door(event_id: int):  # type: ignore[no-untyped-def]
 @access(STAFF)
 def scan(event_id: int):  # type: ignore[no-untyped-def]
     """Check in by scanned/typed code or by the tapped registration's id (JSON)."""
-    event = _event_or_404(event_id)
+    event = db.get_or_404(Event, event_id)
     try:
         data = _payload()
         target: str | int
@@ -164,7 +157,7 @@ def scan(event_id: int):  # type: ignore[no-untyped-def]
 @access(STAFF)
 def undo(event_id: int):  # type: ignore[no-untyped-def]
     """Undo the check-in of a registration (JSON {registration_id})."""
-    event = _event_or_404(event_id)
+    event = db.get_or_404(Event, event_id)
     try:
         registration_id = _payload().get("registration_id")
         if not isinstance(registration_id, int):
@@ -185,7 +178,7 @@ def undo(event_id: int):  # type: ignore[no-untyped-def]
 @access(STAFF)
 def walkin(event_id: int):  # type: ignore[no-untyped-def]
     """Add a walk-in and check them in (JSON {name, email, organization})."""
-    event = _event_or_404(event_id)
+    event = db.get_or_404(Event, event_id)
     try:
         data = _payload()
         result = add_walk_in(event, name=_text(data, "name"), email=_text(data, "email") or None,
@@ -202,9 +195,7 @@ def walkin(event_id: int):  # type: ignore[no-untyped-def]
 @access(STAFF)
 def state(event_id: int):  # type: ignore[no-untyped-def]
     """Counters and who is checked in, for the door page's poll (reads the database)."""
-    counts = event_counts(event_id)
-    if counts is None:
-        abort(404)
+    counts = found_or_404(event_counts(event_id))
     checked = {str(row.id): {"at": _hhmm(row.checked_in_at), "by": row.display_name or ""}
                for row in checked_in_state(event_id)}
     response = jsonify({"counts": counts.as_dict(), "checked_in": checked})
@@ -216,7 +207,7 @@ def state(event_id: int):  # type: ignore[no-untyped-def]
 @access(STAFF)
 def attendance(event_id: int):  # type: ignore[no-untyped-def]
     """Tick who came (for small events where nobody scanned)."""
-    event = _event_or_404(event_id)
+    event = db.get_or_404(Event, event_id)
     form = AttendanceForm()
     if form.validate_on_submit():
         try:
@@ -301,7 +292,7 @@ def _preview(event: Event, report: AttendeeReport, *, chosen: list[str] | None =
 @access(STAFF)
 def import_report(event_id: int):  # type: ignore[no-untyped-def]
     """Upload a Zoom, Teams or Meet attendee report and see what it would record."""
-    event = _event_or_404(event_id)
+    event = db.get_or_404(Event, event_id)
     form = ImportReportForm()
     preview = confirm = None
     if form.validate_on_submit():
@@ -328,7 +319,7 @@ def import_report(event_id: int):  # type: ignore[no-untyped-def]
 @access(STAFF)
 def confirm_import(event_id: int):  # type: ignore[no-untyped-def]
     """Record the ticked people of the previewed report (the signed file is parsed again)."""
-    event = _event_or_404(event_id)
+    event = db.get_or_404(Event, event_id)
     form = ConfirmImportForm()
     signed = _unsign_report(event, form.report.data or "") if form.validate_on_submit() else None
     if signed is None:

@@ -7,7 +7,6 @@ from datetime import datetime
 from flask import (
     Blueprint,
     Response,
-    abort,
     current_app,
     flash,
     redirect,
@@ -66,6 +65,7 @@ from coopnet.registrations.services import (
 )
 from coopnet.registrations.tickets import ticket_qr_svg
 from coopnet.web.forms import show_errors
+from coopnet.web.lookups import found_or_404
 
 bp = Blueprint("registrations", __name__)
 
@@ -148,9 +148,7 @@ def render_event_page(event: Event, form: RegistrationForm | None = None,
 @limit_registrations_per_email
 def register_page(event_id: int):  # type: ignore[no-untyped-def]
     """Register from the event page; errors come back beside the fields, nothing typed is lost."""
-    event = event_for(current_user, event_id)
-    if event is None:
-        abort(404)
+    event = found_or_404(event_for(current_user, event_id))
     form = RegistrationForm()
     registrant = _signed_in_registrant()
     if registrant is not None:
@@ -189,18 +187,11 @@ def register_page(event_id: int):  # type: ignore[no-untyped-def]
     return redirect(url_for("registrations.ticket", ticket_code=registration.ticket_code))
 
 
-def _registration_or_404(ticket_code: str) -> Registration:
-    registration = registration_by_ticket(ticket_code)
-    if registration is None:
-        abort(404)
-    return registration
-
-
 @bp.route("/r/<ticket_code>")
 @access(TICKET)
 def ticket(ticket_code: str):  # type: ignore[no-untyped-def]
     """The holder's page: ticket (QR code), place on the waiting list, private link, cancel."""
-    registration = _registration_or_404(ticket_code)
+    registration = found_or_404(registration_by_ticket(ticket_code))
     qr = (ticket_qr_svg(registration.ticket_code, title=_("Ticket QR code"))
           if registration.status == "confirmed" else None)
     return render_template(
@@ -213,7 +204,7 @@ def ticket(ticket_code: str):  # type: ignore[no-untyped-def]
 @access(TICKET)
 def cancel(ticket_code: str):  # type: ignore[no-untyped-def]
     """Ask for confirmation, then cancel; the seat goes to the first person waiting."""
-    registration = _registration_or_404(ticket_code)
+    registration = found_or_404(registration_by_ticket(ticket_code))
     if registration.status == "cancelled":
         return redirect(url_for("registrations.ticket", ticket_code=ticket_code))
     form = CancelForm()
@@ -241,18 +232,11 @@ def privacy():  # type: ignore[no-untyped-def]
 
 # -- staff ----------------------------------------------------------------------------------
 
-def _staff_event_or_404(event_id: int) -> Event:
-    event = db.session.get(Event, event_id)
-    if event is None:
-        abort(404)
-    return event
-
-
 @bp.route("/staff/events/<int:event_id>/registrations")
 @access(STAFF)
 def staff_list(event_id: int):  # type: ignore[no-untyped-def]
     """All registrations of an event: confirmed, waiting in order, cancelled; searchable."""
-    event = _staff_event_or_404(event_id)
+    event = db.get_or_404(Event, event_id)
     form = SearchForm(request.args)
     search = (form.q.data or "") if form.validate() else ""
     registrations = event_registrations(event.id, search)
@@ -274,7 +258,7 @@ def _export_name(event: Event, extension: str) -> str:
 @access(STAFF)
 def staff_export_csv(event_id: int):  # type: ignore[no-untyped-def]
     """The registration list as CSV (UTF-8, spreadsheet-safe)."""
-    event = _staff_event_or_404(event_id)
+    event = db.get_or_404(Event, event_id)
     header, rows = registration_rows(event_registrations(event.id), _labels())
     return Response(to_csv(header, rows), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{_export_name(event, "csv")}"'})
@@ -284,7 +268,7 @@ def staff_export_csv(event_id: int):  # type: ignore[no-untyped-def]
 @access(STAFF)
 def staff_export_xlsx(event_id: int):  # type: ignore[no-untyped-def]
     """The registration list as an Excel workbook."""
-    event = _staff_event_or_404(event_id)
+    event = db.get_or_404(Event, event_id)
     header, rows = registration_rows(event_registrations(event.id), _labels())
     content = to_xlsx(header, rows, title=_("Registrations"))
     return Response(
@@ -300,13 +284,6 @@ def _labels() -> dict[str, str]:
 
 # -- staff corrections ----------------------------------------------------------------------
 
-def _staff_registration_or_404(registration_id: int) -> Registration:
-    registration = db.session.get(Registration, registration_id)
-    if registration is None:
-        abort(404)
-    return registration
-
-
 def _back(registration: Registration) -> str:
     """Where a correction returns to: the page it came from (person page), else the list."""
     return safe_next(request.values.get("next")) or url_for(
@@ -317,7 +294,7 @@ def _back(registration: Registration) -> str:
 @access(STAFF)
 def staff_cancel(registration_id: int):  # type: ignore[no-untyped-def]
     """Ask for confirmation, then cancel on the person's behalf; the waiting list moves up."""
-    registration = _staff_registration_or_404(registration_id)
+    registration = db.get_or_404(Registration, registration_id)
     form = StaffActionForm()
     if form.validate_on_submit():
         try:
@@ -341,7 +318,7 @@ def staff_cancel(registration_id: int):  # type: ignore[no-untyped-def]
 @access(STAFF)
 def staff_resend(registration_id: int):  # type: ignore[no-untyped-def]
     """Mail the ticket (or the place on the waiting list) again."""
-    registration = _staff_registration_or_404(registration_id)
+    registration = db.get_or_404(Registration, registration_id)
     form = StaffActionForm()
     if not form.validate_on_submit():
         flash(_("The form has expired. Please try again."), "danger")
@@ -362,7 +339,7 @@ def staff_resend(registration_id: int):  # type: ignore[no-untyped-def]
 @access(STAFF)
 def staff_correct(registration_id: int):  # type: ignore[no-untyped-def]
     """Fix name, e-mail address and organisation; errors beside the fields."""
-    registration = _staff_registration_or_404(registration_id)
+    registration = db.get_or_404(Registration, registration_id)
     person = registration.person
     if request.method == "GET":
         form = CorrectForm(first_name=person.first_name, last_name=person.last_name,
@@ -393,7 +370,7 @@ def staff_correct(registration_id: int):  # type: ignore[no-untyped-def]
 @access(STAFF)
 def staff_move(registration_id: int):  # type: ignore[no-untyped-def]
     """Move a registration to another event of the same series or kind."""
-    registration = _staff_registration_or_404(registration_id)
+    registration = db.get_or_404(Registration, registration_id)
     now = utcnow()
     targets = movable_targets(registration, now)
     form = MoveForm()

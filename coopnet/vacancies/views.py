@@ -23,6 +23,7 @@ from coopnet.vacancies.services import (
     withdraw_vacancy,
 )
 from coopnet.web.forms import show_errors
+from coopnet.web.lookups import found_or_404
 from coopnet.web.pagination import Pager, page_number
 
 bp = Blueprint("vacancies", __name__)
@@ -62,9 +63,7 @@ def index():  # type: ignore[no-untyped-def]
 @access(PUBLIC)
 def detail(vacancy_id: int):  # type: ignore[no-untyped-def]
     """One published vacancy."""
-    vacancy = queries.listed_vacancy(vacancy_id, _today())
-    if vacancy is None:
-        abort(404)
+    vacancy = found_or_404(queries.listed_vacancy(vacancy_id, _today()))
     return render_template("vacancies/detail.html", vacancy=vacancy)
 
 
@@ -184,9 +183,7 @@ def staff_list():  # type: ignore[no-untyped-def]
 @access(STAFF)
 def staff_detail(vacancy_id: int):  # type: ignore[no-untyped-def]
     """One vacancy as submitted, with approve and reject."""
-    vacancy = queries.vacancy_with_details(vacancy_id)
-    if vacancy is None:
-        abort(404)
+    vacancy = found_or_404(queries.vacancy_with_details(vacancy_id))
     return render_template("vacancies/staff_detail.html", vacancy=vacancy,
                            approve_form=ConfirmForm(), reject_form=RejectForm(), today=_today())
 
@@ -195,9 +192,7 @@ def staff_detail(vacancy_id: int):  # type: ignore[no-untyped-def]
 @access(STAFF)
 def approve(vacancy_id: int):  # type: ignore[no-untyped-def]
     """Publish a vacancy."""
-    vacancy = queries.vacancy_with_details(vacancy_id)
-    if vacancy is None:
-        abort(404)
+    vacancy = found_or_404(queries.vacancy_with_details(vacancy_id))
     if ConfirmForm().validate_on_submit():
         try:
             approve_vacancy(vacancy, actor=current_user)
@@ -213,9 +208,7 @@ def approve(vacancy_id: int):  # type: ignore[no-untyped-def]
 @access(STAFF)
 def reject(vacancy_id: int):  # type: ignore[no-untyped-def]
     """Refuse a vacancy with a reason."""
-    vacancy = queries.vacancy_with_details(vacancy_id)
-    if vacancy is None:
-        abort(404)
+    vacancy = found_or_404(queries.vacancy_with_details(vacancy_id))
     form = RejectForm()
     if form.validate_on_submit():
         try:
