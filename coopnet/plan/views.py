@@ -65,6 +65,7 @@ from coopnet.plan.report_documents import report_docx, report_pdf
 from coopnet.timezones import brussels_today
 from coopnet.validators import is_row_id
 from coopnet.web.forms import show_errors
+from coopnet.web.spreadsheets import download
 
 bp = Blueprint("plan", __name__)
 PAGE_SIZE = 50
@@ -289,8 +290,7 @@ def indicator_csv(indicator_id: int):  # type: ignore[no-untyped-def]
     plan = _plan_of(item)
     at = _at(plan)
     body = drilldown_csv(item, _figures_for(item, plan, at), explain_indicator(item, plan, at))
-    return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="indicator-{item.id}-{at}.csv"'})
+    return download(body, f"indicator-{item.id}-{at}.csv")
 
 
 @bp.route("/plan/indicators/<int:indicator_id>/records.xlsx")
@@ -301,10 +301,7 @@ def indicator_xlsx(indicator_id: int):  # type: ignore[no-untyped-def]
     plan = _plan_of(item)
     at = _at(plan)
     body = drilldown_xlsx(item, _figures_for(item, plan, at), explain_indicator(item, plan, at))
-    return Response(
-        body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition":
-                 f'attachment; filename="indicator-{item.id}-{at}.xlsx"'})
+    return download(body, f"indicator-{item.id}-{at}.xlsx")
 
 
 @bp.route("/plan/indicators/<int:indicator_id>/edit", methods=["POST"])
@@ -439,8 +436,7 @@ def _report_for_download(plan_id: int):  # type: ignore[no-untyped-def]
 def report_csv_download(plan_id: int):  # type: ignore[no-untyped-def]
     """The report as CSV."""
     plan, report = _report_for_download(plan_id)
-    return Response(report_csv(report), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="rapport-{plan.id}-{report.at}.csv"'})
+    return download(report_csv(report), f"rapport-{plan.id}-{report.at}.csv")
 
 
 @bp.route("/plan/<int:plan_id>/report.xlsx")
@@ -448,11 +444,7 @@ def report_csv_download(plan_id: int):  # type: ignore[no-untyped-def]
 def report_xlsx_download(plan_id: int):  # type: ignore[no-untyped-def]
     """The report as XLSX."""
     plan, report = _report_for_download(plan_id)
-    return Response(
-        report_xlsx(report),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition":
-                 f'attachment; filename="rapport-{plan.id}-{report.at}.xlsx"'})
+    return download(report_xlsx(report), f"rapport-{plan.id}-{report.at}.xlsx")
 
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

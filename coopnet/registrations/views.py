@@ -6,7 +6,6 @@ from datetime import datetime
 
 from flask import (
     Blueprint,
-    Response,
     current_app,
     flash,
     redirect,
@@ -66,6 +65,7 @@ from coopnet.registrations.services import (
 from coopnet.registrations.tickets import ticket_qr_svg
 from coopnet.web.forms import show_errors
 from coopnet.web.lookups import found_or_404
+from coopnet.web.spreadsheets import download
 
 bp = Blueprint("registrations", __name__)
 
@@ -260,8 +260,7 @@ def staff_export_csv(event_id: int):  # type: ignore[no-untyped-def]
     """The registration list as CSV (UTF-8, spreadsheet-safe)."""
     event = db.get_or_404(Event, event_id)
     header, rows = registration_rows(event_registrations(event.id), _labels())
-    return Response(to_csv(header, rows), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{_export_name(event, "csv")}"'})
+    return download(to_csv(header, rows), _export_name(event, "csv"))
 
 
 @bp.route("/staff/events/<int:event_id>/registrations.xlsx")
@@ -271,11 +270,7 @@ def staff_export_xlsx(event_id: int):  # type: ignore[no-untyped-def]
     event = db.get_or_404(Event, event_id)
     header, rows = registration_rows(event_registrations(event.id), _labels())
     content = to_xlsx(header, rows, title=_("Registrations"))
-    return Response(
-        content,
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{_export_name(event, "xlsx")}"'},
-    )
+    return download(content, _export_name(event, "xlsx"))
 
 
 def _labels() -> dict[str, str]:
