@@ -119,6 +119,8 @@ def import_plan():  # type: ignore[no-untyped-def]
                     rows = rows_from_upload(upload.filename, upload.read())
                 except TooManyRows:
                     raise
+                except DomainError as error:  # not text: the reason beside the field
+                    form.file.errors.append(error.message)
                 except Exception:  # any unreadable file is the user's to fix
                     form.file.errors.append(_("This file could not be read as XLSX, CSV or "
                                               "text."))
