@@ -8,7 +8,7 @@ from flask import jsonify
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from coopnet.api import EVENT_NOT_FOUND, bp, json_body
+from coopnet.api import EVENT_NOT_FOUND, bp
 from coopnet.auth.access import STAFF, access
 from coopnet.auth.models import User
 from coopnet.errors import Invalid
@@ -19,6 +19,7 @@ from coopnet.registrations.checkin_queries import event_counts
 from coopnet.registrations.models import Registration
 from coopnet.timezones import rfc3339
 from coopnet.validators import clean_text
+from coopnet.web.json_api import json_body
 from coopnet.web.lookups import found_or_not_found
 
 

@@ -11,7 +11,7 @@ from flask import current_app, jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from coopnet.api import EVENT_NOT_FOUND, bp, json_body
+from coopnet.api import EVENT_NOT_FOUND, bp
 from coopnet.auth.access import PUBLIC, STAFF, access
 from coopnet.db import utcnow
 from coopnet.errors import Invalid
@@ -31,6 +31,7 @@ from coopnet.validators import (
     year_in_range,
     year_range_message,
 )
+from coopnet.web.json_api import json_body
 from coopnet.web.lookups import found_or_not_found
 
 # every datetime in an API answer: RFC 3339 in Brussels time with its offset

@@ -8,7 +8,7 @@ from flask import jsonify
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from coopnet.api import EVENT_NOT_FOUND, bp, json_body
+from coopnet.api import EVENT_NOT_FOUND, bp
 from coopnet.api.events import iso, public_event_or_404
 from coopnet.auth.access import PUBLIC, STAFF, TICKET, access
 from coopnet.db import utcnow
@@ -32,6 +32,7 @@ from coopnet.registrations.services import (
 )
 from coopnet.registrations.views import limit_registrations, limit_registrations_per_email
 from coopnet.validators import clean_text, is_row_id, json_int
+from coopnet.web.json_api import json_body
 from coopnet.web.lookups import found_or_not_found
 
 

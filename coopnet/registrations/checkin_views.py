@@ -61,6 +61,7 @@ from coopnet.registrations.checkin_queries import (
 )
 from coopnet.registrations.models import Registration
 from coopnet.timezones import to_brussels
+from coopnet.web.json_api import json_body
 from coopnet.web.lookups import found_or_404
 
 bp = Blueprint("checkin", __name__, url_prefix="/staff")
@@ -101,14 +102,6 @@ def _json_error(error: DomainError):  # type: ignore[no-untyped-def]
     return jsonify(body), error.status
 
 
-def _payload() -> dict[str, Any]:
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise Invalid({"body": _("Send a JSON object.")},
-                      message=_("The request body must be a JSON object."))
-    return data
-
-
 def _text(data: dict[str, Any], key: str) -> str:
     value = data.get(key)
     return value if isinstance(value, str) else ""
@@ -139,7 +132,7 @@ def scan(event_id: int):  # type: ignore[no-untyped-def]
     """Check in by scanned/typed code or by the tapped registration's id (JSON)."""
     event = db.get_or_404(Event, event_id)
     try:
-        data = _payload()
+        data = json_body()
         target: str | int
         if isinstance(data.get("registration_id"), int):
             target = data["registration_id"]
@@ -159,7 +152,7 @@ def undo(event_id: int):  # type: ignore[no-untyped-def]
     """Undo the check-in of a registration (JSON {registration_id})."""
     event = db.get_or_404(Event, event_id)
     try:
-        registration_id = _payload().get("registration_id")
+        registration_id = json_body().get("registration_id")
         if not isinstance(registration_id, int):
             raise Invalid({"registration_id": _("Send the registration.")})
         registration = undo_check_in(event, registration_id, actor=_actor(), channel="door")
@@ -180,7 +173,7 @@ def walkin(event_id: int):  # type: ignore[no-untyped-def]
     """Add a walk-in and check them in (JSON {name, email, organization})."""
     event = db.get_or_404(Event, event_id)
     try:
-        data = _payload()
+        data = json_body()
         result = add_walk_in(event, name=_text(data, "name"), email=_text(data, "email") or None,
                              organization_name=_text(data, "organization"), actor=_actor(),
                              channel="door")

@@ -7,7 +7,8 @@
 - `uploads.py`: an uploaded file as text (encoding detected), with size and row limits
 - `spreadsheets.py`: CSV (the one dialect: `;`, UTF-8 with BOM, CRLF) and XLSX that a
   spreadsheet opens without running formulas
-- `json.py`: the JSON error shape of the API and the door page, and the JSON body parser
+- `json_api.py`: the JSON body parser of the API and the door page; the JSON error shape is
+  `DomainError.to_dict()` in `coopnet/errors.py`
 
 This package is part of the core layer: it imports Flask, `coopnet.errors` and
 `coopnet.extensions`, never an area.
