@@ -65,6 +65,7 @@ from coopnet.plan.report_documents import report_docx, report_pdf
 from coopnet.timezones import brussels_today
 from coopnet.validators import is_row_id
 from coopnet.web.forms import show_errors
+from coopnet.web.pagination import Pager, page_number
 from coopnet.web.spreadsheets import download
 
 bp = Blueprint("plan", __name__)
@@ -249,15 +250,14 @@ def indicator(indicator_id: int):  # type: ignore[no-untyped-def]
     item = db.get_or_404(Indicator, indicator_id)
     plan = _plan_of(item)
     at = _at(plan)
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_number()
     fig = _figures_for(item, plan, at)
     explained = explain_indicator(item, plan, at, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     chart = trend_svg(fig.trend, fig.target, fig.window.starts_on, fig.window.ends_on,
                       label=_("Trend by month against the target line")) if fig.trend else None
     return render_template(
         "plan/indicator.html", indicator=item, plan=plan, at=at, fig=fig, explained=explained,
-        kind=explained.kind, page=page,
-        pages=max((explained.total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+        kind=explained.kind, pager=Pager(page=page, per_page=PAGE_SIZE, total=explained.total),
         side=side_figures(item, plan, at), form=_indicator_form(item),
         value_form=ManualValueForm(recorded_on=at), milestone_form=MilestoneForm(recorded_on=at),
         chart=chart, delete_form=EmptyForm())
@@ -343,7 +343,7 @@ def _indicator_page_with(item: Indicator, **forms: Any) -> str:
     context.update(forms)
     return render_template(
         "plan/indicator.html", indicator=item, plan=plan, at=at, fig=fig, explained=explained,
-        kind=explained.kind, page=1, pages=max((explained.total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+        kind=explained.kind, pager=Pager(page=1, per_page=PAGE_SIZE, total=explained.total),
         side=side_figures(item, plan, at), chart=None, **context)
 
 
