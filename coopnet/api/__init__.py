@@ -7,25 +7,16 @@ authenticate with `Authorization: Bearer <token>`, so the API is exempt from CSR
 
 from __future__ import annotations
 
-from typing import Any
+from flask import Blueprint
+from flask_babel import lazy_gettext as _l
 
-from flask import Blueprint, request
-from flask_babel import gettext as _
-
-from coopnet.errors import Invalid
 from coopnet.extensions import csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
-
-def json_body() -> dict[str, Any]:
-    """The request's JSON object, or a 422 `invalid` answer when it is missing or malformed."""
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise Invalid({"body": _("Send a JSON object.")},
-                      message=_("The request body must be a JSON object."))
-    return data
+# the 404 message of every endpoint that names an event
+EVENT_NOT_FOUND = _l("This event does not exist (any more).")
 
 
 def _load_modules() -> None:

@@ -9,10 +9,10 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from coopnet.api import bp, json_body
+from coopnet.api import EVENT_NOT_FOUND, bp
 from coopnet.auth.access import STAFF, access
 from coopnet.auth.models import User
-from coopnet.errors import Invalid, NotFound
+from coopnet.errors import Invalid
 from coopnet.events.models import Event
 from coopnet.extensions import db
 from coopnet.registrations.checkin import CheckInResult, add_walk_in, check_in, undo_check_in
@@ -25,13 +25,8 @@ from coopnet.registrations.door_sync import (
 from coopnet.registrations.models import Registration
 from coopnet.timezones import rfc3339
 from coopnet.validators import MAX_ID, clean_text
-
-
-def _event_or_404(event_id: int) -> Event:
-    event = db.session.get(Event, event_id)
-    if event is None:
-        raise NotFound("not_found", _("This event does not exist."))
-    return event
+from coopnet.web.json_api import json_body
+from coopnet.web.lookups import found_or_not_found
 
 
 def _actor() -> User:
@@ -84,7 +79,7 @@ def _text(body: dict[str, Any], key: str) -> str:
 @access(STAFF)
 def create_checkin(event_id: int):
     """Check in by ticket code: 201 the first time, 200 `already_checked_in` after."""
-    event = _event_or_404(event_id)
+    event = found_or_not_found(db.session.get(Event, event_id), EVENT_NOT_FOUND)
     code = _text(json_body(), "code")
     if not code:
         raise Invalid({"code": _("Send the ticket code.")})
@@ -97,7 +92,7 @@ def create_checkin(event_id: int):
 @access(STAFF)
 def delete_checkin(event_id: int, code: str):
     """Undo a check-in; the history keeps both."""
-    event = _event_or_404(event_id)
+    event = found_or_not_found(db.session.get(Event, event_id), EVENT_NOT_FOUND)
     registration = undo_check_in(event, code, actor=_actor(), channel="api")
     db.session.commit()
     return jsonify({"status": "undone", "registration": registration_json(registration)})
@@ -107,7 +102,7 @@ def delete_checkin(event_id: int, code: str):
 @access(STAFF)
 def create_walkin(event_id: int):
     """Add a person at the door and check them in (even when the event is full)."""
-    event = _event_or_404(event_id)
+    event = found_or_not_found(db.session.get(Event, event_id), EVENT_NOT_FOUND)
     body = json_body()
     result = add_walk_in(event, name=_text(body, "name"), email=_text(body, "email") or None,
                          organization_name=_text(body, "organization"), actor=_actor(),
@@ -120,9 +115,7 @@ def create_walkin(event_id: int):
 @access(STAFF)
 def counts(event_id: int):
     """{registered, checked_in, waitlisted, capacity}, from one SQL aggregate."""
-    figures = event_counts(event_id)
-    if figures is None:
-        raise NotFound("not_found", _("This event does not exist."))
+    figures = found_or_not_found(event_counts(event_id), EVENT_NOT_FOUND)
     return jsonify(figures.as_dict())
 
 
@@ -148,7 +141,7 @@ def _limit() -> int:
 @access(STAFF)
 def door_list(event_id: int):  # type: ignore[no-untyped-def]
     """A page of the event's door list for offline devices: hashed codes, never the codes."""
-    event = _event_or_404(event_id)
+    event = found_or_not_found(db.session.get(Event, event_id), EVENT_NOT_FOUND)
     response = jsonify(door_list_document(event, after=_after(), limit=_limit()))
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -158,7 +151,7 @@ def door_list(event_id: int):  # type: ignore[no-untyped-def]
 @access(STAFF)
 def door_actions(event_id: int):  # type: ignore[no-untyped-def]
     """Apply a device's recorded actions in order, each once; per-action outcomes, counters."""
-    event = _event_or_404(event_id)
+    event = found_or_not_found(db.session.get(Event, event_id), EVENT_NOT_FOUND)
     outcomes = apply_door_actions(event, json_body().get("actions"), actor=_actor())
     db.session.commit()
     return jsonify(outcomes_document(event, outcomes))

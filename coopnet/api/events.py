@@ -11,10 +11,10 @@ from flask import current_app, jsonify, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from coopnet.api import bp, json_body
+from coopnet.api import EVENT_NOT_FOUND, bp
 from coopnet.auth.access import PUBLIC, STAFF, access
 from coopnet.db import utcnow
-from coopnet.errors import Invalid, NotFound
+from coopnet.errors import Invalid
 from coopnet.events.models import Event, EventKind
 from coopnet.events.queries import is_staff, visible_to
 from coopnet.events.services import create_event, update_event
@@ -31,6 +31,8 @@ from coopnet.validators import (
     year_in_range,
     year_range_message,
 )
+from coopnet.web.json_api import json_body
+from coopnet.web.lookups import found_or_not_found
 
 # every datetime in an API answer: RFC 3339 in Brussels time with its offset
 iso = rfc3339
@@ -99,12 +101,9 @@ def _parse_bound(name: str, value: str, *, end: bool) -> datetime:
 
 def public_event_or_404(event_id: int) -> Event:
     """The event if the caller may see it (staff: any), else a 404 `not_found`."""
-    event = db.session.execute(
+    return found_or_not_found(db.session.execute(
         sa.select(Event).where(Event.id == event_id, visible_to(current_user))
-    ).scalar_one_or_none()
-    if event is None:
-        raise NotFound("not_found", _("This event does not exist (any more)."))
-    return event
+    ).scalar_one_or_none(), EVENT_NOT_FOUND)
 
 
 @bp.get("/events")
@@ -232,9 +231,7 @@ def patch_event(event_id: int):
 
     `action_ids` replaces the plan actions the event serves (`[]` unlinks it).
     """
-    event = db.session.get(Event, event_id)
-    if event is None:
-        raise NotFound("not_found", _("This event does not exist (any more)."))
+    event = found_or_not_found(db.session.get(Event, event_id), EVENT_NOT_FOUND)
     fields = _event_fields(json_body())
     action_ids = _action_ids(fields)
     now = utcnow()

@@ -14,7 +14,7 @@ from coopnet.api import bp
 from coopnet.api.openapi import DAY, PATHS, SCHEMAS, _errors, _json, _op, _path_param, _query, _ref
 from coopnet.auth.access import COORDINATOR, access
 from coopnet.db import utcnow
-from coopnet.errors import Invalid, NotFound
+from coopnet.errors import Invalid
 from coopnet.extensions import db
 from coopnet.plan.export import plain_number
 from coopnet.plan.measures import MEASURES
@@ -22,6 +22,7 @@ from coopnet.plan.models import Goal, Indicator, Plan
 from coopnet.plan.queries import Figures, explain_indicator, list_plans, plan_report
 from coopnet.timezones import brussels_today, rfc3339
 from coopnet.validators import parse_date, year_in_range, year_range_message
+from coopnet.web.lookups import found_or_not_found
 
 MAX_PER_PAGE = 200
 MAX_PAGE = 1_000_000
@@ -96,9 +97,7 @@ def plans():
 @access(COORDINATOR)
 def plan_report_json(plan_id: int):
     """The plan tree with every indicator's figures as of ?at= (default today)."""
-    plan = db.session.get(Plan, plan_id)
-    if plan is None:
-        raise NotFound("not_found", _("This plan does not exist."))
+    plan = found_or_not_found(db.session.get(Plan, plan_id), _("This plan does not exist."))
     at = _at()
     report = plan_report(plan, at)
     return jsonify({"plan": plan_json(plan), "at": at.isoformat(),
@@ -120,9 +119,7 @@ def _value(value: Any) -> Any:
 @access(COORDINATOR)
 def indicator_records_json(indicator_id: int):
     """The records an indicator counts (drill-down), paginated with ?page=&per_page=."""
-    indicator = db.session.get(Indicator, indicator_id)
-    if indicator is None:
-        raise NotFound("not_found", _("This indicator does not exist."))
+    indicator = found_or_not_found(db.session.get(Indicator, indicator_id), _("This indicator does not exist."))
     at = _at()
     page = _int_arg("page", 1, 1, MAX_PAGE)
     per_page = _int_arg("per_page", 50, 1, MAX_PER_PAGE)

@@ -8,11 +8,11 @@ from flask import jsonify
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from coopnet.api import bp, json_body
+from coopnet.api import EVENT_NOT_FOUND, bp
 from coopnet.api.events import iso, public_event_or_404
 from coopnet.auth.access import PUBLIC, STAFF, TICKET, access
 from coopnet.db import utcnow
-from coopnet.errors import Invalid, NotFound
+from coopnet.errors import Invalid
 from coopnet.events.models import Event
 from coopnet.extensions import db
 from coopnet.members.models import Organization
@@ -32,6 +32,8 @@ from coopnet.registrations.services import (
     waitlist_position,
 )
 from coopnet.validators import clean_text, is_row_id, json_int
+from coopnet.web.json_api import json_body
+from coopnet.web.lookups import found_or_not_found
 
 
 def _organization_name(registration: Registration) -> str:
@@ -123,10 +125,8 @@ def create_registration(event_id: int):
 
 
 def _by_ticket(ticket_code: str) -> Registration:
-    registration = registration_by_ticket(ticket_code)
-    if registration is None:
-        raise NotFound("not_found", _("No registration has this ticket code."))
-    return registration
+    return found_or_not_found(registration_by_ticket(ticket_code),
+                              _("No registration has this ticket code."))
 
 
 @bp.get("/registrations/<ticket_code>")
@@ -150,9 +150,7 @@ def cancel(ticket_code: str):
 @access(STAFF)
 def list_registrations(event_id: int):
     """Every registration of an event, confirmed, waiting in order, cancelled; with check-in."""
-    event = db.session.get(Event, event_id)
-    if event is None:
-        raise NotFound("not_found", _("This event does not exist (any more)."))
+    event = found_or_not_found(db.session.get(Event, event_id), EVENT_NOT_FOUND)
     rows = []
     position = 0
     for r in event_registrations(event.id):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,15 +17,9 @@ from coopnet.extensions import db
 from coopnet.plan.queries import action_choices, linked_action_ids
 from coopnet.plan.services import set_event_actions
 from coopnet.registrations.queries import staff_event_rows
+from coopnet.web.forms import show_errors
 
 bp = Blueprint("staff_events", __name__, url_prefix="/staff/events")
-
-
-def _event_or_404(event_id: int) -> Event:
-    event = db.session.get(Event, event_id)
-    if event is None:
-        abort(404)
-    return event
 
 
 def _form(event: Event | None = None) -> EventForm:
@@ -44,18 +38,6 @@ def _form(event: Event | None = None) -> EventForm:
             getattr(form, name).data = utc_to_brussels_naive(getattr(event, name))
         form.publish.data = event.status == "published"
     return form
-
-
-def _show_service_errors(form: EventForm, error: DomainError) -> None:
-    """A refusal beside the field it concerns; one without a field at the top of the page."""
-    if not error.fields:
-        flash(error.message, "danger")
-    for name, message in error.fields.items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = [*field.errors, message]
-        else:
-            flash(message, "danger")
 
 
 @bp.route("/")
@@ -83,7 +65,7 @@ def create():
             set_event_actions(event, form.action_ids.data or [], actor=current_user, now=now)
         except DomainError as error:
             db.session.rollback()
-            _show_service_errors(form, error)
+            show_errors(form, error)
         else:
             db.session.commit()
             flash(_("Event created."), "success")
@@ -95,7 +77,7 @@ def create():
 @access(STAFF)
 def edit(event_id: int):
     """Change an event; people waiting get new places at once when capacity goes up."""
-    event = _event_or_404(event_id)
+    event = db.get_or_404(Event, event_id)
     form = _form(event)
     if form.validate_on_submit():
         changes = form.service_values()
@@ -108,7 +90,7 @@ def edit(event_id: int):
                 set_event_actions(event, form.action_ids.data or [], actor=current_user, now=now)
         except DomainError as error:
             db.session.rollback()
-            _show_service_errors(form, error)
+            show_errors(form, error)
         else:
             db.session.commit()
             flash(_("Event saved."), "success")
@@ -120,7 +102,7 @@ def edit(event_id: int):
 @access(STAFF)
 def publish(event_id: int):
     """Publish a draft."""
-    event = _event_or_404(event_id)
+    event = db.get_or_404(Event, event_id)
     if ConfirmForm().validate_on_submit():
         try:
             publish_event(event, actor=current_user, now=utcnow())
@@ -136,7 +118,7 @@ def publish(event_id: int):
 @access(STAFF)
 def cancel(event_id: int):
     """Cancel an event after confirming; everyone registered or waiting gets an e-mail."""
-    event = _event_or_404(event_id)
+    event = db.get_or_404(Event, event_id)
     form = ConfirmForm()
     if event.status == "cancelled":
         flash(_("This event has been cancelled."), "info")

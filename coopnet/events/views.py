@@ -19,6 +19,7 @@ from coopnet.events.queries import (
     event_for,
 )
 from coopnet.registrations.queries import seats_left
+from coopnet.web.lookups import found_or_404
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 bp.add_app_template_filter(seats_left, "seats_left")
@@ -44,9 +45,7 @@ def calendar():
 @access(PUBLIC)
 def detail(event_id: int):
     """One event: when, where, what."""
-    event = event_for(current_user, event_id)
-    if event is None:
-        abort(404)
+    event = found_or_404(event_for(current_user, event_id))
     from coopnet.registrations.views import render_event_page
 
     return render_event_page(event)

@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, render_template
 from markupsafe import Markup, escape
 
 from coopnet.auth.access import PUBLIC, access
 from coopnet.extensions import db
 from coopnet.mail.models import OutboxMessage
+from coopnet.web.pagination import Pager, page_number
 
 bp = Blueprint("devmail", __name__, url_prefix="/dev/mailbox")
 
@@ -45,19 +46,16 @@ def linkify(text: str) -> Markup:
 @access(PUBLIC)
 def mailbox():
     """Every outbox message, newest first, 50 a page."""
-    number = min(max(request.args.get("page", 1, type=int) or 1, 1), 10_000)
     page = db.paginate(
         sa.select(OutboxMessage).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()),
-        page=number, per_page=PAGE_SIZE, error_out=False,
+        page=page_number(), per_page=PAGE_SIZE, error_out=False,
     )
-    return render_template("mail/dev_mailbox.html", page=page)
+    return render_template("mail/dev_mailbox.html", page=page, pager=Pager.of(page))
 
 
 @bp.route("/<int:message_id>")
 @access(PUBLIC)
 def message(message_id: int):
     """One message: its text with clickable links, its attachments' names."""
-    found = db.session.get(OutboxMessage, message_id)
-    if found is None:
-        abort(404)
+    found = db.get_or_404(OutboxMessage, message_id)
     return render_template("mail/dev_message.html", message=found, body=linkify(found.body_text))

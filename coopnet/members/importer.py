@@ -30,6 +30,7 @@ from coopnet.members import services
 from coopnet.members.kbo import format_kbo, normalize_kbo
 from coopnet.members.models import MemberImport, Organization, Person
 from coopnet.validators import clean_text, normalize_email
+from coopnet.web.uploads import decode_text, unreadable
 
 if TYPE_CHECKING:
     from coopnet.auth.models import User
@@ -98,41 +99,17 @@ class ImportPlan:
         return [p for p in self.planned if p.action == action]
 
 
-def unreadable(message: str) -> DomainError:
-    """The file as a whole cannot be read (the page shows why)."""
-    return DomainError("unreadable_file", message, status=422, fields={"file": message})
-
-
 def _header_key(text: object) -> str:
     plain = unicodedata.normalize("NFKD", clean_text(text)).encode("ascii", "ignore").decode()
     return " ".join(re.sub(r"[^a-z0-9]+", " ", plain.lower()).split())
 
 
-def _decode(data: bytes, notes: list[str]) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise unreadable(str(_l("The file could not be read as text."))) from exc
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        raise unreadable(str(_l(
-            "The file is not a text file in a known encoding. Save it as CSV UTF-8 or as "
-            "an Excel workbook (.xlsx)."))) from exc
-    notes.append(str(_l("The file is not UTF-8; it was read as Windows-1252 (Excel's CSV). "
-                        "Check accented letters in the preview.")))
-    return text
-
-
 def _csv_rows(data: bytes, notes: list[str]) -> list[tuple[int, list[Any]]]:
-    text = _decode(data, notes)
-    if "\x00" in text:
-        raise unreadable(str(_l("The file contains binary data; it is not a CSV file.")))
+    decoded = decode_text(data)
+    if decoded.legacy:
+        notes.append(str(_l("The file is not UTF-8; it was read as Windows-1252 (Excel's CSV). "
+                            "Check accented letters in the preview.")))
+    text = decoded.text
     first_line = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first_line.count)
     rows: list[tuple[int, list[Any]]] = []

@@ -32,8 +32,14 @@ from coopnet.registrations import claims
 from coopnet.registrations.queries import registrations_of
 from coopnet.timezones import brussels_today
 from coopnet.validators import clean_text
+from coopnet.web.forms import show_errors
+from coopnet.web.lookups import found_or_404
+from coopnet.web.pagination import Pager, page_number
 
 bp = Blueprint("members", __name__, url_prefix="/staff/members")
+
+# rows on a page of the register and of the people search
+PAGE_SIZE = 50
 
 ORG_FIELDS = ("name", "enterprise_number", "legal_form", "sector", "province", "city", "website")
 
@@ -47,25 +53,6 @@ def _today() -> date:
     return brussels_today(utcnow())
 
 
-def _show_errors(form, error: DomainError) -> None:
-    """Put a service's field errors beside the form's fields (or flash the message)."""
-    placed = False
-    for name, message in error.fields.items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = [*field.errors, message] if field.errors else [message]
-            placed = True
-    if not placed:
-        flash(error.message, "error")
-
-
-def _organization_or_404(organization_id: int):
-    organization = queries.organization_detail(organization_id)
-    if organization is None:
-        abort(404)
-    return organization
-
-
 @bp.route("/")
 @access(STAFF)
 def index():
@@ -77,13 +64,14 @@ def index():
         status=request.args.get("status", "") if request.args.get("status") in
         queries.MEMBER_STATUSES else "",
     )
-    page = min(max(request.args.get("page", 1, type=int) or 1, 1), 10_000)
+    page = page_number()
     today = _today()
-    rows, total = queries.register_list(flt, today, page=page)
+    rows, total = queries.register_list(flt, today, page=page, per_page=PAGE_SIZE)
     sectors, provinces = queries.filter_choices()
     last_contacts = queries.last_contact_dates([org.id for org, _member in rows])
     return render_template(
-        "members/index.html", rows=rows, total=total, flt=flt, page=page, per_page=50,
+        "members/index.html", rows=rows, total=total, flt=flt,
+        pager=Pager(page=page, per_page=PAGE_SIZE, total=total),
         sectors=sectors, provinces=provinces, last_contacts=last_contacts,
         member_count=queries.member_count_on(today), today=today,
     )
@@ -102,7 +90,7 @@ def create():
                 **{name: getattr(form, name).data for name in ORG_FIELDS})
         except DomainError as error:
             db.session.rollback()
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             db.session.commit()
             flash(_("%(name)s is in the register.", name=organization.name), "success")
@@ -114,7 +102,7 @@ def create():
 @access(STAFF)
 def edit(organization_id: int):
     """Change an organisation's details."""
-    organization = _organization_or_404(organization_id)
+    organization = found_or_404(queries.organization_detail(organization_id))
     form = OrganizationForm(obj=organization)
     if request.method == "GET":
         form.enterprise_number.data = format_kbo(organization.enterprise_number)
@@ -126,7 +114,7 @@ def edit(organization_id: int):
                 **{name: getattr(form, name).data for name in ORG_FIELDS})
         except DomainError as error:
             db.session.rollback()
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             db.session.commit()
             flash(_("Changes saved."), "success")
@@ -161,14 +149,14 @@ def _render_detail(organization, *, contact_form=None, membership_form=None,
 @access(STAFF)
 def detail(organization_id: int):
     """One organisation: details, membership history, contact persons, contact log."""
-    return _render_detail(_organization_or_404(organization_id))
+    return _render_detail(found_or_404(queries.organization_detail(organization_id)))
 
 
 @bp.route("/<int:organization_id>/contacts", methods=["POST"])
 @access(STAFF)
 def log_contact(organization_id: int):
     """Log a contact with this organisation."""
-    organization = _organization_or_404(organization_id)
+    organization = found_or_404(queries.organization_detail(organization_id))
     form = _contact_form(organization)
     if form.validate_on_submit():
         person = db.session.get(Person, form.person_id.data) if form.person_id.data else None
@@ -179,7 +167,7 @@ def log_contact(organization_id: int):
                 actor=current_user)
         except DomainError as error:
             db.session.rollback()
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             db.session.commit()
             flash(_("Contact logged."), "success")
@@ -191,7 +179,7 @@ def log_contact(organization_id: int):
 @access(STAFF)
 def add_membership(organization_id: int):
     """Record a membership period."""
-    organization = _organization_or_404(organization_id)
+    organization = found_or_404(queries.organization_detail(organization_id))
     form = MembershipForm()
     if form.validate_on_submit():
         try:
@@ -199,8 +187,8 @@ def add_membership(organization_id: int):
                                     actor=current_user)
         except DomainError as error:
             db.session.rollback()
-            organization = _organization_or_404(organization_id)
-            _show_errors(form, error)
+            organization = found_or_404(queries.organization_detail(organization_id))
+            show_errors(form, error)
         else:
             db.session.commit()
             flash(_("Membership period saved."), "success")
@@ -212,7 +200,7 @@ def add_membership(organization_id: int):
 @access(STAFF)
 def end_membership(organization_id: int, membership_id: int):
     """End an open membership period."""
-    organization = _organization_or_404(organization_id)
+    organization = found_or_404(queries.organization_detail(organization_id))
     membership = db.session.get(Membership, membership_id)
     if membership is None or membership.organization_id != organization.id:
         abort(404)
@@ -222,8 +210,8 @@ def end_membership(organization_id: int, membership_id: int):
             services.end_membership(membership, form.ends_on.data, actor=current_user)
         except DomainError as error:
             db.session.rollback()
-            organization = _organization_or_404(organization_id)
-            _show_errors(form, error)
+            organization = found_or_404(queries.organization_detail(organization_id))
+            show_errors(form, error)
         else:
             db.session.commit()
             flash(_("Membership ended."), "success")
@@ -236,7 +224,7 @@ def end_membership(organization_id: int, membership_id: int):
 @access(STAFF)
 def person_form(organization_id: int, person_id: int | None = None):
     """Add or change a contact person of this organisation."""
-    organization = _organization_or_404(organization_id)
+    organization = found_or_404(queries.organization_detail(organization_id))
     person = None
     if person_id is not None:
         person = db.session.get(Person, person_id)
@@ -251,7 +239,7 @@ def person_form(organization_id: int, person_id: int | None = None):
                 phone=form.phone.data, role=form.role.data, actor=current_user)
         except DomainError as error:
             db.session.rollback()
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             db.session.commit()
             flash(_("Contact person saved."), "success")
@@ -267,10 +255,11 @@ def person_form(organization_id: int, person_id: int | None = None):
 def people():
     """Find a person by name or e-mail address (contact persons, registrants, walk-ins)."""
     search = clean_text(request.args.get("q"))[:100]
-    page = min(max(request.args.get("page", 1, type=int) or 1, 1), 10_000)
-    found, total = queries.find_people(search, page=page) if search else ([], 0)
+    page = page_number()
+    found, total = (queries.find_people(search, page=page, per_page=PAGE_SIZE) if search
+                    else ([], 0))
     return render_template("members/people.html", search=search, people=found, total=total,
-                           page=page, per_page=50)
+                           pager=Pager(page=page, per_page=PAGE_SIZE, total=total))
 
 
 @bp.route("/people/<int:person_id>")
@@ -295,13 +284,13 @@ def confirm_claim(person_id: int, organization_id: int):
     form = ConfirmForm()
     back = safe_next(request.args.get("next")) or url_for("members.person", person_id=found.id)
     if not form.validate_on_submit():
-        flash(_("The form has expired. Please try again."), "error")
+        flash(_("The form has expired. Please try again."), "danger")
         return redirect(back)
     try:
         claims.confirm_organization_claim(found, organization, actor=current_user)
     except DomainError as error:
         db.session.rollback()
-        flash(error.message, "error")
+        flash(error.message, "danger")
         return redirect(back)
     db.session.commit()
     flash(_("%(person)s is now a contact person of %(organization)s.", person=found.full_name,
@@ -313,14 +302,12 @@ def confirm_claim(person_id: int, organization_id: int):
 @access(STAFF)
 def follow_up_done(contact_id: int):
     """Mark a follow-up as done."""
-    contact = db.session.get(MemberContact, contact_id)
-    if contact is None:
-        abort(404)
+    contact = db.get_or_404(MemberContact, contact_id)
     try:
         services.complete_follow_up(contact, actor=current_user)
     except DomainError as error:
         db.session.rollback()
-        flash(error.message, "error")
+        flash(error.message, "danger")
     else:
         db.session.commit()
         flash(_("Follow-up marked as done."), "success")
@@ -355,7 +342,7 @@ def contacts_overview():
     today = _today()
     start, end, error = _period_from_args(today)
     if error:
-        flash(error, "error")
+        flash(error, "danger")
     not_contacted = db.session.execute(queries.members_not_contacted_between(start, end)
                                        ).scalars().all()
     without_intro = db.session.execute(queries.new_members_without_intro(start, end)
@@ -390,7 +377,7 @@ def import_upload():
                                                   actor=current_user)
         except DomainError as error:
             db.session.rollback()
-            _show_errors(form, error)
+            show_errors(form, error)
         else:
             db.session.commit()
             return redirect(url_for("members.import_preview", token=member_import.token))
@@ -402,9 +389,7 @@ def import_upload():
 @access(STAFF)
 def import_preview(token: str):
     """What confirming would do: rows to create, to update, and refused rows with the reason."""
-    member_import = queries.member_import_by_token(token)
-    if member_import is None:
-        abort(404)
+    member_import = found_or_404(queries.member_import_by_token(token))
     plan = importer.plan_import(list(member_import.rows))
     return render_template(
         "members/import_preview.html", member_import=member_import, plan=plan,
@@ -417,9 +402,7 @@ def import_preview(token: str):
 @access(STAFF)
 def import_confirm(token: str):
     """Apply the previewed import (once)."""
-    member_import = queries.member_import_by_token(token)
-    if member_import is None:
-        abort(404)
+    member_import = found_or_404(queries.member_import_by_token(token))
     form = ConfirmForm()
     if not form.validate_on_submit():
         return redirect(url_for("members.import_preview", token=token))
@@ -427,7 +410,7 @@ def import_confirm(token: str):
         result = importer.apply_member_import(member_import, actor=current_user)
     except DomainError as error:
         db.session.rollback()
-        flash(error.message, "error")
+        flash(error.message, "danger")
         return redirect(url_for("members.import_preview", token=token))
     db.session.commit()
     flash(_("Import done: %(created)s created, %(updated)s updated, %(unchanged)s unchanged, "

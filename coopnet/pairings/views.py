@@ -7,7 +7,6 @@ from datetime import time, timedelta
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from wtforms import Form
 
 from coopnet.auth.access import COORDINATOR, MEMBER, STAFF, access
 from coopnet.db import utcnow
@@ -27,17 +26,10 @@ from coopnet.pairings.services import (
 )
 from coopnet.timezones import brussels, brussels_today
 from coopnet.validators import is_row_id
+from coopnet.web.forms import show_errors
+from coopnet.web.lookups import found_or_404
 
 bp = Blueprint("pairings", __name__)
-
-
-def _show_errors(form: Form, error: Invalid) -> None:
-    for name, message in error.fields.items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = [*field.errors, message]
-        else:
-            flash(message, "danger")
 
 
 def _profile_form(organization_id: int) -> ProfileForm:
@@ -54,7 +46,7 @@ def _save(form: ProfileForm, organization) -> bool:
     try:
         save_profile(organization, form.to_input(), actor=current_user)
     except Invalid as error:
-        _show_errors(form, error)
+        show_errors(form, error)
         return False
     db.session.commit()
     flash(_("Your choices are saved."), "success")
@@ -147,9 +139,7 @@ def accept():
 @access(STAFF)
 def held(pairing_id: int):
     """Record that a micro-meeting took place."""
-    pairing = queries.pairing(pairing_id)
-    if pairing is None:
-        abort(404)
+    pairing = found_or_404(queries.pairing(pairing_id))
     form = HeldForm()
     if form.validate_on_submit():
         try:
@@ -169,9 +159,7 @@ def held(pairing_id: int):
 @access(STAFF)
 def cancel(pairing_id: int):
     """Call a micro-meeting off, after a confirmation page (it mails every contact)."""
-    pairing = queries.pairing(pairing_id)
-    if pairing is None:
-        abort(404)
+    pairing = found_or_404(queries.pairing(pairing_id))
     form = CancelForm()
     if request.method == "GET":
         if pairing.status != "accepted":
@@ -199,9 +187,7 @@ def profiles():
 @access(STAFF)
 def edit_profile(organization_id: int):
     """Staff set a co-op's opt-in for it (e.g. after a phone call)."""
-    organization = queries.organizations_by_id([organization_id]).get(organization_id)
-    if organization is None:
-        abort(404)
+    organization = found_or_404(queries.organizations_by_id([organization_id]).get(organization_id))
     form = _profile_form(organization.id)
     if _save(form, organization):
         return redirect(url_for("pairings.profiles"))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, datetime
 from typing import Any
 
@@ -13,6 +11,7 @@ from coopnet.plan.measures import Column
 from coopnet.plan.models import Indicator
 from coopnet.plan.queries import Explanation, Figures, Report
 from coopnet.timezones import to_brussels
+from coopnet.web.spreadsheets import csv_bytes, safe_row, sheet_title, workbook_bytes
 
 
 def status_label(status: str) -> str:
@@ -20,13 +19,6 @@ def status_label(status: str) -> str:
     labels = {"achieved": _("achieved"), "on_track": _("on track"), "behind": _("behind"),
               "no_data": _("no data")}
     return labels.get(status, status)
-
-
-def _safe(value: Any) -> Any:
-    # a spreadsheet would run text that starts like a formula
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def plain_number(value: float | None) -> float | int | None:
@@ -47,27 +39,21 @@ def report_rows(report: Report) -> tuple[list[str], list[list[Any]]]:
             for action in goal.actions:
                 for indicator in action.indicators:
                     fig = report.figures[indicator.id]
-                    rows.append([_safe(v) for v in (
+                    rows.append([
                         f"{sd.label} {sd.title}",
                         f"{goal.label} {goal.title}" if goal is not sd else "",
                         action.title, indicator.text, fig.measure_label,
                         plain_number(fig.target), indicator.unit, plain_number(fig.actual),
                         fig.percent, plain_number(fig.expected_by_now),
                         status_label(fig.status),
-                        _("yes") if indicator.status == "confirmed" else _("no"))])
+                        _("yes") if indicator.status == "confirmed" else _("no")])
     return header, rows
 
 
-def report_csv(report: Report) -> str:
-    """The report as CSV (UTF-8 with BOM so that Excel reads the accents)."""
+def report_csv(report: Report) -> bytes:
+    """The report as CSV in the exports' one dialect (coopnet/web/spreadsheets.py)."""
     header, rows = report_rows(report)
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow([_safe(report.plan.name), report.at.isoformat()])
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
+    return csv_bytes([[report.plan.name, report.at], header, *rows])
 
 
 def report_xlsx(report: Report) -> bytes:
@@ -79,20 +65,18 @@ def report_xlsx(report: Report) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Report")[:31]
-    sheet.append([_safe(report.plan.name), report.at.isoformat()])
+    sheet.append(safe_row([report.plan.name, report.at.isoformat()]))
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.append(header)
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        sheet.append(safe_row(row))
     for column, width in zip("ABCDEFGHIJKL", (30, 30, 30, 50, 22, 9, 12, 9, 9, 12, 14, 10),
                              strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A3"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def _cell(column: Column, value: Any) -> Any:
@@ -105,7 +89,7 @@ def _cell(column: Column, value: Any) -> Any:
         return str(column.choices.get(value, value))
     if column.format == "number":
         return plain_number(float(value))
-    return _safe(value)
+    return value
 
 
 def _table(columns: tuple[Column, ...], rows: list[dict[str, Any]]) -> list[list[Any]]:
@@ -119,7 +103,7 @@ def drilldown_sections(indicator: Indicator, fig: Figures, explained: Explanatio
     each further list (what is missing, who joined, who left)."""
     kind = explained.kind
     summary: list[list[Any]] = [
-        [_safe(indicator.text)], [_("Measure"), fig.measure_label],
+        [indicator.text], [_("Measure"), fig.measure_label],
         [_("Period"), fig.window.starts_on, fig.window.ends_on], [_("Date"), fig.window.at],
         [_("Actual"), plain_number(fig.actual)], [_("Target"), plain_number(fig.target)],
         [_("Status"), status_label(fig.status)]]
@@ -139,18 +123,14 @@ def drilldown_sections(indicator: Indicator, fig: Figures, explained: Explanatio
     return sections
 
 
-def drilldown_csv(indicator: Indicator, fig: Figures, explained: Explanation) -> str:
+def drilldown_csv(indicator: Indicator, fig: Figures, explained: Explanation) -> bytes:
     """The drill-down as CSV: each section under its title, a blank line between them."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=";")
+    lines: list[list[Any]] = []
     for number, (title, rows) in enumerate(drilldown_sections(indicator, fig, explained)):
         if number:
-            writer.writerow([])
-        writer.writerow([f"# {title}"])
-        writer.writerows([[v.isoformat() if isinstance(v, date) else v for v in row]
-                          for row in rows])
-    return buffer.getvalue()
+            lines.append([])
+        lines += [[f"# {title}"], *rows]
+    return csv_bytes(lines)
 
 
 def drilldown_xlsx(indicator: Indicator, fig: Figures, explained: Explanation) -> bytes:
@@ -160,13 +140,10 @@ def drilldown_xlsx(indicator: Indicator, fig: Figures, explained: Explanation) -
 
     workbook = Workbook()
     workbook.remove(workbook.active)
-    for number, (title, rows) in enumerate(drilldown_sections(indicator, fig, explained)):
-        # sheet titles: at most 31 characters, unique, without []:*?/\
-        name = "".join(ch for ch in title if ch not in "[]:*?/\\")[:28] or str(number)
-        sheet = workbook.create_sheet(name if name not in workbook.sheetnames
-                                      else f"{name[:26]} {number}")
+    for title, rows in drilldown_sections(indicator, fig, explained):
+        sheet = workbook.create_sheet(sheet_title(title, workbook.sheetnames))
         for row in rows:
-            sheet.append(row)
+            sheet.append(safe_row(row))
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for column in sheet.columns:
@@ -175,6 +152,4 @@ def drilldown_xlsx(indicator: Indicator, fig: Figures, explained: Explanation) -
                     cell.number_format = "yyyy-mm-dd hh:mm"
                 elif isinstance(cell.value, date):
                     cell.number_format = "yyyy-mm-dd"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

@@ -22,6 +22,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from coopnet.web.uploads import decode_text
+
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
           "september", "oktober", "november", "december")
 # month words in plan texts, Dutch and English, full and short -> month number
@@ -333,16 +335,6 @@ def _limit(rows: list[Row]) -> list[Row]:
     return rows
 
 
-def decode_upload(data: bytes) -> str:
-    """Text of an uploaded file: UTF-8 (with or without BOM), else Windows-1252."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
 def rows_from_text(text: str) -> list[Row]:
     """Pasted text: tab-separated cells (from a spreadsheet), ` | `-separated, or plain lines."""
     text = text.lstrip("\ufeff").replace("\x00", "")
@@ -394,7 +386,7 @@ def rows_from_upload(filename: str, data: bytes) -> list[Row]:
     lower = filename.lower()
     if lower.endswith((".xlsx", ".xlsm")) or data[:2] == b"PK":
         return rows_from_xlsx(data)
-    text = decode_upload(data)
+    text = decode_text(data).text
     if lower.endswith(".csv"):
         return rows_from_csv(text)
     return rows_from_text(text)

@@ -64,6 +64,9 @@ from coopnet.plan.queries import (
 from coopnet.plan.report_documents import report_docx, report_pdf
 from coopnet.timezones import brussels_today
 from coopnet.validators import is_row_id
+from coopnet.web.forms import show_errors
+from coopnet.web.pagination import Pager, page_number
+from coopnet.web.spreadsheets import download
 
 bp = Blueprint("plan", __name__)
 PAGE_SIZE = 50
@@ -82,13 +85,6 @@ def _at(plan: Plan | None = None) -> date:
     except ValueError:
         today = _today()
         return min(today, plan.ends_on) if plan is not None else today
-
-
-def _get(model: type, ident: int) -> Any:
-    obj = db.session.get(model, ident)
-    if obj is None:
-        abort(404)
-    return obj
 
 
 def _plan_of(indicator: Indicator) -> Plan:
@@ -124,6 +120,8 @@ def import_plan():
                     rows = rows_from_upload(upload.filename, upload.read())
                 except TooManyRows:
                     raise
+                except DomainError as error:  # not text: the reason beside the field
+                    form.file.errors.append(error.message)
                 except Exception:  # any unreadable file is the user's to fix
                     form.file.errors.append(_("This file could not be read as XLSX, CSV or "
                                               "text."))
@@ -157,20 +155,15 @@ def import_plan():
             if not form.name.data:
                 form.name.data = parsed.name
             if request.form.get("do_import") and problems:
-                flash(_("Check the proposals marked below."), "error")
+                flash(_("Check the proposals marked below."), "danger")
             elif request.form.get("do_import"):
                 try:
                     plan = services.import_plan(
                         parsed, name=form.name.data, starts_on=form.starts_on.data,
                         ends_on=form.ends_on.data, accept=form.accept.data, actor=current_user)
                 except DomainError as error:
-                    for field, message in error.fields.items():
-                        target = getattr(form, {"period": "starts_on", "file": "text"}.get(
-                            field, field), None)
-                        if target is not None:
-                            target.errors = [*target.errors, message]
-                    flash(error.message if not error.fields else _("Check the fields below."),
-                          "error")
+                    if show_errors(form, error, rename={"period": "starts_on", "file": "text"}):
+                        flash(_("Check the fields below."), "danger")
                 else:
                     db.session.commit()
                     flash(_("The plan was imported. Check and confirm the proposed indicators."),
@@ -216,7 +209,7 @@ def _rows_from_json(data: str) -> list[tuple[int, list[str]]] | None:
 @access(COORDINATOR)
 def dashboard(plan_id: int):
     """The plan tree with actual, target, pace, status and trend per indicator."""
-    plan = _get(Plan, plan_id)
+    plan = db.get_or_404(Plan, plan_id)
     at = _at(plan)
     report = plan_report(plan, at, trend=True)
     charts = {iid: trend_svg(fig.trend, fig.target, fig.window.starts_on, fig.window.ends_on,
@@ -242,7 +235,7 @@ def dashboard(plan_id: int):
 @access(COORDINATOR)
 def confirm_all(plan_id: int):
     """Confirm every complete proposal at once."""
-    plan = _get(Plan, plan_id)
+    plan = db.get_or_404(Plan, plan_id)
     if EmptyForm().validate_on_submit():
         count = services.confirm_all(plan, actor=current_user)
         db.session.commit()
@@ -254,18 +247,17 @@ def confirm_all(plan_id: int):
 @access(COORDINATOR)
 def indicator(indicator_id: int):
     """Drill-down: the records behind the figure, with the counting rule in words."""
-    item = _get(Indicator, indicator_id)
+    item = db.get_or_404(Indicator, indicator_id)
     plan = _plan_of(item)
     at = _at(plan)
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_number()
     fig = _figures_for(item, plan, at)
     explained = explain_indicator(item, plan, at, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     chart = trend_svg(fig.trend, fig.target, fig.window.starts_on, fig.window.ends_on,
                       label=_("Trend by month against the target line")) if fig.trend else None
     return render_template(
         "plan/indicator.html", indicator=item, plan=plan, at=at, fig=fig, explained=explained,
-        kind=explained.kind, page=page,
-        pages=max((explained.total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+        kind=explained.kind, pager=Pager(page=page, per_page=PAGE_SIZE, total=explained.total),
         side=side_figures(item, plan, at), form=_indicator_form(item),
         value_form=ManualValueForm(recorded_on=at), milestone_form=MilestoneForm(recorded_on=at),
         chart=chart, delete_form=EmptyForm())
@@ -296,33 +288,29 @@ def _indicator_form(item: Indicator, formdata: Any = None) -> IndicatorForm:
 @access(COORDINATOR)
 def indicator_csv(indicator_id: int):
     """The drill-down as CSV: the figure, its parts, the records and the further lists."""
-    item = _get(Indicator, indicator_id)
+    item = db.get_or_404(Indicator, indicator_id)
     plan = _plan_of(item)
     at = _at(plan)
     body = drilldown_csv(item, _figures_for(item, plan, at), explain_indicator(item, plan, at))
-    return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="indicator-{item.id}-{at}.csv"'})
+    return download(body, f"indicator-{item.id}-{at}.csv")
 
 
 @bp.route("/plan/indicators/<int:indicator_id>/records.xlsx")
 @access(COORDINATOR)
 def indicator_xlsx(indicator_id: int):
     """The drill-down as XLSX: a sheet with the figure and records, a sheet per further list."""
-    item = _get(Indicator, indicator_id)
+    item = db.get_or_404(Indicator, indicator_id)
     plan = _plan_of(item)
     at = _at(plan)
     body = drilldown_xlsx(item, _figures_for(item, plan, at), explain_indicator(item, plan, at))
-    return Response(
-        body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition":
-                 f'attachment; filename="indicator-{item.id}-{at}.xlsx"'})
+    return download(body, f"indicator-{item.id}-{at}.xlsx")
 
 
 @bp.route("/plan/indicators/<int:indicator_id>/edit", methods=["POST"])
 @access(COORDINATOR)
 def edit_indicator(indicator_id: int):
     """Change and confirm an indicator."""
-    item = _get(Indicator, indicator_id)
+    item = db.get_or_404(Indicator, indicator_id)
     form = _indicator_form(item, formdata=request.form)
     if form.validate_on_submit():
         cities = [c.strip() for c in (form.cities.data or "").split(",") if c.strip()]
@@ -335,11 +323,8 @@ def edit_indicator(indicator_id: int):
                 confirm=form.confirm.data, actor=current_user)
         except DomainError as error:
             db.session.rollback()
-            for field, message in error.fields.items():
-                target = getattr(form, field, None)
-                if target is not None:
-                    target.errors = [*target.errors, message]
-            flash(error.message, "error")
+            if show_errors(form, error):
+                flash(error.message, "danger")  # the page is long: say so at the top too
         else:
             db.session.commit()
             flash(_("The indicator was saved."), "success")
@@ -358,7 +343,7 @@ def _indicator_page_with(item: Indicator, **forms: Any) -> str:
     context.update(forms)
     return render_template(
         "plan/indicator.html", indicator=item, plan=plan, at=at, fig=fig, explained=explained,
-        kind=explained.kind, page=1, pages=max((explained.total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+        kind=explained.kind, pager=Pager(page=1, per_page=PAGE_SIZE, total=explained.total),
         side=side_figures(item, plan, at), chart=None, **context)
 
 
@@ -366,7 +351,7 @@ def _indicator_page_with(item: Indicator, **forms: Any) -> str:
 @access(COORDINATOR)
 def add_value(indicator_id: int):
     """Enter a value by hand (or mark a milestone done / not done)."""
-    item = _get(Indicator, indicator_id)
+    item = db.get_or_404(Indicator, indicator_id)
     kind = MEASURES.get(item.measure or "")
     is_milestone = kind is not None and kind.judged == MILESTONE
     form = MilestoneForm() if is_milestone else ManualValueForm()
@@ -377,7 +362,7 @@ def add_value(indicator_id: int):
                                       note=form.note.data or "", actor=current_user)
         except DomainError as error:
             db.session.rollback()
-            flash(error.message, "error")
+            flash(error.message, "danger")
         else:
             db.session.commit()
             flash(_("The value was recorded."), "success")
@@ -390,7 +375,7 @@ def add_value(indicator_id: int):
 @access(COORDINATOR)
 def delete_indicator(indicator_id: int):
     """Remove an indicator."""
-    item = _get(Indicator, indicator_id)
+    item = db.get_or_404(Indicator, indicator_id)
     plan_id = _plan_of(item).id
     if EmptyForm().validate_on_submit():
         services.delete_indicator(item, actor=current_user)
@@ -403,7 +388,7 @@ def delete_indicator(indicator_id: int):
 @access(COORDINATOR)
 def action(action_id: int):
     """An action: its events (link more) and a form to add an indicator."""
-    item = _get(Action, action_id)
+    item = db.get_or_404(Action, action_id)
     plan = item.goal.plan
     link_form = LinkEventForm(prefix="link")
     linked = {e.id for e in item.events}
@@ -413,7 +398,7 @@ def action(action_id: int):
     new_form = NewIndicatorForm(prefix="new")
     if request.method == "POST":
         if "link-event_id" in request.form and link_form.validate_on_submit():
-            event = _get(Event, link_form.event_id.data)
+            event = db.get_or_404(Event, link_form.event_id.data)
             services.link_event(item, event, actor=current_user)
             db.session.commit()
             flash(_("The event now counts for this action."), "success")
@@ -434,8 +419,8 @@ def action(action_id: int):
 @access(COORDINATOR)
 def unlink_event(action_id: int, event_id: int):
     """Stop counting an event for an action."""
-    item = _get(Action, action_id)
-    event = _get(Event, event_id)
+    item = db.get_or_404(Action, action_id)
+    event = db.get_or_404(Event, event_id)
     if EmptyForm().validate_on_submit():
         services.unlink_event(item, event, actor=current_user)
         db.session.commit()
@@ -444,7 +429,7 @@ def unlink_event(action_id: int, event_id: int):
 
 
 def _report_for_download(plan_id: int):
-    plan = _get(Plan, plan_id)
+    plan = db.get_or_404(Plan, plan_id)
     return plan, plan_report(plan, _at(plan))
 
 
@@ -453,8 +438,7 @@ def _report_for_download(plan_id: int):
 def report_csv_download(plan_id: int):
     """The report as CSV."""
     plan, report = _report_for_download(plan_id)
-    return Response(report_csv(report), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="rapport-{plan.id}-{report.at}.csv"'})
+    return download(report_csv(report), f"rapport-{plan.id}-{report.at}.csv")
 
 
 @bp.route("/plan/<int:plan_id>/report.xlsx")
@@ -462,11 +446,7 @@ def report_csv_download(plan_id: int):
 def report_xlsx_download(plan_id: int):
     """The report as XLSX."""
     plan, report = _report_for_download(plan_id)
-    return Response(
-        report_xlsx(report),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition":
-                 f'attachment; filename="rapport-{plan.id}-{report.at}.xlsx"'})
+    return download(report_xlsx(report), f"rapport-{plan.id}-{report.at}.xlsx")
 
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -495,7 +475,7 @@ def report_pdf_download(plan_id: int):
 
 
 def _frozen(snapshot_id: int) -> dict[str, Any]:
-    item = _get(ReportSnapshot, snapshot_id)
+    item = db.get_or_404(ReportSnapshot, snapshot_id)
     return {"report": snapshot_report(item), "comments": report_comments(item),
             "frozen_at": item.taken_at, "note": item.note}
 
@@ -524,13 +504,13 @@ def snapshot_pdf(snapshot_id: int):
 @access(COORDINATOR)
 def save_report_comment(snapshot_id: int, action_id: int):
     """Keep the coordinator's comment on an action with a frozen report."""
-    item = _get(ReportSnapshot, snapshot_id)
-    action = _get(Action, action_id)
+    item = db.get_or_404(ReportSnapshot, snapshot_id)
+    action = db.get_or_404(Action, action_id)
     form = ReportCommentForm(prefix=f"comment-{action.id}")
     back = redirect(url_for("plan.snapshot", snapshot_id=item.id, _anchor=f"action-{action.id}"))
     if not form.validate_on_submit():
         flash(form.text.errors[0] if form.text.errors else _("The comment was not saved."),
-              "error")
+              "danger")
         return back
     try:
         services.save_report_comment(item, action, form.text.data or "", actor=current_user)
@@ -538,7 +518,7 @@ def save_report_comment(snapshot_id: int, action_id: int):
         db.session.rollback()
         if error.status == 404:
             abort(404)
-        flash(error.fields.get("text", error.message), "error")
+        flash(error.fields.get("text", error.message), "danger")
         return back
     db.session.commit()
     flash(_("The comment was saved."), "success")
@@ -557,7 +537,7 @@ def report_print(plan_id: int):
 @access(COORDINATOR)
 def take_snapshot(plan_id: int):
     """Freeze the report at a date."""
-    plan = _get(Plan, plan_id)
+    plan = db.get_or_404(Plan, plan_id)
     form = SnapshotForm()
     if form.validate_on_submit():
         snapshot = services.take_snapshot(plan, at=form.at.data, note=form.note.data or "",
@@ -565,7 +545,7 @@ def take_snapshot(plan_id: int):
         db.session.commit()
         flash(_("The report was frozen."), "success")
         return redirect(url_for("plan.snapshot", snapshot_id=snapshot.id))
-    flash(_("Give a valid report date."), "error")
+    flash(_("Give a valid report date."), "danger")
     return redirect(url_for("plan.dashboard", plan_id=plan.id))
 
 
@@ -573,7 +553,7 @@ def take_snapshot(plan_id: int):
 @access(COORDINATOR)
 def snapshot(snapshot_id: int):
     """A frozen report side by side with today's figures."""
-    item = _get(ReportSnapshot, snapshot_id)
+    item = db.get_or_404(ReportSnapshot, snapshot_id)
     today = _today()
     report = plan_report(item.plan, today)
     comments = report_comments(item)
@@ -598,14 +578,14 @@ def link_unlinked_events(plan_id: int):
     """Link the ticked events that count for nothing yet to one action of the plan."""
     from coopnet.plan.queries import plan_tree
 
-    plan = _get(Plan, plan_id)
+    plan = db.get_or_404(Plan, plan_id)
     back = redirect(url_for("plan.dashboard", plan_id=plan.id, **(
         {"at": request.args["at"]} if request.args.get("at") else {})))
     form = _unlinked_form(plan_tree(plan))
     if not form.validate_on_submit():
-        flash(_("Tick at least one event and choose an action."), "error")
+        flash(_("Tick at least one event and choose an action."), "danger")
         return back
-    action = _get(Action, form.action_id.data)
+    action = db.get_or_404(Action, form.action_id.data)
     ids = set(form.event_ids.data or [])
     if not all(is_row_id(i) for i in ids):
         abort(404)
@@ -616,7 +596,7 @@ def link_unlinked_events(plan_id: int):
         count = services.link_events_to_action(events, action, actor=current_user)
     except DomainError as error:
         db.session.rollback()
-        flash(error.message, "error")
+        flash(error.message, "danger")
         return back
     db.session.commit()
     flash(_("%(count)d events now count for this action.", count=count), "success")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -24,18 +24,11 @@ class EraseForm(FlaskForm):
     confirm = BooleanField(validators=[DataRequired()])
 
 
-def _person_or_404(person_id: int) -> Person:
-    person = db.session.get(Person, person_id)
-    if person is None:
-        abort(404)
-    return person
-
-
 @bp.route("/<int:person_id>/export.json")
 @access(STAFF)
 def export(person_id: int):
     """Download everything stored about a person (GDPR access request)."""
-    response = jsonify(export_person(_person_or_404(person_id)))
+    response = jsonify(export_person(db.get_or_404(Person, person_id)))
     response.headers["Content-Disposition"] = f"attachment; filename=person-{person_id}.json"
     return response
 
@@ -44,7 +37,7 @@ def export(person_id: int):
 @access(STAFF)
 def erase(person_id: int):
     """Erase a person's personal data after an explicit confirmation."""
-    person = _person_or_404(person_id)
+    person = db.get_or_404(Person, person_id)
     form = EraseForm()
     if form.validate_on_submit():
         erase_person(person, actor=current_user, now=utcnow())

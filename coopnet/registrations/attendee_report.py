@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from coopnet.errors import DomainError
 from coopnet.timezones import BRUSSELS
 from coopnet.validators import normalize_email
+from coopnet.web.uploads import decode_text
 
 MAX_ROWS = 5000
 
@@ -123,30 +124,6 @@ class _Person:
 
 def _refuse(message: str) -> DomainError:
     return DomainError("unreadable_report", message, status=422)
-
-
-def decode_report(data: bytes) -> str:
-    """The report as text: BOMs first (Teams writes UTF-16), then UTF-8, then Windows-1252."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encodings = ["utf-16"]
-    elif data.startswith(b"\xef\xbb\xbf"):
-        encodings = ["utf-8-sig"]
-    elif len(data) >= 4 and data[1:40:2].count(0) > len(data[1:40:2]) * 0.8:
-        encodings = ["utf-16-le"]  # UTF-16 without a BOM: every other byte is zero
-    elif len(data) >= 4 and data[0:40:2].count(0) > len(data[0:40:2]) * 0.8:
-        encodings = ["utf-16-be"]
-    else:
-        encodings = ["utf-8", "cp1252"]
-    for encoding in encodings:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n")
-        if "\x00" in text or controls > max(3, len(text) // 100):
-            break
-        return text
-    raise _refuse(_("This file is not a text (CSV) file."))
 
 
 def _normalise(cell: str) -> str:
@@ -354,7 +331,7 @@ def parse_attendee_report(data: bytes, *, min_minutes: int, day: date | None = N
     session's date in Brussels, to read join times (see `parse_moment`). Raises
     `unreadable_report` (422) when the file is not text or holds no participant table.
     """
-    text = decode_report(data)
+    text = decode_text(data, code="unreadable_report", field="report").text
     reading = _Reading(AttendeeReport(platform=_platform(text), min_minutes=min_minutes), day)
     report = reading.report
     columns: dict[str, int] | None = None

@@ -15,7 +15,6 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     jsonify,
@@ -70,15 +69,10 @@ from coopnet.registrations.door_sync import (
 )
 from coopnet.registrations.models import Registration
 from coopnet.timezones import rfc3339, to_brussels
+from coopnet.web.json_api import json_body
+from coopnet.web.lookups import found_or_404
 
 bp = Blueprint("checkin", __name__, url_prefix="/staff")
-
-
-def _event_or_404(event_id: int) -> Event:
-    event = db.session.get(Event, event_id)
-    if event is None:
-        abort(404)
-    return event
 
 
 def _actor() -> User:
@@ -117,14 +111,6 @@ def _json_error(error: DomainError):
     return jsonify(body), error.status
 
 
-def _payload() -> dict[str, Any]:
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise Invalid({"body": _("Send a JSON object.")},
-                      message=_("The request body must be a JSON object."))
-    return data
-
-
 def _text(data: dict[str, Any], key: str) -> str:
     value = data.get(key)
     return value if isinstance(value, str) else ""
@@ -144,7 +130,7 @@ def overview():
 @access(STAFF)
 def door(event_id: int):
     """The door page: scan or search, one tap to check in, walk-ins, live counters."""
-    event = _event_or_404(event_id)
+    event = db.get_or_404(Event, event_id)
     # the list is not in the page: the script loads it page by page (and keeps it offline)
     return render_template("registrations/checkin_door.html", event=event,
                            counts=event_counts(event))
@@ -154,9 +140,9 @@ def door(event_id: int):
 @access(STAFF)
 def scan(event_id: int):
     """Check in by scanned/typed code or by the tapped registration's id (JSON)."""
-    event = _event_or_404(event_id)
+    event = db.get_or_404(Event, event_id)
     try:
-        data = _payload()
+        data = json_body()
         target: str | int
         if isinstance(data.get("registration_id"), int):
             target = data["registration_id"]
@@ -174,9 +160,9 @@ def scan(event_id: int):
 @access(STAFF)
 def undo(event_id: int):
     """Undo the check-in of a registration (JSON {registration_id})."""
-    event = _event_or_404(event_id)
+    event = db.get_or_404(Event, event_id)
     try:
-        registration_id = _payload().get("registration_id")
+        registration_id = json_body().get("registration_id")
         if not isinstance(registration_id, int):
             raise Invalid({"registration_id": _("Send the registration.")})
         registration = undo_check_in(event, registration_id, actor=_actor(), channel="door")
@@ -195,9 +181,9 @@ def undo(event_id: int):
 @access(STAFF)
 def walkin(event_id: int):
     """Add a walk-in and check them in (JSON {name, email, organization})."""
-    event = _event_or_404(event_id)
+    event = db.get_or_404(Event, event_id)
     try:
-        data = _payload()
+        data = json_body()
         result = add_walk_in(event, name=_text(data, "name"), email=_text(data, "email") or None,
                              organization_name=_text(data, "organization"), actor=_actor(),
                              channel="door")
@@ -212,9 +198,7 @@ def walkin(event_id: int):
 @access(STAFF)
 def state(event_id: int):
     """Counters and who is checked in, for the door page's poll (reads the database)."""
-    counts = event_counts(event_id)
-    if counts is None:
-        abort(404)
+    counts = found_or_404(event_counts(event_id))
     checked = {str(row.id): {"at": _hhmm(row.checked_in_at), "by": row.display_name or "",
                              "checked_in_at": rfc3339(row.checked_in_at)}
                for row in checked_in_state(event_id)}
@@ -243,7 +227,7 @@ def _page_arg(name: str, default: int, maximum: int) -> int | None:
 @access(STAFF)
 def door_list_json(event_id: int):  # type: ignore[no-untyped-def]
     """A page of the door list (JSON): what the page searches and checks in with offline."""
-    event = _event_or_404(event_id)
+    event = db.get_or_404(Event, event_id)
     after = _page_arg("after", 0, 2**31 - 1)
     limit = _page_arg("limit", 200, DOOR_PAGE_MAX)
     if after is None or not limit:
@@ -257,9 +241,9 @@ def door_list_json(event_id: int):  # type: ignore[no-untyped-def]
 @access(STAFF)
 def sync(event_id: int):  # type: ignore[no-untyped-def]
     """The actions a device recorded offline (JSON {actions: [...]}), applied in order, once."""
-    event = _event_or_404(event_id)
+    event = db.get_or_404(Event, event_id)
     try:
-        outcomes = apply_door_actions(event, _payload().get("actions"), actor=_actor())
+        outcomes = apply_door_actions(event, json_body().get("actions"), actor=_actor())
     except DomainError as error:
         db.session.rollback()
         return _json_error(error)
@@ -271,7 +255,7 @@ def sync(event_id: int):  # type: ignore[no-untyped-def]
 @access(STAFF)
 def service_worker(event_id: int):  # type: ignore[no-untyped-def]
     """The door's service worker: keeps the page and its files for use without network."""
-    event = _event_or_404(event_id)
+    event = db.get_or_404(Event, event_id)
     door_url = url_for("checkin.door", event_id=event.id)
     assets = [url_for("static", filename=name) for name in DOOR_ASSETS]
     body = render_template("registrations/door_sw.js", door_url=door_url, assets=assets,
@@ -287,7 +271,7 @@ def service_worker(event_id: int):  # type: ignore[no-untyped-def]
 @access(STAFF)
 def manifest(event_id: int):  # type: ignore[no-untyped-def]
     """The web app manifest: the door page of this event can be added to the home screen."""
-    event = _event_or_404(event_id)
+    event = db.get_or_404(Event, event_id)
     door_url = url_for("checkin.door", event_id=event.id)
     response = jsonify({
         "name": _("Door: %(title)s", title=event.title), "short_name": _("Door"),
@@ -321,7 +305,7 @@ def _assets_version() -> str:
 @access(STAFF)
 def attendance(event_id: int):
     """Tick who came (for small events where nobody scanned)."""
-    event = _event_or_404(event_id)
+    event = db.get_or_404(Event, event_id)
     form = AttendanceForm()
     if form.validate_on_submit():
         try:
@@ -406,7 +390,7 @@ def _preview(event: Event, report: AttendeeReport, *, chosen: list[str] | None =
 @access(STAFF)
 def import_report(event_id: int):
     """Upload a Zoom, Teams or Meet attendee report and see what it would record."""
-    event = _event_or_404(event_id)
+    event = db.get_or_404(Event, event_id)
     form = ImportReportForm()
     preview = confirm = None
     if form.validate_on_submit():
@@ -433,7 +417,7 @@ def import_report(event_id: int):
 @access(STAFF)
 def confirm_import(event_id: int):
     """Record the ticked people of the previewed report (the signed file is parsed again)."""
-    event = _event_or_404(event_id)
+    event = db.get_or_404(Event, event_id)
     form = ConfirmImportForm()
     signed = _unsign_report(event, form.report.data or "") if form.validate_on_submit() else None
     if signed is None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
@@ -13,15 +11,7 @@ from openpyxl.styles import Font
 
 from coopnet.registrations.models import Registration
 from coopnet.timezones import to_brussels
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: object) -> object:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+from coopnet.web.spreadsheets import csv_bytes, safe_row, sheet_title, workbook_bytes
 
 
 def _local(moment: datetime | None) -> str:
@@ -43,26 +33,18 @@ def registration_rows(registrations: Iterable[Registration],
 
 
 def to_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
-    """UTF-8 CSV with a byte-order mark (so Excel shows accents right), neutralised cells."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([neutralise(cell) for cell in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    """The list as CSV in the exports' one dialect (coopnet/web/spreadsheets.py)."""
+    return csv_bytes([header, *rows])
 
 
 def to_xlsx(header: Sequence[str], rows: Iterable[Sequence[object]], title: str) -> bytes:
     """An XLSX workbook with one sheet; every cell is a value, never a formula."""
     workbook = Workbook()
     sheet = workbook.active
-    # sheet names may not hold []:*?/\ and are at most 31 characters
-    sheet.title = "".join(c for c in title if c not in '[]:*?/\\')[:31] or "Sheet"
-    sheet.append(list(header))
+    sheet.title = sheet_title(title)
+    sheet.append(safe_row(header))
     for row in rows:
-        sheet.append([neutralise(cell) for cell in row])
+        sheet.append(safe_row(row))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

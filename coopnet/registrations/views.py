@@ -6,8 +6,6 @@ from datetime import datetime
 
 from flask import (
     Blueprint,
-    Response,
-    abort,
     current_app,
     flash,
     redirect,
@@ -65,6 +63,9 @@ from coopnet.registrations.services import (
     waitlist_position,
 )
 from coopnet.registrations.tickets import ticket_qr_svg
+from coopnet.web.forms import show_errors
+from coopnet.web.lookups import found_or_404
+from coopnet.web.spreadsheets import download
 
 bp = Blueprint("registrations", __name__)
 
@@ -134,9 +135,7 @@ def render_event_page(event: Event, form: RegistrationForm | None = None,
 @limit_registrations_per_email
 def register_page(event_id: int):
     """Register from the event page; errors come back beside the fields, nothing typed is lost."""
-    event = event_for(current_user, event_id)
-    if event is None:
-        abort(404)
+    event = found_or_404(event_for(current_user, event_id))
     form = RegistrationForm()
     registrant = _signed_in_registrant()
     if registrant is not None:
@@ -157,9 +156,7 @@ def register_page(event_id: int):
             actor=current_user if current_user.is_authenticated else None, now=now,
         )
     except Invalid as error:
-        for name, message in error.fields.items():
-            if name in form:
-                form[name].errors = [*form[name].errors, message]
+        show_errors(form, error)
         return render_event_page(event, form, status=422)
     except DomainError as error:
         db.session.rollback()
@@ -177,18 +174,11 @@ def register_page(event_id: int):
     return redirect(url_for("registrations.ticket", ticket_code=registration.ticket_code))
 
 
-def _registration_or_404(ticket_code: str) -> Registration:
-    registration = registration_by_ticket(ticket_code)
-    if registration is None:
-        abort(404)
-    return registration
-
-
 @bp.route("/r/<ticket_code>")
 @access(TICKET)
 def ticket(ticket_code: str):
     """The holder's page: ticket (QR code), place on the waiting list, private link, cancel."""
-    registration = _registration_or_404(ticket_code)
+    registration = found_or_404(registration_by_ticket(ticket_code))
     qr = (ticket_qr_svg(registration.ticket_code, title=_("Ticket QR code"))
           if registration.status == "confirmed" else None)
     return render_template(
@@ -201,7 +191,7 @@ def ticket(ticket_code: str):
 @access(TICKET)
 def cancel(ticket_code: str):
     """Ask for confirmation, then cancel; the seat goes to the first person waiting."""
-    registration = _registration_or_404(ticket_code)
+    registration = found_or_404(registration_by_ticket(ticket_code))
     if registration.status == "cancelled":
         return redirect(url_for("registrations.ticket", ticket_code=ticket_code))
     form = CancelForm()
@@ -229,18 +219,11 @@ def privacy():
 
 # -- staff ----------------------------------------------------------------------------------
 
-def _staff_event_or_404(event_id: int) -> Event:
-    event = db.session.get(Event, event_id)
-    if event is None:
-        abort(404)
-    return event
-
-
 @bp.route("/staff/events/<int:event_id>/registrations")
 @access(STAFF)
 def staff_list(event_id: int):
     """All registrations of an event: confirmed, waiting in order, cancelled; searchable."""
-    event = _staff_event_or_404(event_id)
+    event = db.get_or_404(Event, event_id)
     form = SearchForm(request.args)
     search = (form.q.data or "") if form.validate() else ""
     registrations = event_registrations(event.id, search)
@@ -262,24 +245,19 @@ def _export_name(event: Event, extension: str) -> str:
 @access(STAFF)
 def staff_export_csv(event_id: int):
     """The registration list as CSV (UTF-8, spreadsheet-safe)."""
-    event = _staff_event_or_404(event_id)
+    event = db.get_or_404(Event, event_id)
     header, rows = registration_rows(event_registrations(event.id), _labels())
-    return Response(to_csv(header, rows), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{_export_name(event, "csv")}"'})
+    return download(to_csv(header, rows), _export_name(event, "csv"))
 
 
 @bp.route("/staff/events/<int:event_id>/registrations.xlsx")
 @access(STAFF)
 def staff_export_xlsx(event_id: int):
     """The registration list as an Excel workbook."""
-    event = _staff_event_or_404(event_id)
+    event = db.get_or_404(Event, event_id)
     header, rows = registration_rows(event_registrations(event.id), _labels())
     content = to_xlsx(header, rows, title=_("Registrations"))
-    return Response(
-        content,
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{_export_name(event, "xlsx")}"'},
-    )
+    return download(content, _export_name(event, "xlsx"))
 
 
 def _labels() -> dict[str, str]:
@@ -287,13 +265,6 @@ def _labels() -> dict[str, str]:
 
 
 # -- staff corrections ----------------------------------------------------------------------
-
-def _staff_registration_or_404(registration_id: int) -> Registration:
-    registration = db.session.get(Registration, registration_id)
-    if registration is None:
-        abort(404)
-    return registration
-
 
 def _back(registration: Registration) -> str:
     """Where a correction returns to: the page it came from (person page), else the list."""
@@ -305,7 +276,7 @@ def _back(registration: Registration) -> str:
 @access(STAFF)
 def staff_cancel(registration_id: int):
     """Ask for confirmation, then cancel on the person's behalf; the waiting list moves up."""
-    registration = _staff_registration_or_404(registration_id)
+    registration = db.get_or_404(Registration, registration_id)
     form = StaffActionForm()
     if form.validate_on_submit():
         try:
@@ -329,7 +300,7 @@ def staff_cancel(registration_id: int):
 @access(STAFF)
 def staff_resend(registration_id: int):
     """Mail the ticket (or the place on the waiting list) again."""
-    registration = _staff_registration_or_404(registration_id)
+    registration = db.get_or_404(Registration, registration_id)
     form = StaffActionForm()
     if not form.validate_on_submit():
         flash(_("The form has expired. Please try again."), "danger")
@@ -350,7 +321,7 @@ def staff_resend(registration_id: int):
 @access(STAFF)
 def staff_correct(registration_id: int):
     """Fix name, e-mail address and organisation; errors beside the fields."""
-    registration = _staff_registration_or_404(registration_id)
+    registration = db.get_or_404(Registration, registration_id)
     person = registration.person
     if request.method == "GET":
         form = CorrectForm(first_name=person.first_name, last_name=person.last_name,
@@ -367,11 +338,7 @@ def staff_correct(registration_id: int):
                 now=utcnow())
         except DomainError as error:
             db.session.rollback()
-            for name, message in error.fields.items():
-                if name in form:
-                    form[name].errors = [*form[name].errors, message]
-            if not error.fields:
-                flash(error.message, "danger")
+            show_errors(form, error)
         else:
             db.session.commit()
             flash(_("The registration has been corrected."), "success")
@@ -385,7 +352,7 @@ def staff_correct(registration_id: int):
 @access(STAFF)
 def staff_move(registration_id: int):
     """Move a registration to another event of the same series or kind."""
-    registration = _staff_registration_or_404(registration_id)
+    registration = db.get_or_404(Registration, registration_id)
     now = utcnow()
     targets = movable_targets(registration, now)
     form = MoveForm()

@@ -5,11 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from wtforms import Form
 
 from coopnet.auth.access import MEMBER, PUBLIC, STAFF, access
 from coopnet.db import utcnow
-from coopnet.errors import DomainError, Invalid
+from coopnet.errors import DomainError
 from coopnet.extensions import db
 from coopnet.timezones import brussels_today
 from coopnet.vacancies import queries
@@ -23,18 +22,11 @@ from coopnet.vacancies.services import (
     update_vacancy,
     withdraw_vacancy,
 )
+from coopnet.web.forms import show_errors
+from coopnet.web.lookups import found_or_404
+from coopnet.web.pagination import Pager, page_number
 
 bp = Blueprint("vacancies", __name__)
-
-
-def _show_errors(form: Form, error: Invalid) -> None:
-    """Put a service's field errors beside the fields; anything else in a flash."""
-    for name, message in error.fields.items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = [*field.errors, message]
-        else:
-            flash(message, "danger")
 
 
 def _today():
@@ -59,10 +51,11 @@ def index():
             province=form.province.data or "", place=(form.place.data or "").strip(),
             text=(form.q.data or "").strip(),
         )
-    page = db.paginate(queries.listed_vacancies(today, filters), per_page=queries.PAGE_SIZE,
-                       error_out=False, count=True)
+    page = db.paginate(queries.listed_vacancies(today, filters), page=page_number(),
+                       per_page=queries.PAGE_SIZE, error_out=False, count=True)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
-    return render_template("vacancies/index.html", form=form, page=page, args=args,
+    return render_template("vacancies/index.html", form=form, page=page, pager=Pager.of(page),
+                           args=args,
                            filtered=any(vars(filters).values()))
 
 
@@ -70,9 +63,7 @@ def index():
 @access(PUBLIC)
 def detail(vacancy_id: int):
     """One published vacancy."""
-    vacancy = queries.listed_vacancy(vacancy_id, _today())
-    if vacancy is None:
-        abort(404)
+    vacancy = found_or_404(queries.listed_vacancy(vacancy_id, _today()))
     return render_template("vacancies/detail.html", vacancy=vacancy)
 
 
@@ -116,10 +107,8 @@ def new():
     if form.validate_on_submit():
         try:
             submit_vacancy(organization, form.to_input(), actor=current_user)
-        except Invalid as error:
-            _show_errors(form, error)
         except DomainError as error:
-            flash(error.message, "danger")
+            show_errors(form, error)
         else:
             db.session.commit()
             flash(_("Thank you. Coopkracht staff review your vacancy and publish it soon."),
@@ -143,10 +132,8 @@ def edit(vacancy_id: int):
     if form.validate_on_submit():
         try:
             update_vacancy(vacancy, form.to_input(), actor=current_user)
-        except Invalid as error:
-            _show_errors(form, error)
         except DomainError as error:
-            flash(error.message, "danger")
+            show_errors(form, error)
         else:
             db.session.commit()
             flash(_("Your changes are saved."), "success")
@@ -184,8 +171,10 @@ def staff_list():
     status = request.args.get("status", "submitted")
     if status not in VACANCY_STATUSES and status != "":
         status = "submitted"
-    page = db.paginate(queries.vacancies_for_review(status), per_page=50, error_out=False)
-    return render_template("vacancies/staff_list.html", page=page, status=status,
+    page = db.paginate(queries.vacancies_for_review(status), page=page_number(), per_page=50,
+                       error_out=False)
+    return render_template("vacancies/staff_list.html", page=page, pager=Pager.of(page),
+                           status=status,
                            counts=queries.status_counts(), statuses=VACANCY_STATUSES,
                            status_labels=STATUS_LABELS)
 
@@ -194,9 +183,7 @@ def staff_list():
 @access(STAFF)
 def staff_detail(vacancy_id: int):
     """One vacancy as submitted, with approve and reject."""
-    vacancy = queries.vacancy_with_details(vacancy_id)
-    if vacancy is None:
-        abort(404)
+    vacancy = found_or_404(queries.vacancy_with_details(vacancy_id))
     return render_template("vacancies/staff_detail.html", vacancy=vacancy,
                            approve_form=ConfirmForm(), reject_form=RejectForm(), today=_today())
 
@@ -205,9 +192,7 @@ def staff_detail(vacancy_id: int):
 @access(STAFF)
 def approve(vacancy_id: int):
     """Publish a vacancy."""
-    vacancy = queries.vacancy_with_details(vacancy_id)
-    if vacancy is None:
-        abort(404)
+    vacancy = found_or_404(queries.vacancy_with_details(vacancy_id))
     if ConfirmForm().validate_on_submit():
         try:
             approve_vacancy(vacancy, actor=current_user)
@@ -223,17 +208,13 @@ def approve(vacancy_id: int):
 @access(STAFF)
 def reject(vacancy_id: int):
     """Refuse a vacancy with a reason."""
-    vacancy = queries.vacancy_with_details(vacancy_id)
-    if vacancy is None:
-        abort(404)
+    vacancy = found_or_404(queries.vacancy_with_details(vacancy_id))
     form = RejectForm()
     if form.validate_on_submit():
         try:
             reject_vacancy(vacancy, form.reason.data or "", actor=current_user)
-        except Invalid as error:
-            _show_errors(form, error)
         except DomainError as error:
-            flash(error.message, "danger")
+            show_errors(form, error)
         else:
             db.session.commit()
             flash(_("The vacancy is rejected and the co-op is told why by e-mail."), "success")

@@ -100,7 +100,7 @@ def test_the_largest_id_is_looked_up(client, token):
     # the id columns are 32-bit INTEGERs on PostgreSQL: 2**31-1 is the largest id a row can have
     response = client.get("/api/v1/events/2147483647/counts", headers=_auth(token))
     assert response.status_code == 404
-    assert response.get_json()["error"]["message"] == "Deze activiteit bestaat niet."
+    assert response.get_json()["error"]["message"] == "Deze activiteit bestaat niet (meer)."
 
 
 def test_a_405_names_the_methods_allowed(client):

@@ -63,7 +63,7 @@ def test_windows_1252_csv_with_commas_is_read_with_a_note(ctx):
     ("leden.csv", b"stad;website\nGent;x.be\n", "Geen kolom met de naam"),
     ("leden.xlsx", b"PK\x03\x04 this is no workbook", "Excel-werkmap"),
     ("leden.xls", b"\xd0\xcf\x11\xe0 old excel", ".xls"),
-    ("leden.csv", b"\x00\x01\x02naam\x00", "binaire"),
+    ("leden.csv", b"\x00\x01\x02naam\x00", "geen tekstbestand"),
 ])
 def test_unreadable_files_get_a_readable_reason(ctx, filename, data, message):
     with pytest.raises(DomainError) as caught:

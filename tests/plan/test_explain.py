@@ -92,7 +92,8 @@ def test_growth_shows_baseline_today_joined_and_left(ctx):
         ("Stopt", date(2020, 12, 31))]
 
 
-def _csv_sections(text: str) -> dict[str, list[list[str]]]:
+def _csv_sections(body: bytes) -> dict[str, list[list[str]]]:
+    text = body.decode("utf-8")
     sections: dict[str, list[list[str]]] = {}
     current: list[list[str]] = []
     for row in csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"):

@@ -15,7 +15,6 @@ from coopnet.extensions import db
 from coopnet.plan.importer import (
     MAX_ROWS,
     TooManyRows,
-    decode_upload,
     parse_rows,
     place_by_hand,
     propose,
@@ -24,6 +23,7 @@ from coopnet.plan.importer import (
     rows_from_upload,
 )
 from coopnet.plan.models import Action, Goal, Indicator, Plan
+from coopnet.web.uploads import decode_text
 
 
 def _read(text):
@@ -171,9 +171,9 @@ def test_the_event_kinds_of_the_database_are_the_vocabulary():
 
 def test_one_decoder_for_uploads():
     text = "Coöperatie – één"
-    assert decode_upload(b"\xef\xbb\xbf" + text.encode("utf-8")) == text
-    assert decode_upload(text.encode("utf-8")) == text
-    assert decode_upload(text.encode("cp1252")) == text
+    assert decode_text(b"\xef\xbb\xbf" + text.encode("utf-8")).text == text
+    assert decode_text(text.encode("utf-8")).text == text
+    assert decode_text(text.encode("cp1252")).text == text
 
 
 def test_a_row_limit_with_a_clear_error():

@@ -6,12 +6,12 @@ import pytest
 
 from coopnet.errors import DomainError
 from coopnet.registrations.attendee_report import (
-    decode_report,
     parse_attendee_report,
     parse_minutes,
     parse_moment,
     select_rows,
 )
+from coopnet.web.uploads import decode_text
 from tests.registrations import reports
 
 SESSION_DAY = date(2022, 2, 10)
@@ -245,4 +245,5 @@ def test_durations_in_every_platform_format(text, minutes):
 
 
 def test_utf16_without_bom_is_recognised():
-    assert decode_report("Naam\tE-mail\r\nAn\tan@x.test\r\n".encode("utf-16-le")).startswith("Naam")
+    assert decode_text("Naam\tE-mail\r\nAn\tan@x.test\r\n".encode("utf-16-le")).text.startswith(
+        "Naam")

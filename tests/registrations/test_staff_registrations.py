@@ -78,7 +78,8 @@ def test_csv_and_xlsx_exports_neutralise_formulas(client, app, login):
     login(client, "staff")
     response = client.get(f"/staff/events/{event_id}/registrations.csv")
     assert response.headers["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")),
+                           delimiter=";"))
     assert rows[0][:5] == ["Status", "Voornaam", "Achternaam", "E-mail", "Organisatie"]
     assert rows[1][:5] == ["Bevestigd", "An", "Peeters", "an@example.test", "Coop Zonnewind"]
     assert rows[2][4] == "'=HYPERLINK(\"http://evil\")"
