@@ -240,3 +240,22 @@ def generate_scale(*, today: date, factor: float = 1.0, seed: int = 14) -> Scale
         db.session.execute(sa.text("ANALYZE"))
     return ScaleSummary(sizes["organizations"], sizes["people"], sizes["events"],
                         sizes["registrations"])
+
+
+def add_tickets(event_id: int, codes: Sequence[str], *, now: datetime) -> None:
+    """Confirmed registrations with the given ticket codes for one event, each for a new person
+    (what a benchmark's door scanners check in), with the seat counter kept in step."""
+    first_person, first_registration = _next_id(Person.__table__), _next_id(Registration.__table__)
+    stamp = _utc(now)
+    _bulk_insert(Person.__table__, ("id", "first_name", "last_name", "email", "created_at",
+                                    "updated_at"),
+                 ((first_person + n, "Bench", f"Ticket {n}", f"{code.lower()}@bench.test", stamp,
+                   stamp) for n, code in enumerate(codes)))
+    _bulk_insert(Registration.__table__, (
+        "id", "event_id", "person_id", "organization_name", "status", "source", "ticket_code",
+        "consent_at", "registered_at", "confirmed_at", "created_at", "updated_at"),
+        ((first_registration + n, event_id, first_person + n, "", "confirmed", "staff", code,
+          stamp, stamp, stamp, stamp, stamp) for n, code in enumerate(codes)))
+    db.session.execute(sa.update(Event.__table__).where(Event.__table__.c.id == event_id)
+                       .values(seats_taken=Event.__table__.c.seats_taken + len(codes)))
+    _reset_sequences(Person.__table__, Registration.__table__)
