@@ -296,6 +296,8 @@ FROM registrations r JOIN events e ON e.id = r.event_id
 WHERE ea.action_id = :action AND e.status != 'cancelled' AND e.starts_at >= :start
   AND e.starts_at < :end AND e.ends_at <= :cutoff {scope}
 """
+KIND_SCOPE = " AND e.kind_id IN (SELECT id FROM event_kinds WHERE slug IN :kinds)"
+CITY_SCOPE = " AND lower(e.city) IN :cities"
 
 
 def _reference_statements(plan_id: int, at: date) -> list[tuple[int, str, Any, dict[str, Any]]]:
@@ -322,18 +324,16 @@ def _reference_statements(plan_id: int, at: date) -> list[tuple[int, str, Any, d
         w = window_for(indicator, plan, at)
         params: dict[str, Any] = {"action": indicator.action_id, "start": moment(w.start),
                                   "end": moment(w.end), "cutoff": moment(w.cutoff)}
-        scope = ""
+        scope, expanding = "", []
         if (indicator.params or {}).get("kinds"):
-            slugs = ", ".join(f"'{slug}'" for slug in indicator.params["kinds"]
-                              if re.fullmatch(r"[a-z0-9-]+", slug))
-            scope += f" AND e.kind_id IN (SELECT id FROM event_kinds WHERE slug IN ({slugs}))"
+            params["kinds"] = list(indicator.params["kinds"])
+            scope, expanding = scope + KIND_SCOPE, [*expanding, "kinds"]
         if (indicator.params or {}).get("cities"):
-            for n, city in enumerate(indicator.params["cities"]):
-                params[f"city{n}"] = city.lower()
-            names = ", ".join(f":city{n}" for n in range(len(indicator.params["cities"])))
-            scope += f" AND lower(e.city) IN ({names})"
-        statements.append((indicator.id, indicator.measure, sa.text(
-            REFERENCE_SQL.format(scope=scope)), params))
+            params["cities"] = [city.lower() for city in indicator.params["cities"]]
+            scope, expanding = scope + CITY_SCOPE, [*expanding, "cities"]
+        statement = sa.text(REFERENCE_SQL.format(scope=scope)).bindparams(
+            *[sa.bindparam(name, expanding=True) for name in expanding])
+        statements.append((indicator.id, indicator.measure, statement, params))
     return statements
 
 
