@@ -84,8 +84,10 @@ def create_checkin(event_id: int):
     if not code:
         raise Invalid({"code": _("Send the ticket code.")})
     result = check_in(event, code, actor=_actor(), channel="api")
+    # answered from what the service just wrote: after the commit it would be read again
+    answer = _answer(result)
     db.session.commit()
-    return _answer(result)
+    return answer
 
 
 @bp.delete("/events/<int:event_id>/checkins/<code>")

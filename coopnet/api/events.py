@@ -106,13 +106,22 @@ def public_event_or_404(event_id: int) -> Event:
     ).scalar_one_or_none(), EVENT_NOT_FOUND)
 
 
+# events per page of GET /api/v1/events unless `per_page` says otherwise, and the most asked
+EVENTS_PER_PAGE, MAX_EVENTS_PER_PAGE = 100, 200
+
+
 @bp.get("/events")
 @access(PUBLIC)
 def list_events():
     """Events by start time. Public: published public and members-only events; staff: all.
 
-    `from` and `to` (dates or ISO datetimes) bound the start; `kind` is a kind slug.
+    `from` and `to` (dates or ISO datetimes) bound the start; `kind` is a kind slug. One page
+    at a time (`page`, `per_page`): the answer's size does not grow with the history.
     """
+    from coopnet.api.plans import MAX_PAGE, _int_arg  # plans imports this module's neighbours
+
+    page = _int_arg("page", 1, 1, MAX_PAGE)
+    per_page = _int_arg("per_page", EVENTS_PER_PAGE, 1, MAX_EVENTS_PER_PAGE)
     stmt = sa.select(Event).where(visible_to(current_user)).order_by(Event.starts_at, Event.id)
     if not is_staff(current_user):
         stmt = stmt.where(Event.status == "published")
@@ -126,9 +135,14 @@ def list_events():
                           else Event.starts_at <= moment)
     if request.args.get("kind"):
         stmt = stmt.where(Event.kind.has(EventKind.slug == request.args["kind"]))
-    events = list(db.session.execute(stmt).scalars())
+    total = db.session.execute(
+        stmt.order_by(None).with_only_columns(sa.func.count(Event.id))).scalar_one()
+    events = list(db.session.execute(
+        stmt.limit(per_page).offset((page - 1) * per_page)).scalars())
     actions = action_ids_for([event.id for event in events])
-    return jsonify({"events": [event_json(e, actions.get(e.id, [])) for e in events]})
+    return jsonify({"events": [event_json(e, actions.get(e.id, [])) for e in events],
+                    "total": total, "page": page, "per_page": per_page,
+                    "pages": max((total + per_page - 1) // per_page, 1)})
 
 
 @bp.get("/events/<int:event_id>")

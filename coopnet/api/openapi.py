@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask import current_app, jsonify
 
 from coopnet.api import bp
-from coopnet.api.events import TEXT_MAX
+from coopnet.api.events import EVENTS_PER_PAGE, MAX_EVENTS_PER_PAGE, TEXT_MAX
 from coopnet.auth.access import PUBLIC, access
 from coopnet.events.models import STATUSES, VISIBILITIES, EventKind
 from coopnet.events.services import MAX_CAPACITY
@@ -299,13 +299,22 @@ PATHS: dict[str, Any] = {
         "List events by start. Public: published public and members-only events; "
         "a staff token: all events.",
         {"200": _json({"type": "object", "properties": {
-            "events": {"type": "array", "items": _ref("Event")}}}, "Events"),
+            "events": {"type": "array", "items": _ref("Event"),
+                       "description": "one page of the events, by start"},
+            "total": {"type": "integer", "description": "events matching, on all pages"},
+            "page": {"type": "integer"}, "per_page": {"type": "integer"},
+            "pages": {"type": "integer"}}}, "Events"),
          **_errors(422)},
         parameters=[_query("from", "start on or after: a date (YYYY-MM-DD, Brussels) or "
                                    "an RFC 3339 date-time", {"type": "string", "anyOf": [DAY, TIME]}),
                     _query("to", "start on or before: a date (the whole day) or an RFC 3339 "
                                  "date-time", {"type": "string", "anyOf": [DAY, TIME]}),
-                    _query("kind", "an event kind slug, e.g. webinar")])},
+                    _query("kind", "an event kind slug, e.g. webinar"),
+                    _query("page", "page number, from 1",
+                           {"type": "integer", "minimum": 1, "maximum": 1_000_000}),
+                    _query("per_page", f"events per page, 1 to {MAX_EVENTS_PER_PAGE} (default "
+                                       f"{EVENTS_PER_PAGE})",
+                           {"type": "integer", "minimum": 1, "maximum": MAX_EVENTS_PER_PAGE})])},
     "/api/v1/events/{event_id}": {
         "get": _op("One event (public events for anyone; staff: any)",
                    {"200": _json(_ref("Event"), "The event"), **_errors(404)},

@@ -111,15 +111,15 @@ def create_registration(event_id: int):
         source="api", actor=current_user if current_user.is_authenticated else None,
         now=utcnow(),
     )
+    # the answer from what the service just wrote: after the commit it would be read again
+    answer = {"id": registration.id, "status": registration.status,
+              "waitlist_position": waitlist_position(registration)}
+    if created:
+        answer.update(ticket_code=registration.ticket_code, manage_url=manage_url(registration))
     db.session.commit()
     if created:
-        return jsonify({"id": registration.id, "status": registration.status,
-                        "ticket_code": registration.ticket_code,
-                        "waitlist_position": waitlist_position(registration),
-                        "manage_url": manage_url(registration)}), 201
-    return jsonify({"id": registration.id, "status": registration.status,
-                    "ticket_code": None, "waitlist_position": waitlist_position(registration),
-                    "manage_url": None, "link_resent": True,
+        return jsonify(answer), 201
+    return jsonify({**answer, "ticket_code": None, "manage_url": None, "link_resent": True,
                     "message": _("This e-mail address is already registered for this event. "
                                  "We have e-mailed the link to the registration again.")}), 200
 

@@ -30,4 +30,6 @@ class AuditEntry(db.Model):
     __table_args__ = (
         sa.Index("ix_audit_entries_object", "object_type", "object_id"),
         sa.Index("ix_audit_entries_at", "at"),
+        # an account's activity (GDPR export) without reading the whole log
+        sa.Index("ix_audit_entries_actor_id", "actor_id"),
     )

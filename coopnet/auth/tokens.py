@@ -7,6 +7,7 @@ import secrets
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+import sqlalchemy.orm
 
 from coopnet.audit.services import record_audit
 from coopnet.auth.models import ApiToken, User
@@ -61,6 +62,8 @@ def live_token(token: str) -> ApiToken | None:
         return None
     return db.session.execute(
         sa.select(ApiToken).join(ApiToken.user)
+        # the account comes with the token: one query per API request, not two
+        .options(sa.orm.contains_eager(ApiToken.user))
         .where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None),
                User.is_active_account)
     ).scalar_one_or_none()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date, datetime
 
 import click
@@ -54,3 +55,27 @@ def _print_accounts() -> None:
     for email, _name, role in DEMO_ACCOUNTS:
         note = "  (contact person of a member co-op)" if role == "member" else ""
         click.echo(f"  {role:<12} {email}{note}")
+
+
+@demo_cli.command("scale")
+@click.option("--factor", type=click.FloatRange(min=0.0001, max=10.0), default=1.0,
+              show_default=True,
+              help="Size against the full set (10,000 organisations, 200,000 people, 5,000 "
+                   "events, 1,000,000 registrations); 0.01 makes a small one.")
+@click.option("--seed", type=int, default=14, show_default=True, help="Random seed.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Anchor date: events before it are past (default: today).")
+@with_appcontext
+def scale_command(factor: float, seed: int, today: object) -> None:
+    """Add a large generated data set (for benchmarks) to a database holding the demo."""
+    from coopnet.demo.scale import generate_scale
+
+    if database_is_empty():
+        raise click.ClickException("Load the demo first: flask --app coopnet demo load")
+    anchor: date = today.date() if today is not None else brussels_today(utcnow())  # type: ignore[attr-defined]
+    started = time.monotonic()
+    summary = generate_scale(today=anchor, factor=factor, seed=seed)
+    db.session.commit()
+    click.echo(f"Added {summary.organizations} organisations, {summary.people} people, "
+               f"{summary.events} events and {summary.registrations} registrations "
+               f"in {time.monotonic() - started:.0f} s.")

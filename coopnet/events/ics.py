@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from functools import cache
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -88,11 +89,20 @@ def _vevent(event: Event, base_url: str, stamp: datetime) -> VEvent:
     return vevent
 
 
+END = b"END:VCALENDAR\r\n"
+
+
+@cache
+def _calendar_head() -> bytes:
+    """The unnamed calendar up to its events: always the same bytes (headers and the time zone),
+    serialised once per process instead of for every confirmation mail."""
+    return _calendar().to_ical().removesuffix(END)
+
+
 def event_ics(event: Event, *, now: datetime | None = None) -> bytes:
     """The .ics file of one event (also attached to confirmation e-mails)."""
-    calendar = _calendar()
-    calendar.add_component(_vevent(event, current_app.config["COOPNET_BASE_URL"], now or utcnow()))
-    return calendar.to_ical()
+    vevent = _vevent(event, current_app.config["COOPNET_BASE_URL"], now or utcnow())
+    return _calendar_head() + vevent.to_ical() + END
 
 
 def feed_ics(events: Iterable[Event], *, name: str, now: datetime | None = None) -> bytes:

@@ -20,15 +20,20 @@ def is_staff(user: User | AnonymousUserMixin | None) -> bool:
                 and user.has_role("staff"))
 
 
+# what visitors and members may see; built once (an expression, not data): building the
+# correlated EXISTS of `Event.kind.has(...)` anew cost every public page a few milliseconds
+_PUBLIC = sa.and_(
+    Event.status.in_(("published", "cancelled")),
+    Event.visibility.in_(("public", "members")),
+    Event.kind_id.in_(sa.select(EventKind.id).where(EventKind.is_internal.is_(False))),
+)
+
+
 def visible_to(user: User | AnonymousUserMixin | None) -> sa.ColumnElement[bool]:
     """SQL predicate: events this user may see. Staff see all; others published, non-internal."""
     if is_staff(user):
         return sa.true()
-    return sa.and_(
-        Event.status.in_(("published", "cancelled")),
-        Event.visibility.in_(("public", "members")),
-        Event.kind.has(EventKind.is_internal.is_(False)),
-    )
+    return _PUBLIC
 
 
 def upcoming_events(user: User | AnonymousUserMixin | None, now: datetime,

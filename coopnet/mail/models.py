@@ -41,6 +41,8 @@ class OutboxMessage(db.Model):
     __table_args__ = (
         sa.CheckConstraint("status IN ('pending', 'sent', 'failed')", name="status_known"),
         sa.Index("ix_outbox_messages_due", "status", "next_attempt_at"),
+        # a person's mails (GDPR export, erasure) without reading the whole outbox
+        sa.Index("ix_outbox_messages_to_address", "to_address"),
     )
 
 

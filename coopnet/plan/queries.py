@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from coopnet.events.models import Event
 from coopnet.extensions import db
 from coopnet.plan.measures import (
+    COUNT,
     MEASURES,
     MILESTONE,
     Measured,
@@ -257,13 +258,20 @@ def report_comments(snapshot: ReportSnapshot) -> dict[int, str]:
 
 
 def indicator_records(indicator: Indicator, plan: Plan, at: date, *, limit: int | None = None,
-                      offset: int = 0) -> tuple[Measured, list[dict[str, Any]], int]:
-    """The records behind an indicator's figure (a page of them) and how many there are."""
+                      offset: int = 0, total: int | None = None
+                      ) -> tuple[Measured, list[dict[str, Any]], int]:
+    """The records behind an indicator's figure (a page of them) and how many there are
+    (`total` when the caller already knows it: a count measure's figure is its list length)."""
     m, _w = measure(indicator, plan, at)
     if m.records is None:
         return m, [], 0
-    total = db.session.execute(
-        sa.select(sa.func.count()).select_from(m.records.subquery())).scalar_one()
+    if total is None:
+        kind = MEASURES.get(indicator.measure or "")
+        count = m.figure if kind is not None and kind.judged == COUNT else None
+        if count is None:
+            count = (sa.select(sa.func.count())
+                     .select_from(m.records.order_by(None).subquery()).scalar_subquery())
+        total = db.session.execute(sa.select(count)).scalar_one()
     stmt = m.records
     if limit is not None:
         stmt = stmt.limit(limit).offset(offset)
@@ -285,10 +293,11 @@ class Explanation:
 
 
 def explain_indicator(indicator: Indicator, plan: Plan, at: date, *, limit: int | None = None,
-                      offset: int = 0) -> Explanation:
+                      offset: int = 0, total: int | None = None) -> Explanation:
     """The drill-down of an indicator: records, parts and listings (a few queries)."""
     kind = MEASURES.get(indicator.measure or "")
-    m, rows, total = indicator_records(indicator, plan, at, limit=limit, offset=offset)
+    m, rows, total = indicator_records(indicator, plan, at, limit=limit, offset=offset,
+                                       total=total)
     parts = {key: value for key, value in m.parts.items()
              if not isinstance(value, sa.ClauseElement)}
     sql = [key for key, value in m.parts.items() if isinstance(value, sa.ClauseElement)]
@@ -300,11 +309,14 @@ def explain_indicator(indicator: Indicator, plan: Plan, at: date, *, limit: int 
     return Explanation(kind, rows, total, parts, listings)
 
 
-def events_without_attendance(now: datetime) -> list[tuple[Event, int]]:
-    """Past events with registrations but no attendance recorded (they count zero participants)."""
+def events_without_attendance(plan: Plan, now: datetime) -> list[tuple[Event, int]]:
+    """Past events of the plan's period with registrations but no attendance recorded (they
+    count zero participants); older ones cannot change the plan's figures."""
     from coopnet.registrations.checkin_queries import past_events_without_attendance
 
-    return [(item.event, item.registered) for item in past_events_without_attendance(now)]
+    period = Window(plan.starts_on, plan.ends_on, plan.ends_on)
+    return [(item.event, item.registered) for item in past_events_without_attendance(
+        min(now, period.end), since=period.start)]
 
 
 def events_for_linking(plan: Plan) -> list[Event]:
@@ -364,12 +376,12 @@ def side_figures(indicator: Indicator, plan: Plan, at: date) -> dict[str, int] |
     w = m.window_for(indicator, plan, at)
     held, registered, came = (m.events_held(indicator, w), m.registrations(indicator, w),
                               m.attendances(indicator, w))
-    no_show = m._registration_records(
+    no_show = m._registration_count(
         indicator, w, Registration.status == "confirmed", Registration.is_advance,
         sa.not_(Registration.attended))
     row = db.session.execute(sa.select(
         held.figure.label("events"), registered.figure.label("registrations"),  # type: ignore[union-attr]
-        came.figure.label("attendances"), m._count(no_show).label("no_shows"),
+        came.figure.label("attendances"), no_show.label("no_shows"),
     )).one()
     return dict(row._mapping)
 

@@ -46,7 +46,7 @@ from coopnet.plan.importer import (
     rows_from_text,
     rows_from_upload,
 )
-from coopnet.plan.measures import MEASURES, MILESTONE
+from coopnet.plan.measures import COUNT, MEASURES, MILESTONE
 from coopnet.plan.models import Action, Indicator, Plan, ReportSnapshot
 from coopnet.plan.queries import (
     events_for_linking,
@@ -224,7 +224,7 @@ def dashboard(plan_id: int):
     return render_template(
         "plan/dashboard.html", plan=plan, report=report, at=at, charts=charts,
         counts=report.status_counts(),
-        unrecorded=events_without_attendance(utcnow()),
+        unrecorded=events_without_attendance(plan, utcnow()),
         unmeasured=[i for i in indicators if not i.measure],
         proposed=[i for i in indicators if i.status == "proposed"],
         snapshots=snapshots_of(plan), snapshot_form=SnapshotForm(at=at),
@@ -252,7 +252,12 @@ def indicator(indicator_id: int):
     at = _at(plan)
     page = page_number()
     fig = _figures_for(item, plan, at)
-    explained = explain_indicator(item, plan, at, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    # a count's figure is its list length: the figure just computed is the total
+    counted = MEASURES.get(item.measure or "")
+    total = (int(fig.actual) if counted is not None and counted.judged == COUNT
+             and fig.actual is not None else None)
+    explained = explain_indicator(item, plan, at, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE,
+                                  total=total)
     chart = trend_svg(fig.trend, fig.target, fig.window.starts_on, fig.window.ends_on,
                       label=_("Trend by month against the target line")) if fig.trend else None
     return render_template(

@@ -82,10 +82,9 @@ def _load_registration(event: Event, code_or_registration: str | Registration | 
     if isinstance(code_or_registration, Registration):
         registration = code_or_registration
     else:
-        stmt = sa.select(Registration).options(
-            joinedload(Registration.person), joinedload(Registration.event),
-            joinedload(Registration.checked_in_by), joinedload(Registration.organization),
-        )
+        # the person is named in every answer; the event, who checked in first and the
+        # co-op only on the rarer paths (wrong event, a second scan), loaded then
+        stmt = sa.select(Registration).options(joinedload(Registration.person))
         if isinstance(code_or_registration, int):
             if not is_row_id(code_or_registration):
                 raise NotFound("unknown_ticket", _("Unknown ticket: this code is not ours."))

@@ -177,31 +177,32 @@ class UnrecordedEvent:
     registered: int
 
 
-def _without_attendance(now: datetime) -> sa.Select:
-    confirmed = Registration.status == "confirmed"
-    registered = sa.func.count(Registration.id).filter(confirmed)
-    attended = sa.func.count(Registration.id).filter(confirmed, Registration.attended)
-    # aggregate per event first, then join the events (their kind is eager-loaded)
-    figures = (
-        sa.select(Registration.event_id, registered.label("registered"))
-        .group_by(Registration.event_id)
-        .having(registered > 0, attended == 0)
-        .subquery()
+def _without_attendance(now: datetime, since: datetime | None = None) -> sa.Select:
+    # per event two index probes (ix_registrations_event_status, _event_checked_in), not a
+    # GROUP BY over every registration of all time; the count only for the events listed
+    confirmed = (Registration.event_id == Event.id) & (Registration.status == "confirmed")
+    registered = (sa.select(sa.func.count(Registration.id)).where(confirmed)
+                  .correlate(Event).scalar_subquery())
+    stmt = (
+        sa.select(Event, registered.label("registered"))
+        .where(Event.ends_at < now, Event.status != "cancelled",
+               sa.exists().where(confirmed),
+               ~sa.exists().where(Registration.event_id == Event.id, Registration.attended))
     )
-    return (
-        sa.select(Event, figures.c.registered)
-        .join(figures, figures.c.event_id == Event.id)
-        .where(Event.ends_at < now, Event.status != "cancelled")
-    )
+    if since is not None:
+        stmt = stmt.where(Event.starts_at >= since)
+    return stmt
 
 
-def past_events_without_attendance(now: datetime) -> list[UnrecordedEvent]:
-    """Past, not cancelled events that have confirmed registrations but no attendance at all.
+def past_events_without_attendance(now: datetime, *, since: datetime | None = None
+                                   ) -> list[UnrecordedEvent]:
+    """Past, not cancelled events that have confirmed registrations but no attendance at all
+    (those starting at `since` or later, when given).
 
     They would count zero participants in the plan; the most recent come first.
     """
     rows = db.session.execute(
-        _without_attendance(now).order_by(Event.starts_at.desc(), Event.id.desc())
+        _without_attendance(now, since).order_by(Event.starts_at.desc(), Event.id.desc())
     ).all()
     return [UnrecordedEvent(row[0], row.registered) for row in rows]
 

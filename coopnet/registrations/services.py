@@ -13,7 +13,9 @@ and promotions rely on that to keep their order exact.
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from flask import current_app, render_template
@@ -29,7 +31,7 @@ from coopnet.extensions import db
 from coopnet.mail.services import queue_mail
 from coopnet.members.models import Organization, Person
 from coopnet.members.rules import member_contact_by_email
-from coopnet.members.services import find_or_create_person
+from coopnet.members.services import find_or_create_person, split_name
 from coopnet.registrations.models import SEATLESS_SOURCES, Registration
 from coopnet.validators import normalize_email
 
@@ -204,7 +206,31 @@ def _calendar_attachments(event: Event, now: datetime) -> list[tuple[str, str, b
     return [(f"coopkracht-{event.id}.ics", "text/calendar", event_ics(event, now=now))]
 
 
-def _queue_registration_mail(registration: Registration, kind: str, *, now: datetime) -> None:
+@dataclass(frozen=True)
+class _PreparedMail:
+    """A confirmation mail rendered before the write lock, for the usual outcome: a seat for
+    the ticket code chosen up front, addressed by the first name that was typed."""
+
+    ticket_code: str
+    first_name: str
+    text: str
+    attachments: list[tuple[str, str, bytes]]
+
+
+def _prepare_confirmation(event: Event, clean_name: str, now: datetime) -> _PreparedMail:
+    """Render the confirmation (text and .ics) while no lock is held: on SQLite the write lock
+    is the whole database's, on PostgreSQL the event row is every registrant's."""
+    first_name = split_name(clean_name)[0]
+    ticket_code = new_ticket_code()
+    text = render_template(
+        "registrations/mail/registration.txt", kind="registration_confirmed",
+        registration=None, event=event, person=SimpleNamespace(first_name=first_name),
+        manage_url=f"{current_app.config['COOPNET_BASE_URL']}/r/{ticket_code}", position=None)
+    return _PreparedMail(ticket_code, first_name, text, _calendar_attachments(event, now))
+
+
+def _queue_registration_mail(registration: Registration, kind: str, *, now: datetime,
+                             prepared: _PreparedMail | None = None) -> None:
     event = registration.event
     subjects = {
         "registration_confirmed": _("Your registration: %(title)s", title=event.title),
@@ -214,6 +240,13 @@ def _queue_registration_mail(registration: Registration, kind: str, *, now: date
         "registration_cancelled": _("Registration cancelled: %(title)s", title=event.title),
         "registration_ticket": _("Your ticket: %(title)s", title=event.title),
     }
+    if (prepared is not None and kind == "registration_confirmed"
+            and registration.status == "confirmed"
+            and prepared.ticket_code == registration.ticket_code
+            and prepared.first_name == registration.person.first_name):
+        queue_mail(kind=kind, to=registration.person.email or "", subject=subjects[kind],
+                   text=prepared.text, attachments=prepared.attachments, now=now)
+        return
     text = render_template(
         "registrations/mail/registration.txt", kind=kind, registration=registration,
         event=event, person=registration.person, manage_url=manage_url(registration),
@@ -289,6 +322,7 @@ def _register_checked(event: Event, clean_name: str, clean_email: str,
                       organization: Organization | None, organization_name: str, source: str,
                       actor: User | None, now: datetime) -> tuple[Registration, bool]:
     """`register` after the entry point has checked who may register for this event."""
+    prepared = _prepare_confirmation(event, clean_name, now)
     _begin_write()
 
     existing = _active_registration(event.id, clean_email)
@@ -306,7 +340,8 @@ def _register_checked(event: Event, clean_name: str, clean_email: str,
     person = _person_for(clean_name, clean_email, actor, now)
     try:
         with db.session.begin_nested():
-            registration = _place(event, person, organization, organization_name, source, now)
+            registration = _place(event, person, organization, organization_name, source, now,
+                                  ticket_code=prepared.ticket_code)
     except IntegrityError:
         # someone registered the same e-mail at the same moment and committed first
         existing = _active_registration(event.id, clean_email)
@@ -321,7 +356,7 @@ def _register_checked(event: Event, clean_name: str, clean_email: str,
                  details={"event_id": event.id, "status": registration.status, "source": source})
     kind = ("registration_confirmed" if registration.status == "confirmed"
             else "registration_waitlisted")
-    _queue_registration_mail(registration, kind, now=now)
+    _queue_registration_mail(registration, kind, now=now, prepared=prepared)
     return registration, True
 
 
@@ -337,11 +372,13 @@ def _person_for(name: str, email: str, actor: User | None, now: datetime) -> Per
 
 
 def _place(event: Event, person: Person, organization: Organization | None,
-           organization_name: str, source: str, now: datetime) -> Registration:
+           organization_name: str, source: str, now: datetime, *,
+           ticket_code: str | None = None) -> Registration:
     """Insert the registration as confirmed (a seat was taken) or waitlisted."""
     registration = Registration(
         event_id=event.id, person=person, organization=organization,
-        organization_name=organization_name, source=source, ticket_code=new_ticket_code(),
+        organization_name=organization_name, source=source,
+        ticket_code=ticket_code or new_ticket_code(),
         consent_at=now, registered_at=now,
     )
     if source in SEATLESS_SOURCES or _take_seat(event.id):

@@ -69,6 +69,26 @@ def test_event_list_public_sees_published_public_events_staff_sees_all(client, a
     assert "from" in bad.get_json()["error"]["fields"]
 
 
+def test_event_list_comes_in_pages_in_start_order(client, app):
+    soon = utcnow() + timedelta(days=3)
+    with app.app_context():
+        for n in (3, 1, 2):
+            make_event(f"Webinar {n}", starts_at=soon + timedelta(days=n))
+    first = client.get("/api/v1/events?per_page=2").get_json()
+    assert [e["title"] for e in first["events"]] == ["Webinar 1", "Webinar 2"]
+    assert (first["total"], first["page"], first["per_page"], first["pages"]) == (3, 1, 2, 2)
+    second = client.get("/api/v1/events?per_page=2&page=2").get_json()
+    assert [e["title"] for e in second["events"]] == ["Webinar 3"]
+    beyond = client.get("/api/v1/events?per_page=2&page=3").get_json()
+    assert beyond["events"] == [] and beyond["total"] == 3
+    default = client.get("/api/v1/events").get_json()
+    assert default["per_page"] == 100 and len(default["events"]) == 3
+    for bad in ("per_page=0", "per_page=201", "page=0", "page=twee"):
+        answer = client.get(f"/api/v1/events?{bad}")
+        assert answer.status_code == 422, bad
+        assert answer.get_json()["error"]["code"] == "invalid"
+
+
 def test_hidden_event_is_404(client, app):
     event_id = _event(app, status="draft")
     response = client.get(f"/api/v1/events/{event_id}")

@@ -90,3 +90,20 @@ def test_feed_lists_public_events_only_and_filters_by_kind(client, events):
     borrels = Calendar.from_ical(client.get("/events/feed.ics?kind=coopborrel").data)
     assert [str(e["SUMMARY"]) for e in borrels.walk("VEVENT")] == ["Coopborrel Gent"]
     assert client.get(f"/events/{events['internal']}.ics").status_code == 404
+
+
+def test_event_file_is_byte_for_byte_the_calendar_icalendar_writes(app, events):
+    # the calendar's head (headers, time zone) is serialised once per process: the file must
+    # stay exactly what icalendar writes for the whole calendar
+    from coopnet.events.ics import _calendar, _vevent, event_ics
+    from coopnet.events.models import Event
+
+    stamp = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    with app.test_request_context():
+        for event_id in (events["winter"], events["summer"]):
+            event = db.session.get(Event, event_id)
+            whole = _calendar()
+            whole.add_component(_vevent(event, "http://coopnet.test", stamp))
+            assert event_ics(event, now=stamp) == whole.to_ical()
+            assert event_ics(event, now=stamp).count(b"BEGIN:VTIMEZONE") == 1
+

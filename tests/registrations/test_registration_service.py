@@ -65,6 +65,24 @@ def test_register_confirms_takes_a_seat_and_queues_a_mail_with_the_link(ctx):
     assert audit.action == "registration.created"
 
 
+def test_the_confirmation_mail_greets_a_known_person_by_the_name_the_network_knows(ctx):
+    # the mail is rendered before the write lock with the name as typed; a known person
+    # keeps their own name, so their mail is rendered again, with it
+    make_person("Annemie", "Peeters", email="annemie@example.test")
+    event = make_event("Coopborrel Gent", capacity=10)
+    registration, _created = register(event, name="Mie P.", email="annemie@example.test",
+                                      consent=True, now=_now(event))
+    newcomer, _created = register(event, name="Jef Janssens", email="jef@example.test",
+                                  consent=True, now=_now(event))
+    db.session.commit()
+    known, new = _mails("registration_confirmed")
+    assert known.body_text.startswith("Dag Annemie,")
+    assert f"http://coopnet.test/r/{registration.ticket_code}" in known.body_text
+    assert new.body_text.startswith("Dag Jef,")
+    assert f"http://coopnet.test/r/{newcomer.ticket_code}" in new.body_text
+    assert [a.filename for a in known.attachments] == [f"coopkracht-{event.id}.ics"]
+
+
 def test_full_event_puts_people_on_the_waiting_list_in_order(ctx):
     event = make_event(capacity=2)
     statuses = [_register(event, n)[0] for n in range(5)]
