@@ -42,6 +42,7 @@ def registration_json(registration: Registration) -> dict[str, Any]:
         "status": registration.status,
         "source": registration.source,
         "ticket_code": registration.ticket_code,
+        "short_code": registration.short_code_display,
         "checked_in_at": rfc3339(registration.checked_in_at),
     }
 
@@ -77,7 +78,8 @@ def _text(body: dict[str, Any], key: str) -> str:
 @bp.post("/events/<int:event_id>/checkins")
 @access(STAFF)
 def create_checkin(event_id: int):  # type: ignore[no-untyped-def]
-    """Check in by ticket code: 201 the first time, 200 `already_checked_in` after."""
+    """Check in by ticket code (the QR's long code, a ticket URL, or the short code printed
+    under the QR): 201 the first time, 200 `already_checked_in` after."""
     event = _event_or_404(event_id)
     code = _text(json_body(), "code")
     if not code:

@@ -46,6 +46,17 @@ def manage_url(registration: Registration) -> str:
     return f"{current_app.config['COOPNET_BASE_URL']}/r/{registration.ticket_code}"
 
 
+def join_url(registration: Registration) -> str | None:
+    """The online event's join link, for its holder while the registration is confirmed.
+
+    The link is for registrants only: never on public pages, the public calendar files or the
+    public API; waiting and cancelled registrations do not get it either."""
+    event = registration.event
+    if registration.status != "confirmed" or event.status != "published" or not event.online_url:
+        return None
+    return event.online_url
+
+
 def _begin_write() -> None:
     """On SQLite, take the database write lock now (BEGIN IMMEDIATE), waiting for it.
 
@@ -198,10 +209,11 @@ def _validate(name: str, email: str, consent: bool) -> tuple[str, str]:
 # -- mail ----------------------------------------------------------------------------------
 
 def _calendar_attachments(event: Event, now: datetime) -> list[tuple[str, str, bytes]]:
-    """The event's .ics, for confirmation and promotion mails."""
+    """The event's .ics with the join link, for mails to confirmed registrants."""
     from coopnet.events.ics import event_ics
 
-    return [(f"coopkracht-{event.id}.ics", "text/calendar", event_ics(event, now=now))]
+    return [(f"coopkracht-{event.id}.ics", "text/calendar",
+             event_ics(event, now=now, with_join_link=True))]
 
 
 def _queue_registration_mail(registration: Registration, kind: str, *, now: datetime) -> None:
@@ -218,6 +230,7 @@ def _queue_registration_mail(registration: Registration, kind: str, *, now: date
         "registrations/mail/registration.txt", kind=kind, registration=registration,
         event=event, person=registration.person, manage_url=manage_url(registration),
         position=waitlist_position(registration),
+        join_url=join_url(registration) if kind != "registration_cancelled" else None,
     )
     confirmed = registration.status == "confirmed" and kind != "registration_cancelled"
     queue_mail(kind=kind, to=registration.person.email or "", subject=subjects[kind], text=text,
