@@ -34,6 +34,7 @@ from coopnet.registrations.models import (
     CheckInEvent,
     Registration,
 )
+from coopnet.registrations.services import free_short_code
 from coopnet.timezones import to_brussels
 from coopnet.validators import is_row_id, normalize_email
 
@@ -330,7 +331,8 @@ def add_walk_in(
             organization=organization or person.organization,
             organization_name=(organization.name if organization else organization_name)
             or (person.organization.name if person.organization else ""),
-            ticket_code=secrets.token_urlsafe(32), registered_at=now, confirmed_at=now,
+            ticket_code=secrets.token_urlsafe(32), short_code=free_short_code(event.id),
+            registered_at=now, confirmed_at=now,
         )
         registration.event = event
         db.session.add(registration)

@@ -30,7 +30,7 @@ from coopnet.mail.services import queue_mail
 from coopnet.members.models import Organization, Person
 from coopnet.members.rules import member_contact_by_email
 from coopnet.members.services import find_or_create_person
-from coopnet.registrations.models import SEATLESS_SOURCES, Registration
+from coopnet.registrations.models import SEATLESS_SOURCES, Registration, new_short_code
 from coopnet.validators import normalize_email
 
 NAME_MAX = 200
@@ -349,13 +349,27 @@ def _person_for(name: str, email: str, actor: User | None, now: datetime) -> Per
     raise DomainError("busy", _("Please try again in a moment."), status=503)
 
 
+def free_short_code(event_id: int) -> str:
+    """A short ticket code no registration of this event has yet (the unique index
+    uq_registrations_event_short_code is the last word)."""
+    for _attempt in range(10):
+        code = new_short_code()
+        taken = db.session.execute(
+            sa.select(Registration.id).where(Registration.event_id == event_id,
+                                             Registration.short_code == code)
+        ).first()
+        if taken is None:
+            return code
+    raise DomainError("busy", _("Please try again in a moment."), status=503)
+
+
 def _place(event: Event, person: Person, organization: Organization | None,
            organization_name: str, source: str, now: datetime) -> Registration:
     """Insert the registration as confirmed (a seat was taken) or waitlisted."""
     registration = Registration(
         event_id=event.id, person=person, organization=organization,
         organization_name=organization_name, source=source, ticket_code=new_ticket_code(),
-        consent_at=now, registered_at=now,
+        short_code=free_short_code(event.id), consent_at=now, registered_at=now,
     )
     if source in SEATLESS_SOURCES or _take_seat(event.id):
         registration.status, registration.confirmed_at = "confirmed", now

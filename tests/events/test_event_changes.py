@@ -125,3 +125,45 @@ def test_public_calendar_files_and_the_public_api_never_carry_the_join_link(clie
         assert "meet.coopkracht.test" not in body, path
     calendar = _vevent(client.get(f"/events/{event_id}.ics").data)
     assert calendar["LOCATION"] == "Online"
+
+
+def test_the_ticket_of_an_online_event_says_how_to_join_not_show_this_code(client, app):
+    from tests.factories import make_registration
+
+    with app.app_context():
+        event = make_event("Webinar GDPR", starts_at=START, online_url=LINK)
+        confirmed = make_registration(event).ticket_code
+        waiting = make_registration(event, status="waitlisted").ticket_code
+    html = client.get(f"/r/{confirmed}").get_data(as_text=True)
+    assert "Zo neem je deel" in html
+    assert f'<a class="btn btn-primary" href="{LINK}"' in html
+    assert "Toon deze code aan de ingang" not in html
+    assert "<svg" not in html  # no QR code: there is no door
+    assert client.get(f"/api/v1/registrations/{confirmed}").get_json()["join_url"] == LINK
+    waiting_html = client.get(f"/r/{waiting}").get_data(as_text=True)
+    assert LINK not in waiting_html
+    assert client.get(f"/api/v1/registrations/{waiting}").get_json()["join_url"] is None
+
+
+def test_the_staff_edit_page_refuses_a_capacity_below_the_confirmed_beside_the_field(
+        client, app, login):
+    from tests.factories import make_registration
+
+    with app.app_context():
+        event = make_event("Rondleiding", kind_slug="rondleiding", capacity=5,
+                           starts_at=datetime(2030, 3, 1, 13, 0, tzinfo=UTC))
+        for _n in range(3):
+            make_registration(event)
+        event_id = event.id
+    login(client, "staff")
+    form = client.get(f"/staff/events/{event_id}/edit").get_data(as_text=True)
+    assert 'name="capacity"' in form
+    data = {"title": "Rondleiding", "kind": "rondleiding", "starts_at": "2030-03-01T14:00",
+            "ends_at": "2030-03-01T15:30", "description": "", "location": "", "address": "",
+            "city": "", "online_url": "", "capacity": "2", "waitlist_enabled": "y",
+            "visibility": "public", "series": "", "registration_opens_at": "",
+            "registration_closes_at": ""}
+    response = client.post(f"/staff/events/{event_id}/edit", data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200  # the form again, as for every error on this page
+    assert "3 mensen zijn al bevestigd: de capaciteit kan niet lager zijn dan 3." in html

@@ -230,6 +230,11 @@
     return shown;
   }
 
+  /* the ticket's short code: 8 symbols without 0/O/1/I/L; case, spaces and dashes do not count */
+  function looksLikeShortCode(text) {
+    return /^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{8}$/.test(text.replace(/[\s-]/g, "").toUpperCase());
+  }
+
   function looksLikeCode(text) {
     return text.indexOf("/") !== -1 || (text.length >= 20 && !/\s/.test(text));
   }
@@ -248,9 +253,14 @@
       resetSearch();
       return;
     }
-    if (filter() === 1) {
+    var found = filter();
+    if (found === 1) {
       var only = Array.prototype.filter.call(list.children, function (li) { return !li.hidden; })[0];
       enqueue({registration_id: Number(only.dataset.id)}, nameOf(only));
+      resetSearch();
+    } else if (found === 0 && looksLikeShortCode(text)) {
+      // the short code under the QR, typed by hand: no name matched, the server looks it up
+      enqueue({code: text}, text.toUpperCase());
       resetSearch();
     }
   });
