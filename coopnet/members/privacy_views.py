@@ -51,5 +51,5 @@ def erase(person_id: int):  # type: ignore[no-untyped-def]
         db.session.commit()
         flash(_("The personal data has been erased. Attendance keeps counting anonymously."),
               "success")
-        return redirect(url_for("main.home"))
+        return redirect(url_for("members.people"))
     return render_template("members/erase.html", person=person, form=form)

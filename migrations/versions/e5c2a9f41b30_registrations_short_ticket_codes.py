@@ -1,4 +1,4 @@
-"""registrations: a short ticket code per registration, unique within its event
+"""registrations: a short ticket code per registration, unique within its event; people: erased_at
 
 Revision ID: e5c2a9f41b30
 Revises: d4e8b2c61a07
@@ -54,7 +54,16 @@ def upgrade():
                               unique=True)
 
 
+    with op.batch_alter_table('people', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('erased_at', sa.DateTime(timezone=True), nullable=True))
+    if not context.is_offline_mode():
+        op.execute("UPDATE people SET erased_at = updated_at WHERE first_name = 'Verwijderd' "
+                   "AND email IS NULL AND last_name = '#' || CAST(id AS VARCHAR(20))")
+
+
 def downgrade():
+    with op.batch_alter_table('people', schema=None) as batch_op:
+        batch_op.drop_column('erased_at')
     with op.batch_alter_table('registrations', schema=None) as batch_op:
         batch_op.drop_index('uq_registrations_event_short_code')
         batch_op.drop_column('short_code')
