@@ -344,6 +344,10 @@ def cancel_event(event: Event, *, actor: User | None, now: datetime | None = Non
         ).scalar_one()
         event.seats_taken = held
         for registration in cancelled:
+            record_audit("registration.cancelled", object_type="registration",
+                         object_id=registration.id, actor=actor, now=now,
+                         details={"event_id": event.id, "previous_status": registration.status,
+                                  "reason": "event_cancelled"})
             db.session.expire(registration)
     base_url = current_app.config["COOPNET_BASE_URL"]
     calendar_file = (f"coopkracht-{event.id}.ics", "text/calendar", event_ics(event, now=now))
