@@ -43,6 +43,7 @@ def registration_json(registration: Registration) -> dict[str, Any]:
         "status": registration.status,
         "source": registration.source,
         "ticket_code": registration.ticket_code,
+        "short_code": registration.short_code_display,
         "checked_in_at": rfc3339(registration.checked_in_at),
     }
 
@@ -78,7 +79,8 @@ def _text(body: dict[str, Any], key: str) -> str:
 @bp.post("/events/<int:event_id>/checkins")
 @access(STAFF)
 def create_checkin(event_id: int):
-    """Check in by ticket code: 201 the first time, 200 `already_checked_in` after."""
+    """Check in by ticket code (the QR's long code, a ticket URL, or the short code printed
+    under the QR): 201 the first time, 200 `already_checked_in` after."""
     event = found_or_not_found(db.session.get(Event, event_id), EVENT_NOT_FOUND)
     code = _text(json_body(), "code")
     if not code:

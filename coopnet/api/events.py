@@ -68,7 +68,8 @@ def event_json(event: Event, action_ids: list[int] | None = None) -> dict[str, A
         "city": event.city,
         "location": event.location,
         "address": event.address,
-        "online_url": event.online_url,
+        # the join link is for registrants (their ticket) and staff, never for the public
+        "online_url": event.online_url if is_staff(current_user) else "",
         "capacity": event.capacity,
         "seats_left": seats_left(event),
         "waitlist_enabled": event.waitlist_enabled,

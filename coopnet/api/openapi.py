@@ -141,7 +141,8 @@ SCHEMAS: dict[str, Any] = {
         "kind": {"type": "string", "examples": ["webinar", "coopborrel"]},
         "starts_at": TIME, "ends_at": TIME,
         "city": {"type": "string"}, "location": {"type": "string"},
-        "address": {"type": "string"}, "online_url": {"type": "string"},
+        "address": {"type": "string"}, "online_url": {"type": "string", "description": "the "
+                   "join link: staff only, empty for everyone else"},
         "capacity": {"type": ["integer", "null"], "description": "null: unlimited"},
         "seats_left": {"type": ["integer", "null"], "description": "null: unlimited"},
         "waitlist_enabled": {"type": "boolean"},
@@ -196,6 +197,9 @@ SCHEMAS: dict[str, Any] = {
         "id": {"type": "integer"}, "event_id": {"type": "integer"},
         "status": {"enum": list(REGISTRATION_STATUSES)},
         "ticket_code": {"type": "string"}, "waitlist_position": {"type": ["integer", "null"]},
+        "short_code": {"type": "string", "description": "printed under the QR code"},
+        "join_url": {"type": ["string", "null"], "description": "an online event's join link, "
+                     "while the registration is confirmed"},
         "manage_url": {"type": "string", "format": "uri"}, "name": {"type": "string"},
         "organization": {"type": "string"}, "registered_at": TIME,
         "checked_in_at": NULLABLE_TIME}},
@@ -213,6 +217,8 @@ SCHEMAS: dict[str, Any] = {
         "id": {"type": "integer"}, "event_id": {"type": "integer"}, "name": {"type": "string"},
         "organization": {"type": "string"}, "status": {"enum": list(REGISTRATION_STATUSES)},
         "source": {"enum": list(REGISTRATION_SOURCES)}, "ticket_code": {"type": "string"},
+        "short_code": {"type": "string", "description": "the short code printed under the "
+                       "ticket's QR code, e.g. K7QM-3XHP"},
         "checked_in_at": NULLABLE_TIME}},
     "CheckIn": {"type": "object", "required": ["status", "checked_in_at", "registration"],
                 "properties": {
@@ -355,13 +361,15 @@ PATHS: dict[str, Any] = {
          **_errors(403, 404, 409, 503)},
         staff=True, parameters=[EVENT_ID],
         body={"type": "object", "required": ["code"], "properties": {
-            "code": {**VISIBLE, "description": "the ticket code, or a ticket URL ending in it"}}})},
+            "code": {**VISIBLE, "description": "the ticket code, a ticket URL ending in it, or "
+                     "the short code printed under the QR code (8 symbols; case, spaces and "
+                     "dashes do not matter: k7qm 3xhp = K7QM-3XHP)"}}})},
     "/api/v1/events/{event_id}/checkins/{code}": {"delete": _op(
         "Undo a check-in (the history keeps it)",
         {"200": _json({"type": "object", "required": ["status", "registration"], "properties": {
             "status": {"const": "undone"}, "registration": _ref("CheckInRegistration")}},
             "Undone"), **_errors(403, 404, 409)},
-        staff=True, parameters=[EVENT_ID, _path_param("code", "string")])},
+        staff=True, parameters=[EVENT_ID, _path_param("code", "string")])},  # long or short
     "/api/v1/events/{event_id}/walkins": {"post": _op(
         "Add a walk-in and check them in (on their registration if they have one)",
         {"201": _json(_ref("CheckIn"), "Added and checked in"),

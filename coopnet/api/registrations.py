@@ -27,6 +27,7 @@ from coopnet.registrations.queries import (
 from coopnet.registrations.services import (
     NAME_MAX,
     cancel_registration,
+    join_url,
     manage_url,
     register,
     waitlist_position,
@@ -48,6 +49,8 @@ def ticket_json(registration: Registration) -> dict[str, Any]:
         "event_id": registration.event_id,
         "status": registration.status,
         "ticket_code": registration.ticket_code,
+        "short_code": registration.short_code_display,
+        "join_url": join_url(registration),
         "waitlist_position": waitlist_position(registration),
         "manage_url": manage_url(registration),
         "name": registration.person.full_name,

@@ -21,7 +21,7 @@ from coopnet.members.models import Person
 from coopnet.plan.importer import parse_rows, rows_from_text
 from coopnet.plan.models import Action, Indicator, ManualValue, Plan, event_actions
 from coopnet.plan.services import import_plan
-from coopnet.registrations.models import Registration
+from coopnet.registrations.models import Registration, short_code_from
 from coopnet.timezones import brussels
 
 SOURCE = "actieplan-2021-2022.txt"
@@ -123,12 +123,13 @@ def _registrations(rng: random.Random, events: list[Event], members: list[Person
                 status, source, checked_in = "confirmed", "online", None
             else:
                 status, source, checked_in = "cancelled", "online", None
+            ticket_code = f"demo{rng.getrandbits(156):039x}"
             rows.append(Registration(
                 event_id=event.id, person=person, organization_id=person.organization_id,
                 # as the registration service does: the co-op's name travels with the link
                 organization_name=person.organization.name if person.organization else "",
                 status=status, source=source,
-                ticket_code=f"demo{rng.getrandbits(156):039x}",
+                ticket_code=ticket_code, short_code=short_code_from(ticket_code.encode()),
                 registered_at=registered_at if source != "walkin" else event.starts_at,
                 confirmed_at=registered_at if status == "confirmed" else None,
                 cancelled_at=registered_at + timedelta(days=2) if status == "cancelled" else None,

@@ -59,13 +59,15 @@ def _calendar(name: str | None = None) -> Calendar:
     return calendar
 
 
-def _location(event: Event) -> str:
+def _location(event: Event, with_join_link: bool) -> str:
     if event.is_online:
-        return event.online_url
+        return event.online_url if with_join_link else "Online"
     return event.place
 
 
-def _vevent(event: Event, base_url: str, stamp: datetime) -> VEvent:
+def _vevent(event: Event, base_url: str, stamp: datetime, *,
+            with_join_link: bool = False) -> VEvent:
+    """One VEVENT; the join link of an online event only in a registrant's file."""
     host = urlsplit(base_url).hostname or "coopnet"
     url = f"{base_url}/events/{event.id}"
     vevent = VEvent()
@@ -76,10 +78,10 @@ def _vevent(event: Event, base_url: str, stamp: datetime) -> VEvent:
     vevent.add("sequence", event.sequence)
     vevent.add("summary", event.title)
     description = event.description
-    if event.online_url:
+    if event.online_url and with_join_link:
         description = f"{description}\n\n{event.online_url}".strip()
     vevent.add("description", f"{description}\n\n{url}".strip())
-    location = _location(event)
+    location = _location(event, with_join_link)
     if location:
         vevent.add("location", location)
     vevent.add("url", url)
@@ -99,9 +101,12 @@ def _calendar_head() -> bytes:
     return _calendar().to_ical().removesuffix(END)
 
 
-def event_ics(event: Event, *, now: datetime | None = None) -> bytes:
-    """The .ics file of one event (also attached to confirmation e-mails)."""
-    vevent = _vevent(event, current_app.config["COOPNET_BASE_URL"], now or utcnow())
+def event_ics(event: Event, *, now: datetime | None = None, with_join_link: bool = False) -> bytes:
+    """The .ics file of one event. `with_join_link`: a registrant's copy (mails, ticket page),
+    with an online event's join link as location and in the description; the public file
+    says only "Online"."""
+    vevent = _vevent(event, current_app.config["COOPNET_BASE_URL"], now or utcnow(),
+                     with_join_link=with_join_link)
     return _calendar_head() + vevent.to_ical() + END
 
 

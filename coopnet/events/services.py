@@ -4,9 +4,13 @@ Pages, the JSON API and the CLI call these functions. They validate, record the 
 the audit log, raise the iCalendar SEQUENCE when calendar clients must pick up a change,
 and queue e-mails; they never commit.
 
-Capacity: lowering it below the seats already taken is allowed; nobody loses a confirmed
-seat, the event simply takes no new confirmations until enough people cancel. Raising it
+Capacity: lowering it below the number of people already confirmed is refused (`Invalid` on
+the capacity field, naming that number): nobody loses a confirmed seat by an edit. Raising it
 (or making it unlimited) gives the new seats to the people waiting, in order, at once.
+
+Changes people must hear about: a new time, place or join link is mailed once per save to
+everyone confirmed or waiting, with the calendar file (same UID, SEQUENCE raised) so their
+calendar moves the event. Cancelling an event cancels its registrations and tells everyone.
 """
 
 from __future__ import annotations
@@ -36,6 +40,8 @@ TEXT_LIMITS = {"title": 200, "location": 200, "address": 300, "city": 120, "onli
 # a change to one of these must reach calendars that imported the event (SEQUENCE + 1)
 CALENDAR_FIELDS = ("title", "description", "starts_at", "ends_at", "location", "address",
                    "city", "online_url", "status")
+# a change to one of these is mailed to everyone registered or waiting
+NOTIFY_FIELDS = ("starts_at", "ends_at", "location", "address", "city", "online_url")
 EDITABLE = ("title", "description", "kind", "starts_at", "ends_at", "location", "address",
             "city", "online_url", "capacity", "waitlist_enabled", "visibility", "status",
             "registration_opens_at", "registration_closes_at", "series")
@@ -189,9 +195,24 @@ def _audit_value(value: Any) -> Any:
     return value
 
 
+def _check_capacity(event: Event, capacity: int | None) -> None:
+    """Refuse a capacity below the number of people holding a seat (confirmed in advance)."""
+    if capacity is None or event.id is None:
+        return
+    db.session.refresh(event, ["seats_taken"])
+    if capacity < event.seats_taken:
+        raise Invalid({"capacity": _(
+            "%(count)s people are already confirmed: the capacity cannot be lower than "
+            "%(count)s. Cancel registrations first if places must go.",
+            count=event.seats_taken)}, _("Some fields are not filled in correctly."))
+
+
 def update_event(event: Event, changes: dict[str, Any], *, actor: User | None,
                  now: datetime | None = None) -> Event:
-    """Change fields of an event. `status: cancelled` cancels it (and tells registrants)."""
+    """Change fields of an event. `status: cancelled` cancels it (and tells registrants).
+
+    A new time, place or join link of a published event is mailed to everyone confirmed or
+    waiting, once per call however many of those fields changed."""
     now = now or utcnow()
     clean = _clean(changes)
     current = {name: getattr(event, name) for name in EDITABLE}
@@ -201,6 +222,8 @@ def update_event(event: Event, changes: dict[str, Any], *, actor: User | None,
     status = clean.pop("status", None)
     changed = {name: value for name, value in clean.items() if current[name] != value}
     old_capacity = event.capacity
+    if "capacity" in changed:
+        _check_capacity(event, changed["capacity"])
     for name, value in changed.items():
         setattr(event, name, value)
     if any(name in CALENDAR_FIELDS for name in changed):
@@ -223,8 +246,56 @@ def update_event(event: Event, changes: dict[str, Any], *, actor: User | None,
 
         db.session.flush()
         promote_waiting(event, now=now, actor=actor)
+    noticed = [name for name in NOTIFY_FIELDS if name in changed]
+    if noticed and event.status == "published":
+        db.session.flush()
+        notify_change(event, noticed, previous=current, now=now)
     db.session.flush()
     return event
+
+
+def notify_change(event: Event, fields: list[str], *, previous: dict[str, Any],
+                  now: datetime) -> int:
+    """Mail everyone confirmed or waiting that the time, place or join link changed: one mail
+    per person per change, with the new calendar file for the confirmed (same UID, higher
+    SEQUENCE). The join link goes to the confirmed only. Returns how many mails were queued."""
+    from coopnet.events.ics import event_ics
+    from coopnet.registrations.services import join_url, manage_url
+
+    registrations = db.session.execute(
+        sa.select(Registration)
+        .where(Registration.event_id == event.id,
+               Registration.status.in_(("confirmed", "waitlisted")))
+        .order_by(Registration.id)
+    ).scalars().all()
+    time_changed = "starts_at" in fields or "ends_at" in fields
+    place_changed = any(name in fields for name in ("location", "address", "city"))
+    link_changed = "online_url" in fields
+    was_starts, was_ends = previous["starts_at"], previous["ends_at"]
+    queued = 0
+    for registration in registrations:
+        person = registration.person
+        if not person.email:
+            continue
+        link = join_url(registration)
+        if not (time_changed or place_changed or (link_changed and link)):
+            continue  # only the join link changed, and this person (waiting) does not get it
+        text = render_template(
+            "events/mail/event_changed.txt", event=event, person=person,
+            registration=registration, time_changed=time_changed, place_changed=place_changed,
+            link_changed=link_changed and link is not None, join_url=link,
+            was_starts=was_starts, was_ends=was_ends, manage_url=manage_url(registration))
+        attachments = ()
+        if registration.status == "confirmed":
+            attachments = ((f"coopkracht-{event.id}.ics", "text/calendar",
+                            event_ics(event, now=now, with_join_link=link is not None)),)
+        message = queue_mail(
+            kind="event_changed", to=person.email,
+            subject=_("Changed: %(title)s", title=event.title), text=text,
+            attachments=attachments,
+            dedupe_key=f"event_changed:{registration.id}:{event.sequence}", now=now)
+        queued += message is not None
+    return queued
 
 
 def publish_event(event: Event, *, actor: User | None, now: datetime | None = None) -> Event:
@@ -241,7 +312,11 @@ def publish_event(event: Event, *, actor: User | None, now: datetime | None = No
 
 
 def cancel_event(event: Event, *, actor: User | None, now: datetime | None = None) -> int:
-    """Cancel an event and queue an e-mail to everyone registered or waiting; returns how many."""
+    """Cancel an event: its registrations are cancelled too (those already checked in keep
+    their attendance), and everyone who was registered or waiting gets an e-mail with the
+    cancelled calendar file. Returns how many people were mailed."""
+    from coopnet.events.ics import event_ics
+
     now = now or utcnow()
     if event.status == "cancelled":
         return 0
@@ -254,16 +329,41 @@ def cancel_event(event: Event, *, actor: User | None, now: datetime | None = Non
                Registration.status.in_(("confirmed", "waitlisted")))
         .order_by(Registration.id)
     ).scalars().all()
+    cancelled = [r for r in registrations if r.checked_in_at is None]
+    if cancelled:
+        db.session.execute(
+            sa.update(Registration)
+            .where(Registration.id.in_([r.id for r in cancelled]),
+                   Registration.checked_in_at.is_(None))
+            .values(status="cancelled", cancelled_at=now)
+            .execution_options(synchronize_session=False))
+        # the seats go with them: only people already checked in still hold one
+        held = db.session.execute(
+            sa.select(sa.func.count(Registration.id))
+            .where(Registration.event_id == event.id, Registration.holds_seat)
+        ).scalar_one()
+        event.seats_taken = held
+        for registration in cancelled:
+            record_audit("registration.cancelled", object_type="registration",
+                         object_id=registration.id, actor=actor, now=now,
+                         details={"event_id": event.id, "previous_status": registration.status,
+                                  "reason": "event_cancelled"})
+            db.session.expire(registration)
     base_url = current_app.config["COOPNET_BASE_URL"]
+    calendar_file = (f"coopkracht-{event.id}.ics", "text/calendar", event_ics(event, now=now))
+    mailed = 0
     for registration in registrations:
         person = registration.person
         if not person.email:
             continue
         text = render_template("events/mail/event_cancelled.txt", event=event, person=person,
                                event_url=f"{base_url}/events/{event.id}")
-        queue_mail(kind="event_cancelled", to=person.email,
-                   subject=_("Cancelled: %(title)s", title=event.title), text=text,
-                   dedupe_key=f"event_cancelled:{registration.id}", now=now)
+        message = queue_mail(kind="event_cancelled", to=person.email,
+                             subject=_("Cancelled: %(title)s", title=event.title), text=text,
+                             attachments=(calendar_file,),
+                             dedupe_key=f"event_cancelled:{registration.id}", now=now)
+        mailed += message is not None
     record_audit("event.cancelled", object_type="event", object_id=event.id, actor=actor,
-                 now=now, details={"notified": len(registrations)})
-    return len(registrations)
+                 now=now, details={"notified": mailed,
+                                   "registrations_cancelled": len(cancelled)})
+    return mailed

@@ -99,9 +99,17 @@ class Person(TimestampMixin, db.Model):
     organization_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("organizations.id", ondelete="SET NULL"), index=True
     )
+    # set when the personal data was erased (GDPR): the row stays only to keep counts right,
+    # and lists, door pages and search leave it out
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     organization: Mapped[Organization | None] = relationship(back_populates="people")
     user: Mapped[User | None] = relationship(back_populates="person")
+
+    @property
+    def is_erased(self) -> bool:
+        """The person's data was erased: show them nowhere by name."""
+        return self.erased_at is not None
 
     @property
     def full_name(self) -> str:

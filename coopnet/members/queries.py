@@ -207,9 +207,10 @@ def contacts_of(organization_id: int, limit: int = 100) -> list[MemberContact]:
 
 
 def contact_persons_of(organization_id: int) -> list[Person]:
-    """The organisation's contact persons, by name."""
+    """The organisation's contact persons, by name (erased people are nobody's contact)."""
     return list(db.session.execute(
-        sa.select(Person).where(Person.organization_id == organization_id)
+        sa.select(Person).where(Person.organization_id == organization_id,
+                                Person.erased_at.is_(None))
         .order_by(Person.first_name, Person.last_name, Person.id)).scalars())
 
 
@@ -231,10 +232,12 @@ def member_import_by_token(token: str) -> MemberImport | None:
 
 
 def find_people(search: str, *, page: int = 1, per_page: int = 50) -> tuple[list[Person], int]:
-    """People whose name or e-mail address contains `search` (staff look-up), and the total."""
+    """People whose name or e-mail address contains `search` (staff look-up), and the total.
+    Erased people are not found: they have no name or address any more."""
     term = f"%{' '.join(search.split()).lower()}%"
     full_name = sa.func.lower(Person.first_name + " " + Person.last_name)
-    where = sa.or_(full_name.like(term), sa.func.lower(Person.email).like(term))
+    where = sa.and_(sa.or_(full_name.like(term), sa.func.lower(Person.email).like(term)),
+                    Person.erased_at.is_(None))
     total = db.session.execute(sa.select(sa.func.count(Person.id)).where(where)).scalar_one()
     people = list(db.session.execute(
         sa.select(Person).where(where).options(selectinload(Person.organization))

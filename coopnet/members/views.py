@@ -125,7 +125,7 @@ def edit(organization_id: int):
 def _contact_form(organization, data=None) -> ContactForm:
     form = ContactForm(data=data)
     form.person_id.choices = [(0, "—")] + [
-        (person.id, person.full_name) for person in organization.people]
+        (person.id, person.full_name) for person in organization.people if not person.is_erased]
     return form
 
 
@@ -135,7 +135,7 @@ def _render_detail(organization, *, contact_form=None, membership_form=None,
     return render_template(
         "members/detail.html", organization=organization, today=today,
         contacts=queries.contacts_of(organization.id),
-        people=sorted(organization.people, key=lambda p: (p.first_name, p.last_name, p.id)),
+        people=queries.contact_persons_of(organization.id),
         is_member=was_member_on_any(organization.memberships, today),
         contact_form=contact_form or _contact_form(organization, {"contacted_on": today}),
         membership_form=membership_form or MembershipForm(formdata=None),

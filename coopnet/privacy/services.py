@@ -352,6 +352,7 @@ def erase_person(person: Person, *, actor: User | None, now: datetime | None = N
 
     person.first_name = ERASED_NAME
     person.last_name = f"#{person.id}"
+    person.erased_at = person.erased_at or now
     person.email = None
     person.phone = None
     person.role = None

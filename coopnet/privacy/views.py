@@ -44,5 +44,5 @@ def erase(person_id: int):
         db.session.commit()
         flash(_("The personal data has been erased. Attendance keeps counting anonymously."),
               "success")
-        return redirect(url_for("main.home"))
+        return redirect(url_for("members.people"))
     return render_template("members/erase.html", person=person, form=form)

@@ -28,7 +28,13 @@ from coopnet.extensions import db
 from coopnet.members.models import Organization, Person
 from coopnet.members.services import find_or_create_person
 from coopnet.registrations.attendee_report import AttendeeRow
-from coopnet.registrations.models import CheckInEvent, Registration
+from coopnet.registrations.models import (
+    SHORT_CODE_ALPHABET,
+    SHORT_CODE_LENGTH,
+    CheckInEvent,
+    Registration,
+)
+from coopnet.registrations.services import free_short_code
 from coopnet.timezones import to_brussels
 from coopnet.validators import is_row_id, normalize_email
 
@@ -75,6 +81,37 @@ def ticket_code_from_scan(scanned: str) -> str:
     return text
 
 
+def short_code_from_typing(typed: str) -> str | None:
+    """The short ticket code in what someone typed ("k7qm 3xhp", "K7QM-3XHP"), or None.
+
+    Case does not matter; spaces and dashes are ignored. None when the rest is not eight
+    symbols of the short-code alphabet (then it is a long ticket code, or nothing of ours)."""
+    text = "".join(ch for ch in (typed or "") if ch not in " -\t").upper()
+    if len(text) == SHORT_CODE_LENGTH and all(ch in SHORT_CODE_ALPHABET for ch in text):
+        return text
+    return None
+
+
+def registration_for_code(event: Event, scanned: str) -> Registration | None:
+    """The registration a scanned or typed code names: the long ticket code (QR, or a ticket
+    URL) of any event, or the short code of a registration of `event`. None: not ours.
+
+    The one server-side lookup for the door page, the check-in API and anything else that
+    takes a code; the caller checks the registration belongs to its event."""
+    # the person is named in every answer; the event, who checked in first and the co-op
+    # only on the rarer paths (wrong event, a second scan), loaded then
+    stmt = sa.select(Registration).options(joinedload(Registration.person))
+    short = short_code_from_typing(scanned)
+    if short is not None:
+        stmt = stmt.where(Registration.event_id == event.id, Registration.short_code == short)
+    else:
+        code = ticket_code_from_scan(scanned)
+        if not code or len(code) > 100:
+            return None
+        stmt = stmt.where(Registration.ticket_code == code)
+    return db.session.execute(stmt).unique().scalar_one_or_none()
+
+
 def _load_registration(event: Event, code_or_registration: str | Registration | int
                        ) -> Registration:
     """The registration a code (or id) points to, checked to belong to `event`."""
@@ -82,19 +119,15 @@ def _load_registration(event: Event, code_or_registration: str | Registration | 
     if isinstance(code_or_registration, Registration):
         registration = code_or_registration
     else:
-        # the person is named in every answer; the event, who checked in first and the
-        # co-op only on the rarer paths (wrong event, a second scan), loaded then
-        stmt = sa.select(Registration).options(joinedload(Registration.person))
         if isinstance(code_or_registration, int):
             if not is_row_id(code_or_registration):
                 raise NotFound("unknown_ticket", _("Unknown ticket: this code is not ours."))
-            stmt = stmt.where(Registration.id == code_or_registration)
+            registration = db.session.execute(
+                sa.select(Registration).options(joinedload(Registration.person))
+                .where(Registration.id == code_or_registration)
+            ).unique().scalar_one_or_none()
         else:
-            code = ticket_code_from_scan(code_or_registration)
-            if not code or len(code) > 100:
-                raise NotFound("unknown_ticket", _("Unknown ticket: this code is not ours."))
-            stmt = stmt.where(Registration.ticket_code == code)
-        registration = db.session.execute(stmt).unique().scalar_one_or_none()
+            registration = registration_for_code(event, code_or_registration)
         if registration is None:
             raise NotFound("unknown_ticket", _("Unknown ticket: this code is not ours."))
     if registration.event_id != event.id:
@@ -295,7 +328,8 @@ def add_walk_in(
             organization=organization or person.organization,
             organization_name=(organization.name if organization else organization_name)
             or (person.organization.name if person.organization else ""),
-            ticket_code=secrets.token_urlsafe(32), registered_at=now, confirmed_at=now,
+            ticket_code=secrets.token_urlsafe(32), short_code=free_short_code(event.id),
+            registered_at=now, confirmed_at=now,
         )
         registration.event = event
         db.session.add(registration)

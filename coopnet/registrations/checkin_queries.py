@@ -67,7 +67,9 @@ def door_list(event: Event, statuses: tuple[str, ...] = ("confirmed", "waitliste
         .join(Registration.person)
         .options(joinedload(Registration.person), joinedload(Registration.checked_in_by),
                  joinedload(Registration.organization))
-        .where(Registration.event_id == event.id, Registration.status.in_(statuses))
+        # erased people only count (the counters), they are not listed by name
+        .where(Registration.event_id == event.id, Registration.status.in_(statuses),
+               Person.erased_at.is_(None))
         .order_by(sa.func.lower(Person.first_name), sa.func.lower(Person.last_name),
                   Registration.id)
     ).scalars())

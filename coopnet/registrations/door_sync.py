@@ -35,7 +35,11 @@ from coopnet.db import utcnow
 from coopnet.errors import DomainError, Invalid
 from coopnet.events.models import Event
 from coopnet.extensions import db
-from coopnet.registrations.checkin import add_walk_in, ticket_code_from_scan
+from coopnet.registrations.checkin import (
+    add_walk_in,
+    short_code_from_typing,
+    ticket_code_from_scan,
+)
 from coopnet.registrations.checkin_queries import DOOR_PAGE_MAX, door_list_page, event_counts
 from coopnet.registrations.models import (
     DOOR_ACTION_TYPES,
@@ -67,8 +71,12 @@ KEEP_AFTER_END = timedelta(hours=12)
 
 
 def normalize_code(scanned: str) -> str:
-    """What a scanned or typed code is hashed as: the code itself (also the last part of a
-    ticket URL), without surrounding spaces, in capitals: the door treats codes by case."""
+    """What a scanned or typed code is hashed as: the short code printed under the QR without
+    its spaces and dashes, else the code itself (also the last part of a ticket URL), without
+    surrounding spaces; in capitals."""
+    short = short_code_from_typing(scanned)
+    if short is not None:
+        return short
     return ticket_code_from_scan(scanned).upper()
 
 
@@ -88,8 +96,8 @@ def code_hash(key: bytes, scanned: str) -> str:
 
 
 def door_codes(registration: Registration) -> list[str]:
-    """Every code the door accepts for this registration (its ticket code today)."""
-    return [registration.ticket_code]
+    """Every code the door accepts for this registration: the QR's code and the short one."""
+    return [code for code in (registration.ticket_code, registration.short_code) if code]
 
 
 def door_list_entry(registration: Registration, key: bytes) -> dict[str, Any]:
@@ -222,7 +230,7 @@ class _HashIndex:
         if self._by_hash is None:
             key = door_key(self.event)
             rows = db.session.execute(
-                sa.select(Registration.id, Registration.ticket_code)
+                sa.select(Registration.id, Registration.ticket_code, Registration.short_code)
                 .where(Registration.event_id == self.event.id)
                 # active registrations last: a code of a cancelled and rebooked person finds
                 # the active one
@@ -231,7 +239,9 @@ class _HashIndex:
             ).all()
             self._by_hash = {}
             for row in rows:
-                self._by_hash[code_hash(key, row.ticket_code)] = row.id
+                for code in (row.ticket_code, row.short_code):
+                    if code:
+                        self._by_hash[code_hash(key, code)] = row.id
         return self._by_hash.get(digest)
 
 

@@ -6,6 +6,8 @@ definition, `Registration.attended`, used by lists, exports and indicators alike
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -28,6 +30,29 @@ REGISTRATION_SOURCES = ("online", "staff", "walkin", "import", "api")
 # advance: people who came without a place (walk-ins at the door) and attendees found in a
 # webinar report afterwards
 SEATLESS_SOURCES = ("walkin", "import")
+# the short ticket code a person can read out or type: no 0/O, 1/I/L that look alike
+SHORT_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+SHORT_CODE_LENGTH = 8
+
+
+def new_short_code() -> str:
+    """A random short code (8 of 31 symbols: about 8.5e11 codes), unique per event by index."""
+    return "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(SHORT_CODE_LENGTH))
+
+
+def short_code_from(seed: bytes) -> str:
+    """A short code derived from `seed` (repeatable: the demo data stay the same every run)."""
+    number = int.from_bytes(hashlib.sha256(seed).digest()[:8], "big")
+    symbols = []
+    for _ in range(SHORT_CODE_LENGTH):
+        number, index = divmod(number, len(SHORT_CODE_ALPHABET))
+        symbols.append(SHORT_CODE_ALPHABET[index])
+    return "".join(symbols)
+
+
+def format_short_code(code: str) -> str:
+    """The code as printed, in two groups of four: "K7QM-3XHP"."""
+    return f"{code[:4]}-{code[4:]}" if len(code) == SHORT_CODE_LENGTH else code
 
 
 class Registration(TimestampMixin, db.Model):
@@ -51,6 +76,8 @@ class Registration(TimestampMixin, db.Model):
     source: Mapped[str] = mapped_column(sa.String(16), nullable=False, default="online")
     # unguessable: the QR code, and the key of the private manage link
     ticket_code: Mapped[str] = mapped_column(sa.String(43), nullable=False, unique=True)
+    # what a person types at the door when the QR will not scan: unique within the event
+    short_code: Mapped[str] = mapped_column(sa.String(8), nullable=False, default=new_short_code)
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     registered_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     # order of the waiting list: the first waiting person is the earliest waitlisted_at
@@ -79,6 +106,7 @@ class Registration(TimestampMixin, db.Model):
                  sqlite_where=sa.text("status != 'cancelled'"),
                  postgresql_where=sa.text("status != 'cancelled'")),
         sa.Index("ix_registrations_event_status", "event_id", "status"),
+        sa.Index("uq_registrations_event_short_code", "event_id", "short_code", unique=True),
         sa.Index("ix_registrations_event_checked_in", "event_id", "checked_in_at"),
     )
 
@@ -113,6 +141,11 @@ class Registration(TimestampMixin, db.Model):
     @classmethod
     def _holds_seat_expression(cls) -> sa.ColumnElement[bool]:
         return sa.and_(cls.status == "confirmed", cls.source.not_in(SEATLESS_SOURCES))
+
+    @property
+    def short_code_display(self) -> str:
+        """The short code as printed on the ticket: "K7QM-3XHP"."""
+        return format_short_code(self.short_code or "")
 
     @property
     def organization_label(self) -> str:

@@ -68,14 +68,15 @@ def member_organization_by_id(organization_id: int, now: datetime) -> Organizati
 def event_registrations(event_id: int, search: str = "") -> list[Registration]:
     """An event's registrations for staff: confirmed, waiting (in queue order), cancelled.
 
-    `search` matches name, e-mail or organisation, in any letter case.
+    `search` matches name, e-mail or organisation, in any letter case. People whose data was
+    erased are left out: they only count (`status_counts`), anonymously.
     """
     stmt = (
         sa.select(Registration)
         .join(Person, Person.id == Registration.person_id)
         .outerjoin(Organization, Organization.id == Registration.organization_id)
         .options(joinedload(Registration.person), joinedload(Registration.organization))
-        .where(Registration.event_id == event_id)
+        .where(Registration.event_id == event_id, Person.erased_at.is_(None))
         .order_by(STATUS_ORDER, Registration.waitlisted_at, Registration.registered_at,
                   Registration.id)
     )

@@ -32,7 +32,12 @@ from coopnet.mail.services import queue_mail
 from coopnet.members.models import Organization, Person
 from coopnet.members.rules import member_contact_by_email
 from coopnet.members.services import find_or_create_person, split_name
-from coopnet.registrations.models import SEATLESS_SOURCES, Registration
+from coopnet.registrations.models import (
+    SEATLESS_SOURCES,
+    Registration,
+    format_short_code,
+    new_short_code,
+)
 from coopnet.validators import normalize_email
 
 NAME_MAX = 200
@@ -46,6 +51,17 @@ def new_ticket_code() -> str:
 def manage_url(registration: Registration) -> str:
     """The private link where the holder views or cancels the registration."""
     return f"{current_app.config['COOPNET_BASE_URL']}/r/{registration.ticket_code}"
+
+
+def join_url(registration: Registration) -> str | None:
+    """The online event's join link, for its holder while the registration is confirmed.
+
+    The link is for registrants only: never on public pages, the public calendar files or the
+    public API; waiting and cancelled registrations do not get it either."""
+    event = registration.event
+    if registration.status != "confirmed" or event.status != "published" or not event.online_url:
+        return None
+    return event.online_url
 
 
 def _begin_write() -> None:
@@ -200,10 +216,11 @@ def _validate(name: str, email: str, consent: bool) -> tuple[str, str]:
 # -- mail ----------------------------------------------------------------------------------
 
 def _calendar_attachments(event: Event, now: datetime) -> list[tuple[str, str, bytes]]:
-    """The event's .ics, for confirmation and promotion mails."""
+    """The event's .ics with the join link, for mails to confirmed registrants."""
     from coopnet.events.ics import event_ics
 
-    return [(f"coopkracht-{event.id}.ics", "text/calendar", event_ics(event, now=now))]
+    return [(f"coopkracht-{event.id}.ics", "text/calendar",
+             event_ics(event, now=now, with_join_link=True))]
 
 
 @dataclass(frozen=True)
@@ -212,6 +229,7 @@ class _PreparedMail:
     the ticket code chosen up front, addressed by the first name that was typed."""
 
     ticket_code: str
+    short_code: str
     first_name: str
     text: str
     attachments: list[tuple[str, str, bytes]]
@@ -222,11 +240,17 @@ def _prepare_confirmation(event: Event, clean_name: str, now: datetime) -> _Prep
     is the whole database's, on PostgreSQL the event row is every registrant's."""
     first_name = split_name(clean_name)[0]
     ticket_code = new_ticket_code()
+    # chosen before the lock too; the unique index (event, short code) is the last word
+    short_code = free_short_code(event.id)
+    confirmed = SimpleNamespace(status="confirmed", short_code_display=format_short_code(short_code))
+    join = event.online_url if event.status == "published" and event.online_url else None
     text = render_template(
         "registrations/mail/registration.txt", kind="registration_confirmed",
-        registration=None, event=event, person=SimpleNamespace(first_name=first_name),
-        manage_url=f"{current_app.config['COOPNET_BASE_URL']}/r/{ticket_code}", position=None)
-    return _PreparedMail(ticket_code, first_name, text, _calendar_attachments(event, now))
+        registration=confirmed, event=event, person=SimpleNamespace(first_name=first_name),
+        manage_url=f"{current_app.config['COOPNET_BASE_URL']}/r/{ticket_code}", position=None,
+        join_url=join)
+    return _PreparedMail(ticket_code, short_code, first_name, text,
+                         _calendar_attachments(event, now))
 
 
 def _queue_registration_mail(registration: Registration, kind: str, *, now: datetime,
@@ -243,6 +267,7 @@ def _queue_registration_mail(registration: Registration, kind: str, *, now: date
     if (prepared is not None and kind == "registration_confirmed"
             and registration.status == "confirmed"
             and prepared.ticket_code == registration.ticket_code
+            and prepared.short_code == registration.short_code
             and prepared.first_name == registration.person.first_name):
         queue_mail(kind=kind, to=registration.person.email or "", subject=subjects[kind],
                    text=prepared.text, attachments=prepared.attachments, now=now)
@@ -251,6 +276,7 @@ def _queue_registration_mail(registration: Registration, kind: str, *, now: date
         "registrations/mail/registration.txt", kind=kind, registration=registration,
         event=event, person=registration.person, manage_url=manage_url(registration),
         position=waitlist_position(registration),
+        join_url=join_url(registration) if kind != "registration_cancelled" else None,
     )
     confirmed = registration.status == "confirmed" and kind != "registration_cancelled"
     queue_mail(kind=kind, to=registration.person.email or "", subject=subjects[kind], text=text,
@@ -341,7 +367,8 @@ def _register_checked(event: Event, clean_name: str, clean_email: str,
     try:
         with db.session.begin_nested():
             registration = _place(event, person, organization, organization_name, source, now,
-                                  ticket_code=prepared.ticket_code)
+                                  ticket_code=prepared.ticket_code,
+                                  short_code=prepared.short_code)
     except IntegrityError:
         # someone registered the same e-mail at the same moment and committed first
         existing = _active_registration(event.id, clean_email)
@@ -371,15 +398,29 @@ def _person_for(name: str, email: str, actor: User | None, now: datetime) -> Per
     raise DomainError("busy", _("Please try again in a moment."), status=503)
 
 
+def free_short_code(event_id: int) -> str:
+    """A short ticket code no registration of this event has yet (the unique index
+    uq_registrations_event_short_code is the last word)."""
+    for _attempt in range(10):
+        code = new_short_code()
+        taken = db.session.execute(
+            sa.select(Registration.id).where(Registration.event_id == event_id,
+                                             Registration.short_code == code)
+        ).first()
+        if taken is None:
+            return code
+    raise DomainError("busy", _("Please try again in a moment."), status=503)
+
+
 def _place(event: Event, person: Person, organization: Organization | None,
            organization_name: str, source: str, now: datetime, *,
-           ticket_code: str | None = None) -> Registration:
+           ticket_code: str | None = None, short_code: str | None = None) -> Registration:
     """Insert the registration as confirmed (a seat was taken) or waitlisted."""
     registration = Registration(
         event_id=event.id, person=person, organization=organization,
         organization_name=organization_name, source=source,
         ticket_code=ticket_code or new_ticket_code(),
-        consent_at=now, registered_at=now,
+        short_code=short_code or free_short_code(event.id), consent_at=now, registered_at=now,
     )
     if source in SEATLESS_SOURCES or _take_seat(event.id):
         registration.status, registration.confirmed_at = "confirmed", now

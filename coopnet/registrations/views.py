@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask import (
     Blueprint,
+    Response,
     current_app,
     flash,
     redirect,
@@ -22,6 +23,7 @@ from coopnet.auth.access import PUBLIC, STAFF, TICKET, access
 from coopnet.auth.urls import safe_next
 from coopnet.db import utcnow
 from coopnet.errors import DomainError, Invalid
+from coopnet.events.ics import event_ics
 from coopnet.events.models import Event
 from coopnet.events.queries import event_for
 from coopnet.extensions import db
@@ -56,6 +58,7 @@ from coopnet.registrations.queries import (
 )
 from coopnet.registrations.services import (
     cancel_registration,
+    join_url,
     manage_url,
     may_register_for_members_only,
     register,
@@ -179,12 +182,27 @@ def register_page(event_id: int):
 def ticket(ticket_code: str):
     """The holder's page: ticket (QR code), place on the waiting list, private link, cancel."""
     registration = found_or_404(registration_by_ticket(ticket_code))
+    event = registration.event
     qr = (ticket_qr_svg(registration.ticket_code, title=_("Ticket QR code"))
-          if registration.status == "confirmed" else None)
+          if registration.status == "confirmed" and not event.is_online else None)
     return render_template(
-        "registrations/ticket.html", registration=registration, event=registration.event,
+        "registrations/ticket.html", registration=registration, event=event,
         qr=qr, position=waitlist_position(registration), link=manage_url(registration),
+        join_url=join_url(registration),
     )
+
+
+@bp.route("/r/<ticket_code>/event.ics")
+@access(TICKET)
+def ticket_ics(ticket_code: str):
+    """The holder's calendar file: for a confirmed online event with the link to join."""
+    registration = found_or_404(registration_by_ticket(ticket_code))
+    event = registration.event
+    body = event_ics(event, with_join_link=join_url(registration) is not None)
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'attachment; filename="coopkracht-{event.id}.ics"'
+    response.charset = "utf-8"
+    return response
 
 
 @bp.route("/r/<ticket_code>/cancel", methods=["GET", "POST"])

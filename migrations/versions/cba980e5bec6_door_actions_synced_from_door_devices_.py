@@ -1,7 +1,7 @@
 """door: actions synced from door devices, each applied once
 
 Revision ID: cba980e5bec6
-Revises: d4e8b2c61a07
+Revises: e5c2a9f41b30
 Create Date: 2026-12-01 14:28:29.231234
 
 One row per action a door device sent (client id unique: a batch sent twice changes
@@ -16,7 +16,7 @@ import coopnet.db
 
 # revision identifiers, used by Alembic.
 revision = 'cba980e5bec6'
-down_revision = 'd4e8b2c61a07'
+down_revision = 'e5c2a9f41b30'
 branch_labels = None
 depends_on = None
 

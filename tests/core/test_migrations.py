@@ -159,12 +159,12 @@ def sample_rows(generation: int) -> dict[str, list[dict[str, Any]]]:
         "registrations": [
             dict(id=i + 1, event_id=i + 1, person_id=i + 1, organization_id=i + 1,
                  organization_name=f"Coop {g}", status="confirmed", source="online",
-                 ticket_code=f"ticket-{g}-1", consent_at=at, registered_at=at,
+                 ticket_code=f"ticket-{g}-1", short_code=f"AAAA{g:04d}", consent_at=at, registered_at=at,
                  waitlisted_at=None, confirmed_at=at, cancelled_at=None, checked_in_at=at,
                  checked_in_by_id=i + 1, **stamps),
             dict(id=i + 2, event_id=i + 1, person_id=i + 2, organization_id=None,
                  organization_name="", status="cancelled", source="staff",
-                 ticket_code=f"ticket-{g}-2", consent_at=None, registered_at=at,
+                 ticket_code=f"ticket-{g}-2", short_code=f"BBBB{g:04d}", consent_at=None, registered_at=at,
                  waitlisted_at=at, confirmed_at=None, cancelled_at=at, checked_in_at=None,
                  checked_in_by_id=None, **stamps),
         ],
@@ -351,3 +351,20 @@ def test_seat_counter_migration_names_the_events_it_cannot_take(empty_database, 
             assert MigrationContext.configure(conn).get_current_revision() == "0fcdea8a9745"
         # no half-rebuilt table left behind (tables of later revisions do not exist yet)
         assert sorted(sa.inspect(db.engine).get_table_names()) == tables_before
+
+
+def test_short_code_migration_gives_every_registration_a_code_unique_in_its_event(
+        empty_database):
+    with _app_on(empty_database("shortcodes")):
+        upgrade(revision="d4e8b2c61a07")
+        _insert_sample_rows(db.engine, 1)
+        upgrade(revision="e5c2a9f41b30")
+        with db.engine.connect() as conn:
+            codes = conn.execute(sa.text(
+                "SELECT event_id, short_code FROM registrations ORDER BY id")).all()
+    assert len(codes) == 2
+    assert len({event for event, _code in codes}) == 1  # both of the same event
+    assert codes[0][1] != codes[1][1]
+    for _event, code in codes:
+        assert len(code) == 8
+        assert set(code) <= set("ABCDEFGHJKMNPQRSTUVWXYZ23456789")

@@ -84,22 +84,27 @@ def test_raising_capacity_promotes_the_first_people_waiting(ctx):
     assert promoted_mails == ["p2@example.test", "p3@example.test"]
 
 
-def test_lowering_capacity_keeps_confirmed_seats(ctx):
-    event = make_event(capacity=3, starts_at=START)
+def test_lowering_capacity_below_the_confirmed_is_refused_with_the_number(ctx):
+    event = make_event(capacity=5, starts_at=START)
     for n in range(3):
         _register(event, n)
-    update_event(event, {"capacity": 1}, actor=None, now=NOW)
     db.session.commit()
-    confirmed = db.session.execute(sa.select(sa.func.count(Registration.id)).where(
-        Registration.status == "confirmed")).scalar_one()
-    assert confirmed == 3
+    with pytest.raises(Invalid) as caught:
+        update_event(event, {"capacity": 2}, actor=None, now=NOW)
+    assert caught.value.fields["capacity"] == (
+        "3 mensen zijn al bevestigd: de capaciteit kan niet lager zijn dan 3. Annuleer eerst "
+        "inschrijvingen als er plaatsen weg moeten.")
+    db.session.rollback()
+    update_event(event, {"capacity": 3}, actor=None, now=NOW)  # exactly the confirmed: fine
+    db.session.commit()
+    assert event.capacity == 3
     assert _register(event, 9).status == "waitlisted"
 
 
-def test_cancel_event_tells_everyone_registered_or_waiting_once(ctx):
+def test_cancel_event_cancels_the_registrations_and_tells_everyone_once(ctx):
     event = make_event("Coopborrel Gent", capacity=1, starts_at=START)
-    _register(event, 1)
-    _register(event, 2)
+    confirmed = _register(event, 1)
+    waiting = _register(event, 2)
     cancelled = _register(event, 3)
     from coopnet.registrations.services import cancel_registration
 
@@ -112,10 +117,37 @@ def test_cancel_event_tells_everyone_registered_or_waiting_once(ctx):
         OutboxMessage.kind == "event_cancelled").order_by(OutboxMessage.id)).scalars().all()
     assert [m.to_address for m in mails] == ["p1@example.test", "p2@example.test"]
     assert "Coopborrel Gent" in mails[0].subject and "geannuleerd" in mails[0].body_text
+    # the calendar file says CANCELLED, so the event leaves the person's calendar
+    calendar = mails[0].attachments[0]
+    assert calendar.filename == f"coopkracht-{event.id}.ics"
+    assert b"STATUS:CANCELLED" in calendar.content and b"SEQUENCE:1" in calendar.content
     assert event.status == "cancelled" and event.sequence == 1
+    db.session.refresh(confirmed)
+    db.session.refresh(waiting)
+    assert (confirmed.status, waiting.status) == ("cancelled", "cancelled")
+    assert confirmed.cancelled_at == NOW
+    db.session.refresh(event)
+    assert event.seats_taken == 0
     with pytest.raises(DomainError) as caught:
         _register(event, 4)
     assert caught.value.code == "event_cancelled"
+
+
+def test_cancel_event_keeps_the_attendance_of_people_already_checked_in(ctx):
+    from coopnet.registrations.checkin import check_in
+
+    event = make_event("Coopborrel Gent", capacity=5, starts_at=START)
+    came = _register(event, 1)
+    _register(event, 2)
+    check_in(event, came, actor=None, now=NOW)
+    db.session.commit()
+    assert cancel_event(event, actor=None, now=NOW) == 2
+    db.session.commit()
+    statuses = db.session.execute(sa.select(Registration.status, Registration.checked_in_at)
+                                  .order_by(Registration.id)).all()
+    assert statuses == [("confirmed", NOW), ("cancelled", None)]
+    db.session.refresh(event)
+    assert event.seats_taken == 1
 
 
 def test_status_changes_through_update(ctx):

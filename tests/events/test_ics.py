@@ -67,7 +67,8 @@ def test_thunderbirds_parser_reads_winter_and_summer_times_right(client, events)
     assert parsed["Coopborrel Gent"]["start_utc"] == "2022-02-10T18:30:00.000Z"
     assert parsed["Coopborrel Gent"]["end_utc"] == "2022-02-10T21:00:00.000Z"
     assert parsed["Webinar GDPR"]["start_utc"] == "2021-06-17T17:30:00.000Z"
-    assert parsed["Webinar GDPR"]["location"] == "https://meet.coopkracht.test/gdpr"
+    # the public file never carries the join link: registrants get it in theirs
+    assert parsed["Webinar GDPR"]["location"] == "Online"
     assert parsed["Coopborrel Gent"]["tzid"] == "Europe/Brussels"
 
 
@@ -107,3 +108,25 @@ def test_event_file_is_byte_for_byte_the_calendar_icalendar_writes(app, events):
             assert event_ics(event, now=stamp) == whole.to_ical()
             assert event_ics(event, now=stamp).count(b"BEGIN:VTIMEZONE") == 1
 
+
+def test_the_holders_file_of_an_online_event_has_the_join_link_for_thunderbird_too(
+        client, app, events):
+    from coopnet.events.models import Event
+    from tests.factories import make_registration
+
+    with app.app_context():
+        webinar = db.session.get(Event, events["summer"])
+        confirmed = make_registration(webinar).ticket_code
+        waiting = make_registration(webinar, status="waitlisted").ticket_code
+    response = client.get(f"/r/{confirmed}/event.ics")
+    assert response.status_code == 200 and response.mimetype == "text/calendar"
+    parsed = _ical_js(response.data)[0]
+    assert parsed["location"] == "https://meet.coopkracht.test/gdpr"
+    assert parsed["start_utc"] == "2021-06-17T17:30:00.000Z"
+    # the same event as the public file (UID): a calendar keeps one copy
+    public = Calendar.from_ical(client.get(f"/events/{events['summer']}.ics").data)
+    mine = Calendar.from_ical(response.data)
+    assert [c["UID"] for c in mine.walk("VEVENT")] == [c["UID"] for c in public.walk("VEVENT")]
+    # waiting is not registered yet: no link
+    assert b"meet.coopkracht.test" not in client.get(f"/r/{waiting}/event.ics").data
+    assert client.get("/r/not-a-ticket/event.ics").status_code == 404

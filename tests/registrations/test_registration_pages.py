@@ -60,9 +60,13 @@ def test_register_shows_the_ticket_with_qr_code_and_private_link(client, app):
     assert '<svg viewBox="0 0' in html
     assert f"http://coopnet.test/r/{code}" in html
     assert "Coop Zonnewind" in html
-    assert f'href="/events/{event_id}.ics"' in html
+    # the holder's own calendar file (an online event's carries the join link)
+    assert f'href="/r/{code}/event.ics"' in html
     with app.app_context():
         registration = db.session.execute(sa.select(Registration)).scalar_one()
+        short = f"{registration.short_code[:4]}-{registration.short_code[4:]}"
+        assert f'<p class="ticket-short-code font-monospace fs-4 fw-semibold mt-2 mb-0" ' \
+               f'aria-describedby="short-code-help">{short}</p>' in html
         assert registration.organization_id == coop_id
         assert registration.consent_at is not None
         assert db.session.execute(sa.select(OutboxMessage.kind)).scalar_one() == \

@@ -75,6 +75,7 @@ EXPECTED_ACCESS = {
     "registrations.register_page": PUBLIC,
     "registrations.ticket": TICKET,
     "registrations.cancel": TICKET,
+    "registrations.ticket_ics": TICKET,
     # public vacancies
     "vacancies.index": PUBLIC,
     "vacancies.detail": PUBLIC,

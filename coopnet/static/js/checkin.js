@@ -238,7 +238,9 @@
   }
 
   function normalizeCode(text) {
-    // as the server does: the code, or the last part of a ticket URL; trimmed; capitals
+    // as the server does: the short code without spaces and dashes, else the code or the last
+    // part of a ticket URL, trimmed; capitals
+    if (looksLikeShortCode(text)) { return text.replace(/[\s-]/g, "").toUpperCase(); }
     var code = text.trim();
     if (code.indexOf("/") !== -1) {
       code = code.split("?")[0].split("#")[0].replace(/\/+$/, "");
@@ -646,6 +648,11 @@
     input.focus();
   }
 
+  /* the ticket's short code: 8 symbols without 0/O/1/I/L; case, spaces and dashes do not count */
+  function looksLikeShortCode(text) {
+    return /^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{8}$/.test(text.replace(/[\s-]/g, "").toUpperCase());
+  }
+
   function looksLikeCode(text) {
     return text.indexOf("/") !== -1 || (text.length >= 20 && !/\s/.test(text));
   }
@@ -670,7 +677,14 @@
       resetSearch();
       return;
     }
-    // a short code typed by hand (no spaces): the list on this phone knows its hash
+    if (found.length === 0 && looksLikeShortCode(text)) {
+      // the short code under the QR, typed by hand: no name matched; the server (or, offline,
+      // the list's hashes on this phone) looks it up
+      enqueue({code: text}, text.replace(/[\s-]/g, "").toUpperCase());
+      resetSearch();
+      return;
+    }
+    // a code typed by hand (no spaces): the list on this phone knows its hash
     if (!/\s/.test(text)) {
       hashCode(text).then(function (digest) {
         if (digest && byHash[digest]) {
