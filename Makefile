@@ -65,7 +65,7 @@ translations: $(STAMP) ## extract strings, update catalogues (then translate, th
 		--sort-output --no-location --omit-header -o coopnet/translations/messages.pot . >/dev/null
 	$(BIN)/pybabel update -i coopnet/translations/messages.pot -d coopnet/translations \
 		--width 100 --ignore-obsolete
-	@echo "Now translate the empty msgstr entries in coopnet/translations/nl/LC_MESSAGES/messages.po (remove fuzzy flags)"
+	@echo "Now translate the empty msgstr entries in coopnet/translations/{nl,fr}/LC_MESSAGES/messages.po (remove fuzzy flags)"
 
 lint: setup
 	$(BIN)/ruff check .

@@ -86,7 +86,7 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "COOPNET_TIMEZONE": "Europe/Brussels",
         "BABEL_DEFAULT_LOCALE": "nl",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Brussels",
-        "COOPNET_LANGUAGES": ("nl", "en"),
+        "COOPNET_LANGUAGES": ("nl", "fr", "en"),
         "BOOTSTRAP_SERVE_LOCAL": True,
         "BOOTSTRAP_BTN_STYLE": "primary",
         "MAX_CONTENT_LENGTH": _int("COOPNET_MAX_UPLOAD_BYTES", 5 * 1024 * 1024),

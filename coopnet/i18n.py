@@ -8,6 +8,17 @@ from flask import Flask, current_app, has_request_context, request
 from flask_babel import format_date, format_datetime, format_decimal, format_time, get_locale
 
 LANG_COOKIE = "coopnet_lang"
+# the language a visitor chooses -> the locale whose dates and numbers are shown: Belgian Dutch
+# and French, British English ("3 Nov 2021, 12:00", not "11/3/21, 12:00 PM"). The catalogue
+# of fr_BE is found in translations/fr (gettext falls back from fr_BE to fr).
+FORMAT_LOCALES = {"nl": "nl_BE", "fr": "fr_BE", "en": "en_GB"}
+# each language's own name, for the language menu
+LANGUAGE_NAMES = {"nl": "Nederlands", "fr": "Français", "en": "English"}
+
+
+def language_of(locale: object) -> str:
+    """The language code ("nl", "fr", "en") of a locale such as fr_BE."""
+    return str(locale or "nl").split("_")[0]
 
 
 def select_locale() -> str:
@@ -17,12 +28,13 @@ def select_locale() -> str:
     run English-language browsers and still expect Coopkracht's site in Dutch.
     """
     languages = current_app.config["COOPNET_LANGUAGES"]
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
     if not has_request_context():
-        return current_app.config["BABEL_DEFAULT_LOCALE"]  # CLI, mail: Dutch
+        return FORMAT_LOCALES.get(default, default)  # CLI, mail from a timer: Dutch
     chosen = request.cookies.get(LANG_COOKIE)
     if chosen is not None and chosen in languages:
-        return chosen
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+        return FORMAT_LOCALES.get(chosen, chosen)
+    return FORMAT_LOCALES.get(default, default)
 
 
 def select_timezone() -> str:
@@ -58,4 +70,6 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def _inject_locale() -> dict[str, object]:
-        return {"current_locale": str(get_locale()), "languages": app.config["COOPNET_LANGUAGES"]}
+        language = language_of(get_locale())
+        return {"current_locale": language, "languages": app.config["COOPNET_LANGUAGES"],
+                "language_names": LANGUAGE_NAMES}

@@ -82,15 +82,6 @@ PAST_EVENTS: list[tuple[str, str, str, int, str, str, int | None, str]] = [
     ("algemene-vergadering", "Algemene vergadering 2021", "2021-06-12 10:00", 180, "Brussel", "Coopkracht kantoor", None, "members"),
 ]
 
-# (days after the load date, kind slug, title, local time, minutes, city, location, capacity, visibility)
-UPCOMING_EVENTS: list[tuple[int, str, str, str, int, str, str, int | None, str]] = [
-    (6, "webinar", "Webinar: coöperatief ondernemen voor starters", "12:00", 60, "", "", None, "public"),
-    (13, "coopborrel", "Coopborrel Gent", "18:00", 150, "Gent", "Bar Tuinwijk", 40, "public"),
-    (20, "rondleiding", "Rondleiding: de coöperatieve bakkerij", "14:00", 90, "Aalst", "Bakkerij De Korenaar", 15, "public"),
-    (27, "workshop", "Workshop: ledenparticipatie versterken", "13:30", 180, "Brussel", "Coopkracht kantoor", 25, "members"),
-    (34, "lezing", "Lezing: de toekomst van energiegemeenschappen", "19:30", 90, "Hasselt", "Cultuurcentrum", 80, "public"),
-]
-
 EVENT_DESCRIPTIONS: dict[str, str] = {
     "webinar": "Een online sessie van een uur met een korte inleiding en veel ruimte voor vragen. "
                "Je krijgt de link na je inschrijving.",

@@ -141,7 +141,8 @@ def _event(kinds: dict[str, EventKind], slug: str, title: str, starts: datetime,
 
 
 def load_demo(*, today: date, actor: User | None = None) -> DemoSummary:
-    """Add the demo data set to an empty database; upcoming events are placed after `today`.
+    """Add the demo data set to an empty database: the 2021-2022 plan, and a plan in progress
+    around `today` (see coopnet.demo.current).
 
     Raises `database_not_empty` when data exists, so a second load never duplicates.
     """
@@ -169,18 +170,23 @@ def load_demo(*, today: date, actor: User | None = None) -> DemoSummary:
                minutes, city, location, capacity, visibility)
         for slug, title, start, minutes, city, location, capacity, visibility in data.PAST_EVENTS
     ]
-    upcoming = [
-        _event(kinds, slug, title, brussels(today + timedelta(days=days), time.fromisoformat(at)),
-               minutes, city, location, capacity, visibility)
-        for days, slug, title, at, minutes, city, location, capacity, visibility
-        in data.UPCOMING_EVENTS
-    ]
-    db.session.add_all(events + upcoming)
+    db.session.add_all(events)
     db.session.flush()
+    from coopnet.demo.current import COMING, NEW_MEMBERS, PAST, load_current_demo
     from coopnet.demo.plan import load_plan_demo
 
     load_plan_demo(rng, events, people, actor=actor)
+    members = [p for p in people if p.organization_id is not None]
+    visitors = list(db.session.execute(
+        sa.select(Person).where(Person.organization_id.is_(None),
+                                Person.email.like("bezoeker%@voorbeeld.test"))
+        .order_by(Person.id)).scalars())
+    load_current_demo(today, members, visitors)
+    current_members = db.session.execute(
+        sa.select(sa.func.count(sa.distinct(Membership.organization_id)))
+        .where(Membership.active_on(today))).scalar_one()
     return DemoSummary(
-        organizations=len(orgs), members=MEMBER_COUNT, people=len(people),
-        events=len(events) + len(upcoming), upcoming_events=len(upcoming),
+        organizations=len(orgs) + len(NEW_MEMBERS), members=current_members,
+        people=len(people) + len(NEW_MEMBERS), events=len(events) + len(PAST) + len(COMING),
+        upcoming_events=len(COMING),
     )

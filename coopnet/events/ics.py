@@ -87,7 +87,7 @@ def _vevent(event: Event, base_url: str, stamp: datetime, *,
     vevent.add("url", url)
     vevent.add("status", "CANCELLED" if event.status == "cancelled" else "CONFIRMED")
     vevent.add("last-modified", event.updated_at)
-    vevent.add("categories", [event.kind.name_nl])
+    vevent.add("categories", [event.kind.label])  # in the language of the request
     return vevent
 
 

@@ -16,6 +16,21 @@ VISIBILITIES = ("public", "members", "internal")
 STATUSES = ("draft", "published", "cancelled")
 
 
+# the French names of the event kinds the first migration installs (reference data, by slug)
+FRENCH_KIND_NAMES = {
+    "webinar": "Webinaire", "lezing": "Conférence", "seminarie": "Séminaire", "debat": "Débat",
+    "workshop": "Atelier", "coopborrel": "Coopborrel",
+    "dag-van-de-cooperatie": "Journée de la Coopérative", "rondleiding": "Visite guidée",
+    "praktijkbezoek": "Visite de terrain", "thematische-groep": "Groupe thématique",
+    "micro-ontmoeting": "Micro-rencontre", "infosessie": "Séance d'information",
+    "netwerkactiviteit": "Activité de réseautage", "gebruikersgroep": "Groupe d'utilisateurs",
+    "managementgroep": "Groupe de direction", "partneroverleg": "Concertation avec les partenaires",
+    "stuurgroep": "Comité de pilotage", "werkgroep": "Groupe de travail",
+    "bestuursorgaan": "Conseil d'administration", "algemene-vergadering": "Assemblée générale",
+    "overleg": "Concertation",
+}
+
+
 class EventKind(db.Model):
     """What sort of event: webinar, coopborrel, … The plan counts events by kind."""
 
@@ -30,8 +45,13 @@ class EventKind(db.Model):
     sort_order: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=100)
 
     def name(self, locale: str) -> str:
-        """The kind's name in the given language (Dutch unless English is asked)."""
-        return self.name_en if locale.startswith("en") else self.name_nl
+        """The kind's name in the given language (Dutch unless English or French is asked;
+        a kind without a French name shows its Dutch one)."""
+        if locale.startswith("en"):
+            return self.name_en
+        if locale.startswith("fr"):
+            return FRENCH_KIND_NAMES.get(self.slug, self.name_nl)
+        return self.name_nl
 
     @property
     def label(self) -> str:

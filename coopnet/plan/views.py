@@ -100,7 +100,7 @@ def _status_label(status: str) -> str:
 @access(COORDINATOR)
 def index():
     """The plans."""
-    return render_template("plan/index.html", plans=list_plans())
+    return render_template("plan/index.html", plans=list_plans(), today=_today())
 
 
 @bp.route("/plan/import", methods=["GET", "POST"])

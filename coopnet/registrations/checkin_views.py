@@ -284,7 +284,8 @@ def manifest(event_id: int):  # type: ignore[no-untyped-def]
 
 
 # what the door page needs besides itself, kept by its service worker
-DOOR_ASSETS = ("css/coopnet.css", "js/checkin.js", "js/door_store.js", "img/favicon.svg")
+DOOR_ASSETS = ("css/coopnet.css", "js/checkin.js", "js/door_store.js", "js/scanner.js",
+               "vendor/jsqr/jsQR.js", "img/favicon.svg")
 
 
 def _assets_version() -> str:

@@ -15,7 +15,8 @@ from coopnet.plan.queries import plan_report
 def test_demo_plan_is_measured_and_mixed(ctx):
     load_demo(today=date(2026, 11, 28))
     db.session.commit()
-    plan = db.session.execute(sa.select(Plan)).scalar_one()
+    # the historical plan (the living demo adds a second, current one: tests/demo)
+    plan = db.session.execute(sa.select(Plan).where(Plan.starts_on == date(2021, 1, 1))).scalar_one()
     assert (plan.starts_on, plan.ends_on) == (date(2021, 1, 1), date(2022, 4, 30))
     statuses = set(db.session.execute(sa.select(Indicator.status)).scalars())
     assert statuses == {"confirmed"}

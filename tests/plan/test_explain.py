@@ -16,7 +16,7 @@ from coopnet.demo.services import load_demo
 from coopnet.extensions import db
 from coopnet.plan.export import drilldown_csv, drilldown_xlsx
 from coopnet.plan.measures import COUNT, MEASURES, window_for
-from coopnet.plan.models import Indicator, Plan
+from coopnet.plan.models import Action, Indicator, Plan
 from coopnet.plan.queries import compute_figures, explain_indicator
 from tests.factories import make_contact, make_indicator, make_organization, make_plan, make_user
 
@@ -171,16 +171,20 @@ def test_api_records_carry_parts_and_lists(ctx, client):
 def test_every_count_on_the_demo_plan_drills_down_to_exactly_its_records(ctx):
     load_demo(today=date(2026, 11, 28))
     db.session.commit()
-    plan = db.session.execute(sa.select(Plan)).scalar_one()
-    counts = [i for i in db.session.execute(sa.select(Indicator)).scalars()
-              if MEASURES.get(i.measure or "") and MEASURES[i.measure or ""].judged == COUNT]
-    assert len({i.measure for i in counts}) >= 4
-    at = date(2022, 4, 30)
-    figures = compute_figures(plan, counts, at)
-    for indicator in counts:
-        explained = explain_indicator(indicator, plan, at)
-        assert len(explained.rows) == explained.total == figures[indicator.id].actual, (
-            indicator.text)
+    # the 2021-2022 plan at its end, and the plan in progress on the load date
+    for starts_on, at in ((date(2021, 1, 1), date(2022, 4, 30)),
+                          (date(2026, 1, 1), date(2026, 11, 28))):
+        plan = db.session.execute(sa.select(Plan).where(Plan.starts_on == starts_on)).scalar_one()
+        counts = [i for i in db.session.execute(
+                      sa.select(Indicator).join(Action).where(Action.goal.has(plan_id=plan.id)))
+                  .scalars()
+                  if MEASURES.get(i.measure or "") and MEASURES[i.measure or ""].judged == COUNT]
+        assert len({i.measure for i in counts}) >= 4
+        figures = compute_figures(plan, counts, at)
+        for indicator in counts:
+            explained = explain_indicator(indicator, plan, at)
+            assert len(explained.rows) == explained.total == figures[indicator.id].actual, (
+                indicator.text)
 
 
 def test_every_kind_declares_columns_its_records_have(ctx):
