@@ -242,9 +242,14 @@ def test_the_door_list_holds_hashes_that_match_the_codes_and_not_the_codes(door)
     row = document["registrations"][0]
     assert row["name"] == "Lies Peeters"
     key = bytes.fromhex(document["hash"]["key"])
-    assert row["code_hashes"] == [code_hash(key, "https://x.test/r/LIES-CODE-1/")]
+    # the QR's code (also as a ticket URL) and the short code printed under it, typed loosely
+    short = lies.short_code
+    assert row["code_hashes"] == [code_hash(key, "https://x.test/r/LIES-CODE-1/"),
+                                  code_hash(key, f" {short[:4].lower()}-{short[4:]} ")]
     assert "LIES-code-1" not in repr(document) and "LIES-CODE-1" not in repr(document)
+    assert short not in repr(document)
     assert normalize_code(" https://x.test/r/abc?x=1 ") == "ABC"
+    assert normalize_code("k7qm 3xhp") == "K7QM3XHP"
     # another event's key gives other hashes
     assert door_key(make_event()) != key
     assert document["keep_until"] == "2022-02-11T08:30:00+01:00"
