@@ -27,6 +27,8 @@ SHOTS = os.environ.get("COOPNET_AXE_SCREENSHOTS")  # a folder: keep a screenshot
 # role -> pages ("{event}", "{plan}", "{org}" filled from the demo)
 PAGES: dict[str, list[str]] = {
     "visitor": ["/", "/events/", "/events/{event}", "/vacatures", "/auth/login"],
+    # the same pages in French: longer words, other line breaks
+    "visitor_fr": ["/", "/events/", "/events/{event}", "/vacatures"],
     "member": ["/me/", "/me/micro-meetings", "/me/vacancies", "/events/{members_event}"],
     "staff": ["/staff/events/", "/staff/checkin", "/staff/members/", "/staff/members/{org}",
               "/staff/members/people", "/staff/members/contacts"],
@@ -38,7 +40,7 @@ ACCOUNTS = {"member": "member@coopnet.test", "staff": "staff@coopnet.test",
 
 
 @pytest.fixture
-def demo(app, runner):
+def demo(app, runner, live_server):
     """The demo data on today's date, and the ids the pages need."""
     from coopnet.db import utcnow
     from coopnet.events.models import Event
@@ -52,6 +54,7 @@ def demo(app, runner):
     with app.app_context():
         first = sa.select(Event.id).where(Event.starts_at > utcnow()).order_by(Event.starts_at)
         return {
+            "base_url": live_server,
             "event": db.session.execute(first.where(Event.visibility == "public")).scalars()
             .first(),
             "members_event": db.session.execute(first.where(Event.visibility == "members"))
@@ -81,7 +84,10 @@ def _serious(page: Page) -> list[dict]:
 @pytest.mark.parametrize("laptop", [False, True], ids=["phone", "laptop"])
 @pytest.mark.parametrize("role", list(PAGES))
 def test_main_pages_have_no_serious_accessibility_violation(new_device, demo, role, laptop):
-    page = new_device(laptop=laptop).new_page()
+    context = new_device(laptop=laptop)
+    if role.endswith("_fr"):
+        context.add_cookies([{"name": "coopnet_lang", "value": "fr", "url": demo["base_url"]}])
+    page = context.new_page()
     if role in ACCOUNTS:
         sign_in(page, ACCOUNTS[role], "coopnet-demo")
     found = {}
@@ -90,6 +96,8 @@ def test_main_pages_have_no_serious_accessibility_violation(new_device, demo, ro
         response = page.goto(url)
         assert response is not None and response.status == 200, url
         page.wait_for_load_state("networkidle")
+        if role.endswith("_fr"):
+            assert page.locator("html").get_attribute("lang") == "fr"
         if SHOTS:
             name = f"{role}-{'laptop' if laptop else 'phone'}-{url.strip('/').replace('/', '_')}"
             page.screenshot(path=str(Path(SHOTS) / f"{name or 'home'}.png"), full_page=True)

@@ -19,7 +19,7 @@ import pytest
 import segno
 
 from coopnet.db import utcnow
-from tests.browser.support import CHROMIUM, LAUNCH_ARGS, LAPTOP, TIMEOUT_MS, expect, sign_in, watch
+from tests.browser.support import CHROMIUM, LAPTOP, LAUNCH_ARGS, TIMEOUT_MS, expect, sign_in, watch
 from tests.factories import make_event, make_person, make_registration, make_user
 
 if TYPE_CHECKING:
