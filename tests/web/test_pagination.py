@@ -44,3 +44,14 @@ def test_a_page_number_beyond_reason_is_the_last_possible_page_not_an_error(app,
     login(client)
     for value in ("99999999999999999999", "-3", "x"):
         assert client.get(f"/staff/members/?page={value}").status_code == 200
+
+
+def test_the_drill_down_pages_its_records_with_the_same_pager(app, client, login, monkeypatch):
+    from tests.plan.test_pages import _borrels
+
+    monkeypatch.setattr("coopnet.plan.views.PAGE_SIZE", 1)
+    _plan_id, _held, came, _event = _borrels(app, people=4)  # two of four came
+    login(client, "coordinator")
+    html = client.get(f"/plan/indicators/{came}?at=2021-12-31").get_data(as_text=True)
+    assert "Pagina 1 van 2" in html
+    assert f'rel="next" href="/plan/indicators/{came}?page=2&amp;at=2021-12-31"' in html
