@@ -3,7 +3,7 @@ person page, and an erased person is listed nowhere (they only count, anonymousl
 
 from datetime import UTC, datetime
 
-from coopnet.members.privacy import erase_person
+from coopnet.privacy.services import erase_person
 
 from coopnet.extensions import db
 from coopnet.members.models import Person
