@@ -3,10 +3,9 @@ person page, and an erased person is listed nowhere (they only count, anonymousl
 
 from datetime import UTC, datetime
 
-from coopnet.privacy.services import erase_person
-
 from coopnet.extensions import db
 from coopnet.members.models import Person
+from coopnet.privacy.services import erase_person
 from coopnet.registrations.queries import event_registrations, status_counts
 from tests.factories import make_event, make_organization, make_person, make_registration
 
