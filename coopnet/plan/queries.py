@@ -151,7 +151,7 @@ def _trends(indicators: list[Indicator], measured: dict[int, tuple[Measured, Win
         if m.records is None or kind is None:
             continue
         if kind.trend_column:
-            sub = m.records.order_by(None).subquery()
+            sub = (m.dated if m.dated is not None else m.records.order_by(None)).subquery()
             month = _month(sub.c[kind.trend_column])
             parts.append(sa.select(sa.literal(indicator.id).label("iid"),
                                    month.label("month"), sa.func.count().label("n"))

@@ -303,3 +303,15 @@ def test_pairings_held_in_the_period_with_the_coops_that_met(ctx):
     assert total == len(rows) == 2
     assert [sorted(row["organization"].split(", ")) for row in rows] == [
         ["Aa", "Bb", "Cc"], ["Dd", "Ee"]]
+
+
+def test_trend_counts_registrations_and_attendances_per_month_by_hand(world):
+    # E1 in March (3 advance confirmed, 3 attended), E2 in June (2 and 2), nothing else in 2021
+    plan, action = world
+    registered = make_indicator(action, "registrations", target=10, params=BORRELS)
+    came = make_indicator(action, "attendances", target=10, params=BORRELS)
+    figures = compute_figures(plan, [registered, came], date(2021, 7, 15), trend=True)
+    assert [(day.isoformat(), value) for day, value in figures[registered.id].trend] == [
+        ("2021-01-31", 0.0), ("2021-02-28", 0.0), ("2021-03-31", 3.0), ("2021-04-30", 3.0),
+        ("2021-05-31", 3.0), ("2021-06-30", 5.0), ("2021-07-15", 5.0)]
+    assert [value for _day, value in figures[came.id].trend] == [0, 0, 3, 3, 3, 5, 5]
