@@ -112,6 +112,9 @@ class Measured:
     listings: dict[str, sa.Select[Any]] = field(default_factory=dict)
     # the records' trend column alone, when a leaner SELECT than `records` gives it
     dated: sa.Select[Any] | None = None
+    # (event id, how many records) in the records' order, when the records are sorted by
+    # event first: a page then sorts the rows of its own events only
+    per_event: sa.Select[Any] | None = None
 
 
 NO_DATA = Measured(None, None)
@@ -222,9 +225,16 @@ def _registration_dates(indicator: Indicator, w: Window, *conditions: Any) -> sa
 
 
 def _registration_measure(indicator: Indicator, w: Window, *conditions: Any) -> Measured:
+    per_event = (
+        sa.select(Event.id, sa.func.count(Registration.id))
+        .join(Registration, Registration.event_id == Event.id)
+        .where(Registration.event_id.in_(_scope(indicator, w)), *conditions)
+        .group_by(Event.starts_at, Event.id)
+        .order_by(Event.starts_at, Event.id)
+    )
     return Measured(_registration_count(indicator, w, *conditions),
                     _registration_records(indicator, w, *conditions),
-                    dated=_registration_dates(indicator, w, *conditions))
+                    dated=_registration_dates(indicator, w, *conditions), per_event=per_event)
 
 
 def registrations(indicator: Indicator, w: Window) -> Measured:
