@@ -110,6 +110,11 @@ class Measured:
     records: sa.Select[Any] | None
     parts: dict[str, Any] = field(default_factory=dict)
     listings: dict[str, sa.Select[Any]] = field(default_factory=dict)
+    # the records' trend column alone, when a leaner SELECT than `records` gives it
+    dated: sa.Select[Any] | None = None
+    # (event id, how many records) in the records' order, when the records are sorted by
+    # event first: a page then sorts the rows of its own events only
+    per_event: sa.Select[Any] | None = None
 
 
 NO_DATA = Measured(None, None)
@@ -212,18 +217,36 @@ def _registration_count(indicator: Indicator, w: Window, *conditions: Any
             .scalar_subquery())
 
 
+def _registration_dates(indicator: Indicator, w: Window, *conditions: Any) -> sa.Select[Any]:
+    """The `when` of `_registration_records` alone (the trend line counts it per month)."""
+    return (sa.select(Event.starts_at.label("when"))
+            .join(Registration, Registration.event_id == Event.id)
+            .where(Registration.event_id.in_(_scope(indicator, w)), *conditions))
+
+
+def _registration_measure(indicator: Indicator, w: Window, *conditions: Any) -> Measured:
+    per_event = (
+        sa.select(Event.id, sa.func.count(Registration.id))
+        .join(Registration, Registration.event_id == Event.id)
+        .where(Registration.event_id.in_(_scope(indicator, w)), *conditions)
+        .group_by(Event.starts_at, Event.id)
+        .order_by(Event.starts_at, Event.id)
+    )
+    return Measured(_registration_count(indicator, w, *conditions),
+                    _registration_records(indicator, w, *conditions),
+                    dated=_registration_dates(indicator, w, *conditions), per_event=per_event)
+
+
 def registrations(indicator: Indicator, w: Window) -> Measured:
     """Confirmed registrations in advance for the scoped events (not cancelled, not waiting,
     not walk-ins, not attendees found afterwards in a webinar report)."""
-    conditions = (Registration.status == "confirmed", Registration.is_advance)
-    return Measured(_registration_count(indicator, w, *conditions),
-                    _registration_records(indicator, w, *conditions))
+    return _registration_measure(indicator, w, Registration.status == "confirmed",
+                                 Registration.is_advance)
 
 
 def attendances(indicator: Indicator, w: Window) -> Measured:
     """Attendances ("deelnemers"): registrations that attended, walk-ins included."""
-    return Measured(_registration_count(indicator, w, Registration.attended),
-                    _registration_records(indicator, w, Registration.attended))
+    return _registration_measure(indicator, w, Registration.attended)
 
 
 def distinct_attendees(indicator: Indicator, w: Window) -> Measured:

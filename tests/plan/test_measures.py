@@ -303,3 +303,29 @@ def test_pairings_held_in_the_period_with_the_coops_that_met(ctx):
     assert total == len(rows) == 2
     assert [sorted(row["organization"].split(", ")) for row in rows] == [
         ["Aa", "Bb", "Cc"], ["Dd", "Ee"]]
+
+
+def test_trend_counts_registrations_and_attendances_per_month_by_hand(world):
+    # E1 in March (3 advance confirmed, 3 attended), E2 in June (2 and 2), nothing else in 2021
+    plan, action = world
+    registered = make_indicator(action, "registrations", target=10, params=BORRELS)
+    came = make_indicator(action, "attendances", target=10, params=BORRELS)
+    figures = compute_figures(plan, [registered, came], date(2021, 7, 15), trend=True)
+    assert [(day.isoformat(), value) for day, value in figures[registered.id].trend] == [
+        ("2021-01-31", 0.0), ("2021-02-28", 0.0), ("2021-03-31", 3.0), ("2021-04-30", 3.0),
+        ("2021-05-31", 3.0), ("2021-06-30", 5.0), ("2021-07-15", 5.0)]
+    assert [value for _day, value in figures[came.id].trend] == [0, 0, 3, 3, 3, 5, 5]
+
+
+@pytest.mark.parametrize("measure", ["registrations", "attendances"])
+def test_each_page_of_a_drill_down_is_the_same_slice_of_the_whole_list(world, measure):
+    # pages of registrations are found by counting per event; every page of 2 must be exactly
+    # the whole list cut in twos, across event boundaries (E1 has 3 records, E2 has 2)
+    plan, action = world
+    indicator = make_indicator(action, measure, target=10, params=BORRELS)
+    _m, whole, total = indicator_records(indicator, plan, date(2022, 6, 1))
+    assert total == len(whole) == 5
+    for offset in range(0, 7):
+        _m, page, _total = indicator_records(indicator, plan, date(2022, 6, 1), limit=2,
+                                             offset=offset)
+        assert page == whole[offset:offset + 2], offset
