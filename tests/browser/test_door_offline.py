@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -67,14 +68,22 @@ def _count(page: Page, key: str):  # type: ignore[no-untyped-def]
     return page.locator(f'[data-count="{key}"]')
 
 
+def _until(page: Page, script: str, seconds: float = 10) -> None:
+    """Wait until an (async) script gives true: wait_for_function does not await promises."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(script):
+        assert time.monotonic() < deadline, f"still not true: {script}"
+        page.wait_for_timeout(200)
+
+
 def _open_ready(page: Page, url: str, email: str = "an@coopnet.test") -> None:
     """Sign in, open the door page and wait until it is ready for offline use: the list is
     kept in IndexedDB and the service worker controls the page."""
     sign_in(page, email, PASSWORD)
     page.goto(url)
     expect(page.locator("#door-list li")).to_have_count(50)  # at most 50 drawn
-    page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
-    page.wait_for_function(f"""async () => JSON.parse(await ({READ_STORE})()).lists.length === 1""")
+    _until(page, "navigator.serviceWorker.ready.then(() => true)")
+    _until(page, f"""async () => JSON.parse(await ({READ_STORE})()).lists.length === 1""")
     # the worker has kept the page: reload once so it controls it
     page.reload()
     page.wait_for_function("navigator.serviceWorker.controller !== null")
@@ -223,7 +232,7 @@ def test_the_phone_keeps_hashes_not_ticket_codes_and_forgets_on_sign_out(
     }""")
     assert len(json.loads(phone.evaluate(f"({READ_STORE})()"))["lists"]) == 3
     phone.reload()
-    phone.wait_for_function(f"""async () => {{
+    _until(phone, f"""async () => {{
         const kept = JSON.parse(await ({READ_STORE})());
         return kept.lists.length === 1 && kept.actions.length === 0;
     }}""")
@@ -234,7 +243,7 @@ def test_the_phone_keeps_hashes_not_ticket_codes_and_forgets_on_sign_out(
     phone.get_by_role("button", name="Menu").tap()
     phone.get_by_role("button", name="Afmelden").tap()
     expect(phone.locator(".alert-info")).to_contain_text("afgemeld")
-    phone.wait_for_function(f"""async () => {{
+    _until(phone, f"""async () => {{
         const dbs = await indexedDB.databases();
         if (!dbs.some(d => d.name === "coopnet-door")) return true;
         const kept = JSON.parse(await ({READ_STORE})());
