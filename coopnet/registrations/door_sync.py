@@ -88,7 +88,8 @@ def code_hash(key: bytes, scanned: str) -> str:
 
 
 def door_codes(registration: Registration) -> list[str]:
-    """Every code the door accepts for this registration (its ticket code today)."""
+    """Every code the door accepts for this registration (its ticket code today; a shorter
+    code to type by hand belongs here too, so the list and the lookup both know it)."""
     return [registration.ticket_code]
 
 
@@ -221,17 +222,18 @@ class _HashIndex:
     def find(self, digest: str) -> int | None:
         if self._by_hash is None:
             key = door_key(self.event)
-            rows = db.session.execute(
-                sa.select(Registration.id, Registration.ticket_code)
+            registrations = db.session.execute(
+                sa.select(Registration)
                 .where(Registration.event_id == self.event.id)
                 # active registrations last: a code of a cancelled and rebooked person finds
                 # the active one
                 .order_by(sa.case((Registration.status == "cancelled", 0), else_=1),
                           Registration.id)
-            ).all()
+            ).scalars()
             self._by_hash = {}
-            for row in rows:
-                self._by_hash[code_hash(key, row.ticket_code)] = row.id
+            for registration in registrations:
+                for code in door_codes(registration):
+                    self._by_hash[code_hash(key, code)] = registration.id
         return self._by_hash.get(digest)
 
 
