@@ -809,6 +809,16 @@
   window.setInterval(poll, POLL_MS);
   document.addEventListener("visibilitychange", poll);
 
+  /* signing out clears what this phone keeps: not without a word while actions still wait */
+  var signOut = document.querySelector('form[action$="/auth/logout"]');
+  if (signOut) {
+    signOut.addEventListener("submit", function (event) {
+      if (pending > 0 && !window.confirm(msg("msgSignOutPending", {count: pending}))) {
+        event.preventDefault();
+      }
+    });
+  }
+
   /* -- start: the kept list at once, then the fresh one; the service worker -------------- */
   function start() {
     showOffline();
