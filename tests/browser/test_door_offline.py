@@ -7,21 +7,31 @@ from __future__ import annotations
 import json
 import os
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 import sqlalchemy as sa
 
+from coopnet.auth.tokens import create_api_token
 from coopnet.db import utcnow
 from coopnet.events.models import Event
 from coopnet.extensions import db
 from coopnet.registrations.checkin_queries import event_counts
 from coopnet.registrations.door_sync import code_hash, door_key
 from coopnet.registrations.models import DoorAction, Registration
+from coopnet.timezones import to_brussels
 from tests.browser.support import expect, sign_in, watch
-from tests.factories import make_event, make_person, make_registration, make_user
+from tests.factories import (
+    link_events,
+    make_event,
+    make_indicator,
+    make_person,
+    make_plan,
+    make_registration,
+    make_user,
+)
 
 PASSWORD = "door-test-password-1"
 # where the screenshots go (to look at them); a temporary folder unless set
@@ -185,6 +195,19 @@ def test_fifty_check_ins_an_undo_and_a_walk_in_offline_reach_the_server_once(
                                           Registration.attended)).scalars().all()
         assert {r.person.full_name for r in attended} == expected
         assert db.session.execute(sa.select(sa.func.count(DoorAction.id))).scalar() == 52
+        # the plan's "deelnemers" figure for the action this event serves says 50 too
+        today = to_brussels(utcnow()).date()
+        plan, action = make_plan("Plan", starts_on=date(today.year, 1, 1),
+                                 ends_on=date(today.year + 1, 12, 31))
+        link_events(action, db.session.get(Event, big_door["id"]))
+        came = make_indicator(action, "attendances", target=100)
+        token = create_api_token(make_user("coordinator"))
+        db.session.commit()
+        report = app.test_client().get(
+            f"/api/v1/plans/{plan.id}/report?at={today + timedelta(days=1)}",
+            headers={"Authorization": f"Bearer {token}"}).get_json()
+        figure = report["goals"][0]["goals"][0]["actions"][0]["indicators"][0]
+        assert (figure["id"], figure["actual"]) == (came.id, 50)
 
     # a second phone sees the same, in its counters and in the attendance list
     other = new_device().new_page()
