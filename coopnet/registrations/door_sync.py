@@ -43,6 +43,7 @@ from coopnet.registrations.models import (
     DoorAction,
     Registration,
 )
+from coopnet.registrations.services import _begin_write
 from coopnet.timezones import rfc3339
 from coopnet.validators import (
     clean_text,
@@ -240,6 +241,8 @@ class _HashIndex:
 def _locked_registration(registration_id: int) -> Registration:
     registration = db.session.execute(
         sa.select(Registration).where(Registration.id == registration_id).with_for_update()
+        # what another device's batch committed while this one waited for the lock
+        .execution_options(populate_existing=True)
     ).scalar_one_or_none()
     assert registration is not None
     return registration
@@ -405,9 +408,13 @@ def apply_door_actions(
     counts as now. Raises `invalid` for a batch of the wrong shape (see `check_actions`).
     """
     now = now or utcnow()
+    actions = check_actions(actions)
+    # SQLite: the write lock first, so each batch waits its turn instead of failing, and the
+    # savepoints below stay inside one transaction (one outermost SAVEPOINT would commit)
+    _begin_write()
     index = _HashIndex(event)
     outcomes: list[ActionOutcome] = []
-    for raw in check_actions(actions):
+    for raw in actions:
         action_id = raw["id"]
         done = db.session.execute(
             sa.select(DoorAction).where(DoorAction.action_id == action_id)
