@@ -385,7 +385,9 @@ def _apply(event: Event, raw: dict[str, Any], kind: str, at: datetime, index: _H
 def _stored(action: DoorAction) -> ActionOutcome:
     registration = db.session.get(Registration, action.registration_id) \
         if action.registration_id else None
-    return ActionOutcome(action.action_id, action.outcome,
+    message = MESSAGES[action.outcome](registration.person.full_name) \
+        if registration is not None and action.outcome in MESSAGES else ""
+    return ActionOutcome(action.action_id, action.outcome, message,
                          registration_id=action.registration_id,
                          checked_in_at=registration.checked_in_at if registration else None,
                          repeated=True)

@@ -83,8 +83,10 @@ def test_sending_the_same_batch_twice_changes_nothing(door):
     history = db.session.execute(sa.select(sa.func.count(CheckInEvent.id))).scalar()
     again = apply_door_actions(event, batch, actor=an, now=at(90))
     db.session.commit()
-    assert [(o.outcome, o.repeated) for o in again] == [
-        ("checked_in", True), ("undone", True), ("checked_in", True)]
+    assert [(o.outcome, o.repeated, o.message) for o in again] == [
+        ("checked_in", True, "Ingecheckt: Lies Peeters"),
+        ("undone", True, "Check-in ongedaan gemaakt: Lies Peeters"),
+        ("checked_in", True, "Ingecheckt: Lies Peeters")]
     assert db.session.execute(sa.select(sa.func.count(CheckInEvent.id))).scalar() == history == 3
     assert db.session.execute(sa.select(sa.func.count(DoorAction.id))).scalar() == 3
     assert state(lies) == (at(7), an.id)

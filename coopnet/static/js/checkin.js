@@ -471,7 +471,7 @@
             if (["checked_in", "undone", "already_checked_in", "not_checked_in"]
                 .indexOf(result.outcome) === -1) {
               // visible: a ticket cancelled meanwhile, a check-in undone elsewhere later…
-              report("danger", door.dataset.msgAfterSync + " " + result.message);
+              report("danger", door.dataset.msgAfterSync + " " + (result.message || result.outcome));
             }
           });
           setCounts(answer.counts);
