@@ -39,7 +39,7 @@ from coopnet.timezones import to_brussels
 from coopnet.validators import is_row_id, normalize_email
 
 # where a check-in came from (CheckInEvent.channel)
-CHANNELS = ("door", "list", "import", "api")
+CHANNELS = ("door", "list", "import", "api", "offline")  # offline: synced from a door device
 
 
 @dataclass(frozen=True)

@@ -230,8 +230,11 @@ def door_list_json(event_id: int):  # type: ignore[no-untyped-def]
     event = db.get_or_404(Event, event_id)
     after = _page_arg("after", 0, 2**31 - 1)
     limit = _page_arg("limit", 200, DOOR_PAGE_MAX)
-    if after is None or not limit:
+    if after is None:
         return _json_error(Invalid({"after": _("Send a registration id.")}))
+    if not limit:
+        return _json_error(Invalid({"limit": _("Send a number from 1 to %(max)s.",
+                                              max=DOOR_PAGE_MAX)}))
     response = jsonify(door_list_document(event, after=after, limit=limit))
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -47,6 +47,7 @@ from coopnet.registrations.models import (
     DoorAction,
     Registration,
 )
+from coopnet.registrations.services import _begin_write
 from coopnet.timezones import rfc3339
 from coopnet.validators import (
     clean_text,
@@ -96,6 +97,16 @@ def code_hash(key: bytes, scanned: str) -> str:
 
 
 def door_codes(registration: Registration) -> list[str]:
+    """The codes whose hashes go into a device's door list: the QR's code only.
+
+    The short code printed under the QR is left out on purpose: the event key travels with
+    the list, and with it eight symbols (about 8.5e11 codes) can be found from their hashes by
+    trying them all, while 43-symbol codes cannot. A short code typed offline is sent as its
+    hash and recognised by the server at sync (`accepted_codes`)."""
+    return [registration.ticket_code]
+
+
+def accepted_codes(registration: Registration) -> list[str]:
     """Every code the door accepts for this registration: the QR's code and the short one."""
     return [code for code in (registration.ticket_code, registration.short_code) if code]
 
@@ -229,25 +240,26 @@ class _HashIndex:
     def find(self, digest: str) -> int | None:
         if self._by_hash is None:
             key = door_key(self.event)
-            rows = db.session.execute(
-                sa.select(Registration.id, Registration.ticket_code, Registration.short_code)
+            registrations = db.session.execute(
+                sa.select(Registration)
                 .where(Registration.event_id == self.event.id)
                 # active registrations last: a code of a cancelled and rebooked person finds
                 # the active one
                 .order_by(sa.case((Registration.status == "cancelled", 0), else_=1),
                           Registration.id)
-            ).all()
+            ).scalars()
             self._by_hash = {}
-            for row in rows:
-                for code in (row.ticket_code, row.short_code):
-                    if code:
-                        self._by_hash[code_hash(key, code)] = row.id
+            for registration in registrations:
+                for code in accepted_codes(registration):
+                    self._by_hash[code_hash(key, code)] = registration.id
         return self._by_hash.get(digest)
 
 
 def _locked_registration(registration_id: int) -> Registration:
     registration = db.session.execute(
         sa.select(Registration).where(Registration.id == registration_id).with_for_update()
+        # what another device's batch committed while this one waited for the lock
+        .execution_options(populate_existing=True)
     ).scalar_one_or_none()
     assert registration is not None
     return registration
@@ -390,7 +402,9 @@ def _apply(event: Event, raw: dict[str, Any], kind: str, at: datetime, index: _H
 def _stored(action: DoorAction) -> ActionOutcome:
     registration = db.session.get(Registration, action.registration_id) \
         if action.registration_id else None
-    return ActionOutcome(action.action_id, action.outcome,
+    message = MESSAGES[action.outcome](registration.person.full_name) \
+        if registration is not None and action.outcome in MESSAGES else ""
+    return ActionOutcome(action.action_id, action.outcome, message,
                          registration_id=action.registration_id,
                          checked_in_at=registration.checked_in_at if registration else None,
                          repeated=True)
@@ -413,9 +427,13 @@ def apply_door_actions(
     counts as now. Raises `invalid` for a batch of the wrong shape (see `check_actions`).
     """
     now = now or utcnow()
+    actions = check_actions(actions)
+    # SQLite: the write lock first, so each batch waits its turn instead of failing, and the
+    # savepoints below stay inside one transaction (one outermost SAVEPOINT would commit)
+    _begin_write()
     index = _HashIndex(event)
     outcomes: list[ActionOutcome] = []
-    for raw in check_actions(actions):
+    for raw in actions:
         action_id = raw["id"]
         done = db.session.execute(
             sa.select(DoorAction).where(DoorAction.action_id == action_id)

@@ -8,11 +8,10 @@ One row per action a door device sent (client id unique: a batch sent twice chan
 nothing), with the device time, who sent it and the outcome the device was answered.
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import coopnet.db
-
 
 # revision identifiers, used by Alembic.
 revision = 'cba980e5bec6'

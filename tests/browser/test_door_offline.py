@@ -6,21 +6,32 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import timedelta
+import time
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 import sqlalchemy as sa
 
+from coopnet.auth.tokens import create_api_token
 from coopnet.db import utcnow
 from coopnet.events.models import Event
 from coopnet.extensions import db
 from coopnet.registrations.checkin_queries import event_counts
 from coopnet.registrations.door_sync import code_hash, door_key
 from coopnet.registrations.models import DoorAction, Registration
+from coopnet.timezones import to_brussels
 from tests.browser.support import expect, sign_in, watch
-from tests.factories import make_event, make_person, make_registration, make_user
+from tests.factories import (
+    link_events,
+    make_event,
+    make_indicator,
+    make_person,
+    make_plan,
+    make_registration,
+    make_user,
+)
 
 PASSWORD = "door-test-password-1"
 # where the screenshots go (to look at them); a temporary folder unless set
@@ -67,14 +78,23 @@ def _count(page: Page, key: str):  # type: ignore[no-untyped-def]
     return page.locator(f'[data-count="{key}"]')
 
 
+def _until(page: Page, script: str, seconds: float = 20) -> None:
+    """Wait until an (async) script gives true: wait_for_function does not await promises."""
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(script):
+        assert time.monotonic() < deadline, (
+            f"still not true: {script}\nkept: {page.evaluate(f'({READ_STORE})()')[:600]}")
+        page.wait_for_timeout(200)
+
+
 def _open_ready(page: Page, url: str, email: str = "an@coopnet.test") -> None:
     """Sign in, open the door page and wait until it is ready for offline use: the list is
     kept in IndexedDB and the service worker controls the page."""
     sign_in(page, email, PASSWORD)
     page.goto(url)
     expect(page.locator("#door-list li")).to_have_count(50)  # at most 50 drawn
-    page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
-    page.wait_for_function(f"""async () => JSON.parse(await ({READ_STORE})()).lists.length === 1""")
+    _until(page, "navigator.serviceWorker.ready.then(() => true)")
+    _until(page, f"""async () => JSON.parse(await ({READ_STORE})()).lists.length === 1""")
     # the worker has kept the page: reload once so it controls it
     page.reload()
     page.wait_for_function("navigator.serviceWorker.controller !== null")
@@ -175,6 +195,19 @@ def test_fifty_check_ins_an_undo_and_a_walk_in_offline_reach_the_server_once(
                                           Registration.attended)).scalars().all()
         assert {r.person.full_name for r in attended} == expected
         assert db.session.execute(sa.select(sa.func.count(DoorAction.id))).scalar() == 52
+        # the plan's "deelnemers" figure for the action this event serves says 50 too
+        today = to_brussels(utcnow()).date()
+        plan, action = make_plan("Plan", starts_on=date(today.year, 1, 1),
+                                 ends_on=date(today.year + 1, 12, 31))
+        link_events(action, db.session.get(Event, big_door["id"]))
+        came = make_indicator(action, "attendances", target=100)
+        token = create_api_token(make_user("coordinator"))
+        db.session.commit()
+        report = app.test_client().get(
+            f"/api/v1/plans/{plan.id}/report?at={today + timedelta(days=1)}",
+            headers={"Authorization": f"Bearer {token}"}).get_json()
+        figure = report["goals"][0]["goals"][0]["actions"][0]["indicators"][0]
+        assert (figure["id"], figure["actual"]) == (came.id, 50)
 
     # a second phone sees the same, in its counters and in the attendance list
     other = new_device().new_page()
@@ -212,7 +245,8 @@ def test_the_phone_keeps_hashes_not_ticket_codes_and_forgets_on_sign_out(
     row = next(r for r in rows if r["id"] == first.id)
     assert row["code_hashes"] == [code_hash(key, big_door["codes"][0])]
 
-    # a list past its time and what another staff member left are gone at the next visit
+    # a list past its time and another staff member's list are gone at the next visit (an
+    # action of theirs still waiting stays: it is sent, never thrown away)
     phone.evaluate("""async () => {
         const me = Number(document.getElementById("door").dataset.userId);
         await DoorStore.putList({event_id: 9001, user_id: me, rows: [], key: "",
@@ -223,9 +257,9 @@ def test_the_phone_keeps_hashes_not_ticket_codes_and_forgets_on_sign_out(
     }""")
     assert len(json.loads(phone.evaluate(f"({READ_STORE})()"))["lists"]) == 3
     phone.reload()
-    phone.wait_for_function(f"""async () => {{
+    _until(phone, f"""async () => {{
         const kept = JSON.parse(await ({READ_STORE})());
-        return kept.lists.length === 1 && kept.actions.length === 0;
+        return kept.lists.length === 1 && kept.actions.length === 1;
     }}""")
     assert json.loads(phone.evaluate(f"({READ_STORE})()"))["lists"][0]["event_id"] == \
         big_door["id"]
@@ -234,7 +268,7 @@ def test_the_phone_keeps_hashes_not_ticket_codes_and_forgets_on_sign_out(
     phone.get_by_role("button", name="Menu").tap()
     phone.get_by_role("button", name="Afmelden").tap()
     expect(phone.locator(".alert-info")).to_contain_text("afgemeld")
-    phone.wait_for_function(f"""async () => {{
+    _until(phone, f"""async () => {{
         const dbs = await indexedDB.databases();
         if (!dbs.some(d => d.name === "coopnet-door")) return true;
         const kept = JSON.parse(await ({READ_STORE})());

@@ -473,7 +473,7 @@
             if (["checked_in", "undone", "already_checked_in", "not_checked_in"]
                 .indexOf(result.outcome) === -1) {
               // visible: a ticket cancelled meanwhile, a check-in undone elsewhere later…
-              report("danger", door.dataset.msgAfterSync + " " + result.message);
+              report("danger", door.dataset.msgAfterSync + " " + (result.message || result.outcome));
             }
           });
           setCounts(answer.counts);
@@ -822,6 +822,16 @@
   }
   window.setInterval(poll, POLL_MS);
   document.addEventListener("visibilitychange", poll);
+
+  /* signing out clears what this phone keeps: not without a word while actions still wait */
+  var signOut = document.querySelector('form[action$="/auth/logout"]');
+  if (signOut) {
+    signOut.addEventListener("submit", function (event) {
+      if (pending > 0 && !window.confirm(msg("msgSignOutPending", {count: pending}))) {
+        event.preventDefault();
+      }
+    });
+  }
 
   /* -- start: the kept list at once, then the fresh one; the service worker -------------- */
   function start() {

@@ -6,9 +6,10 @@
  *   actions  what staff did offline, in order (auto-incremented key): check-ins, undos and
  *            walk-ins with their id and device time, waiting to be sent.
  *
- * Another staff member signing in on the same browser finds nothing of the first one:
- * records of another user are wiped. Signing out clears the site's storage (the server
- * sends Clear-Site-Data). No third-party code. */
+ * Another staff member signing in on the same browser does not get the first one's list:
+ * lists of another user are wiped (their actions still waiting are sent with the next sync).
+ * Signing out clears the site's storage (the server sends Clear-Site-Data); the door page
+ * asks first when actions still wait. No third-party code. */
 (function () {
   "use strict";
   var NAME = "coopnet-door";
@@ -57,7 +58,7 @@
 
   function all(store) { return promised(store.getAll()); }
 
-  /* Keep only what belongs to this user and has not expired; returns nothing. */
+  /* Keep only the lists of this user that have not expired; returns nothing. */
   function tidy(userId, now) {
     return run("lists", "readwrite", function (lists) {
       return all(lists).then(function (records) {
@@ -67,15 +68,9 @@
           }
         });
       });
-    }).then(function () {
-      return run("actions", "readwrite", function (actions) {
-        return all(actions).then(function (records) {
-          records.forEach(function (record) {
-            if (record.user_id !== userId) { actions.delete(record.seq); }
-          });
-        });
-      });
     });
+    // actions waiting to be sent stay, whoever did them: a check-in done at the door is
+    // never thrown away here (signing out asks first, then clears everything)
   }
 
   function getList(eventId) {
