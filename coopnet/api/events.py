@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from coopnet.api import EVENT_NOT_FOUND, bp
+from coopnet.api.args import MAX_PAGE, int_arg
 from coopnet.auth.access import PUBLIC, STAFF, access
 from coopnet.db import utcnow
 from coopnet.errors import Invalid
@@ -119,10 +120,8 @@ def list_events():
     `from` and `to` (dates or ISO datetimes) bound the start; `kind` is a kind slug. One page
     at a time (`page`, `per_page`): the answer's size does not grow with the history.
     """
-    from coopnet.api.plans import MAX_PAGE, _int_arg  # plans imports this module's neighbours
-
-    page = _int_arg("page", 1, 1, MAX_PAGE)
-    per_page = _int_arg("per_page", EVENTS_PER_PAGE, 1, MAX_EVENTS_PER_PAGE)
+    page = int_arg("page", 1, 1, MAX_PAGE)
+    per_page = int_arg("per_page", EVENTS_PER_PAGE, 1, MAX_EVENTS_PER_PAGE)
     stmt = sa.select(Event).where(visible_to(current_user)).order_by(Event.starts_at, Event.id)
     if not is_staff(current_user):
         stmt = stmt.where(Event.status == "published")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -11,6 +10,7 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 
 from coopnet.api import bp
+from coopnet.api.args import MAX_PAGE, int_arg
 from coopnet.api.openapi import DAY, PATHS, SCHEMAS, _errors, _json, _op, _path_param, _query, _ref
 from coopnet.auth.access import COORDINATOR, access
 from coopnet.db import utcnow
@@ -25,7 +25,6 @@ from coopnet.validators import parse_date, year_in_range, year_range_message
 from coopnet.web.lookups import found_or_not_found
 
 MAX_PER_PAGE = 200
-MAX_PAGE = 1_000_000
 
 
 def _at() -> date:
@@ -38,18 +37,6 @@ def _at() -> date:
     if not year_in_range(day):
         raise Invalid({"at": year_range_message()})
     return day
-
-
-def _int_arg(name: str, default: int, low: int, high: int) -> int:
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return default
-    if not re.fullmatch(r"-?[0-9]{1,12}", raw):
-        raise Invalid({name: _("Enter a whole number.")})
-    value = int(raw)
-    if not low <= value <= high:
-        raise Invalid({name: _("Enter a number from %(low)d to %(high)d.", low=low, high=high)})
-    return value
 
 
 def plan_json(plan: Plan) -> dict[str, Any]:
@@ -121,8 +108,8 @@ def indicator_records_json(indicator_id: int):
     """The records an indicator counts (drill-down), paginated with ?page=&per_page=."""
     indicator = found_or_not_found(db.session.get(Indicator, indicator_id), _("This indicator does not exist."))
     at = _at()
-    page = _int_arg("page", 1, 1, MAX_PAGE)
-    per_page = _int_arg("per_page", 50, 1, MAX_PER_PAGE)
+    page = int_arg("page", 1, 1, MAX_PAGE)
+    per_page = int_arg("per_page", 50, 1, MAX_PER_PAGE)
     plan = indicator.action.goal.plan
     explained = explain_indicator(indicator, plan, at, limit=per_page,
                                   offset=(page - 1) * per_page)

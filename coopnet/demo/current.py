@@ -25,6 +25,7 @@ import sqlalchemy as sa
 
 from coopnet.auth.models import User
 from coopnet.demo import data
+from coopnet.demo.made_up import enterprise_number, slugify
 from coopnet.events.models import Event, EventKind
 from coopnet.extensions import db
 from coopnet.members.models import MemberContact, Membership, Organization, Person
@@ -262,7 +263,6 @@ def _coming_registrations(rng: random.Random, event: Event, item: DemoEvent,
 def _new_members(rng: random.Random, today: date) -> list[Organization]:
     taken = set(db.session.execute(sa.select(Organization.name)).scalars())
     numbers = set(db.session.execute(sa.select(Organization.enterprise_number)).scalars())
-    from coopnet.demo.services import enterprise_number, slugify
 
     orgs = []
     sectors = list(data.SECTORS)

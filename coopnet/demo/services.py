@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import random
-import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -13,6 +11,7 @@ import sqlalchemy as sa
 from coopnet.auth.models import User
 from coopnet.auth.services import create_user
 from coopnet.demo import data
+from coopnet.demo.made_up import enterprise_number, slugify
 from coopnet.errors import DomainError
 from coopnet.events.models import Event, EventKind
 from coopnet.extensions import db
@@ -39,18 +38,6 @@ class DemoSummary:
     people: int
     events: int
     upcoming_events: int
-
-
-def slugify(text: str) -> str:
-    """ASCII, lower-case, words joined by hyphens (for demo e-mail domains)."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-
-
-def enterprise_number(rng: random.Random) -> str:
-    """A Belgian enterprise number that passes the mod-97 check: 0 + 7 digits + 2 check digits."""
-    base = rng.randrange(2_000_000, 9_999_999)  # leading 0 makes 8 digits
-    return f"{base:08d}{97 - base % 97:02d}"
 
 
 def database_is_empty() -> bool:

@@ -80,12 +80,15 @@ DOOR_PAGE_MAX = 500
 
 def door_list_page(event: Event, *, after: int = 0, limit: int = 200) -> list[Registration]:
     """One page of the event's registrations (every status) in id order, after id `after`:
-    a device downloads the door list page by page; new registrations come at the end."""
+    a device downloads the door list page by page; new registrations come at the end.
+    Erased people are not listed by name: they only count (the counters)."""
     return list(db.session.execute(
         sa.select(Registration)
+        .join(Person, Person.id == Registration.person_id)
         .options(joinedload(Registration.person), joinedload(Registration.organization),
                  joinedload(Registration.checked_in_by))
-        .where(Registration.event_id == event.id, Registration.id > after)
+        .where(Registration.event_id == event.id, Registration.id > after,
+               Person.erased_at.is_(None))
         .order_by(Registration.id)
         .limit(max(1, min(limit, DOOR_PAGE_MAX)))
     ).scalars())
