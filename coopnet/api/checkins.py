@@ -143,7 +143,7 @@ def _limit() -> int:
 
 @bp.get("/events/<int:event_id>/door-list")
 @access(STAFF)
-def door_list(event_id: int):  # type: ignore[no-untyped-def]
+def door_list(event_id: int):
     """A page of the event's door list for offline devices: hashed codes, never the codes."""
     event = found_or_not_found(db.session.get(Event, event_id), EVENT_NOT_FOUND)
     response = jsonify(door_list_document(event, after=_after(), limit=_limit()))
@@ -153,7 +153,7 @@ def door_list(event_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/events/<int:event_id>/door-actions")
 @access(STAFF)
-def door_actions(event_id: int):  # type: ignore[no-untyped-def]
+def door_actions(event_id: int):
     """Apply a device's recorded actions in order, each once; per-action outcomes, counters."""
     event = found_or_not_found(db.session.get(Event, event_id), EVENT_NOT_FOUND)
     outcomes = apply_door_actions(event, json_body().get("actions"), actor=_actor())

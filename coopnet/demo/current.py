@@ -332,7 +332,7 @@ def _vacancies(rng: random.Random, start: date, today: date) -> None:
         db.session.add(Vacancy(
             organization=org, kind=kind, title=title, place=org.city,
             description="Wij zoeken een nieuwe collega die onze coöperatie mee vooruit helpt.",
-            how_to_apply=f"Stuur je cv en een korte motivatie naar jobs@{org.website[12:]}",
+            how_to_apply=f"Stuur je cv en een korte motivatie naar jobs@{(org.website or '')[12:]}",
             closes_on=today + timedelta(days=closes), status="published",
             published_at=brussels(today - timedelta(days=published), time(10))))
     # earlier in the plan: vacancies that have closed since, one every ten days or so

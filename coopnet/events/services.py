@@ -285,7 +285,7 @@ def notify_change(event: Event, fields: list[str], *, previous: dict[str, Any],
             registration=registration, time_changed=time_changed, place_changed=place_changed,
             link_changed=link_changed and link is not None, join_url=link,
             was_starts=was_starts, was_ends=was_ends, manage_url=manage_url(registration))
-        attachments = ()
+        attachments: tuple[tuple[str, str, bytes], ...] = ()
         if registration.status == "confirmed":
             attachments = ((f"coopkracht-{event.id}.ics", "text/calendar",
                             event_ics(event, now=now, with_join_link=link is not None)),)

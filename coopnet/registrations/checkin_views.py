@@ -225,7 +225,7 @@ def _page_arg(name: str, default: int, maximum: int) -> int | None:
 
 @bp.route("/events/<int:event_id>/checkin/list")
 @access(STAFF)
-def door_list_json(event_id: int):  # type: ignore[no-untyped-def]
+def door_list_json(event_id: int):
     """A page of the door list (JSON): what the page searches and checks in with offline."""
     event = db.get_or_404(Event, event_id)
     after = _page_arg("after", 0, 2**31 - 1)
@@ -242,7 +242,7 @@ def door_list_json(event_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/events/<int:event_id>/checkin/sync", methods=["POST"])
 @access(STAFF)
-def sync(event_id: int):  # type: ignore[no-untyped-def]
+def sync(event_id: int):
     """The actions a device recorded offline (JSON {actions: [...]}), applied in order, once."""
     event = db.get_or_404(Event, event_id)
     try:
@@ -256,7 +256,7 @@ def sync(event_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/events/<int:event_id>/checkin/sw.js")
 @access(STAFF)
-def service_worker(event_id: int):  # type: ignore[no-untyped-def]
+def service_worker(event_id: int):
     """The door's service worker: keeps the page and its files for use without network."""
     event = db.get_or_404(Event, event_id)
     door_url = url_for("checkin.door", event_id=event.id)
@@ -272,7 +272,7 @@ def service_worker(event_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/events/<int:event_id>/checkin/manifest.webmanifest")
 @access(STAFF)
-def manifest(event_id: int):  # type: ignore[no-untyped-def]
+def manifest(event_id: int):
     """The web app manifest: the door page of this event can be added to the home screen."""
     event = db.get_or_404(Event, event_id)
     door_url = url_for("checkin.door", event_id=event.id)

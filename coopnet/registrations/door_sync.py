@@ -412,7 +412,7 @@ def _stored(action: DoorAction) -> ActionOutcome:
 
 def apply_door_actions(
     event: Event,
-    actions: list[Any],
+    actions: Any,
     *,
     actor: User | None,
     now: datetime | None = None,

@@ -199,9 +199,8 @@ def ticket_ics(ticket_code: str):
     registration = found_or_404(registration_by_ticket(ticket_code))
     event = registration.event
     body = event_ics(event, with_join_link=join_url(registration) is not None)
-    response = Response(body, mimetype="text/calendar")
+    response = Response(body, content_type="text/calendar; charset=utf-8")
     response.headers["Content-Disposition"] = f'attachment; filename="coopkracht-{event.id}.ics"'
-    response.charset = "utf-8"
     return response
 
 
