@@ -67,3 +67,5 @@ def sign_in(page: Page, email: str, password: str) -> None:
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Aanmelden").click()
     expect(page.locator(".alert-success")).to_contain_text("Welkom")
+    # the page after signing in is whole (stylesheet and scripts loaded) before a test measures it
+    page.wait_for_load_state("load")
