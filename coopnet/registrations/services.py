@@ -216,7 +216,8 @@ def _calendar_attachments(event: Event, now: datetime) -> list[tuple[str, str, b
              event_ics(event, now=now, with_join_link=True))]
 
 
-def _queue_registration_mail(registration: Registration, kind: str, *, now: datetime) -> None:
+def _queue_registration_mail(registration: Registration, kind: str, *, now: datetime,
+                             moved_from: Event | None = None) -> None:
     event = registration.event
     subjects = {
         "registration_confirmed": _("Your registration: %(title)s", title=event.title),
@@ -225,12 +226,14 @@ def _queue_registration_mail(registration: Registration, kind: str, *, now: date
         "registration_resend": _("Your registration link: %(title)s", title=event.title),
         "registration_cancelled": _("Registration cancelled: %(title)s", title=event.title),
         "registration_ticket": _("Your ticket: %(title)s", title=event.title),
+        "registration_moved": _("Your registration has moved: %(title)s", title=event.title),
     }
     text = render_template(
         "registrations/mail/registration.txt", kind=kind, registration=registration,
         event=event, person=registration.person, manage_url=manage_url(registration),
         position=waitlist_position(registration),
         join_url=join_url(registration) if kind != "registration_cancelled" else None,
+        moved_from=moved_from,
     )
     confirmed = registration.status == "confirmed" and kind != "registration_cancelled"
     queue_mail(kind=kind, to=registration.person.email or "", subject=subjects[kind], text=text,
