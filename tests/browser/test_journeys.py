@@ -124,3 +124,35 @@ def test_a_changed_time_reaches_the_registrant_and_the_short_code_checks_in_at_t
                                   .where(Registration.event_id == event_id,
                                          Registration.checked_in_at.is_not(None))).scalar_one()
         assert lies.person.full_name == "Lies Peeters"
+
+
+def test_staff_find_a_person_by_e_mail_erase_them_and_they_vanish_from_the_door(app, phone):
+    with app.app_context():
+        make_user("staff", email="an@coopnet.test", display_name="An", password=PASSWORD)
+        event = make_event("Coopborrel Gent", kind_slug="coopborrel", capacity=10, city="Gent",
+                           starts_at=utcnow() + timedelta(hours=2))
+        make_registration(event, make_person("Els", "Wouters", email="els@example.test"))
+        make_registration(event, make_person("Jan", "Wouters", email="jan@example.test"))
+        event_id = event.id
+    sign_in(phone, "an@coopnet.test", PASSWORD)
+    phone.goto("/staff/members/people")
+    phone.get_by_placeholder("Naam of e-mailadres").fill("ELS@example")
+    phone.get_by_role("button", name="Zoeken").tap()
+    phone.get_by_role("link", name="Els Wouters").tap()
+    expect(phone.get_by_role("heading", name="Privacy")).to_be_visible()
+    expect(phone.get_by_role("link", name="Hun gegevens downloaden (JSON)")).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    _shot(phone, "journey-person-privacy.png")
+    phone.get_by_role("link", name="Hun persoonsgegevens wissen…").tap()
+    phone.get_by_label("Ja, wis de persoonsgegevens van Els Wouters").check()
+    phone.get_by_role("button", name="Wissen").tap()
+    expect(phone.locator(".alert-success")).to_contain_text("De persoonsgegevens zijn gewist.")
+    phone.get_by_placeholder("Naam of e-mailadres").fill("Wouters")
+    phone.get_by_role("button", name="Zoeken").tap()
+    expect(phone.get_by_role("link", name="Jan Wouters")).to_be_visible()
+    expect(phone.get_by_text("Verwijderd")).to_have_count(0)
+    _shot(phone, "journey-after-erase-search.png")
+    phone.goto(f"/staff/events/{event_id}/checkin")
+    expect(phone.locator("#door-list li")).to_have_count(1)
+    expect(phone.locator("#door-list")).to_contain_text("Jan Wouters")
+    expect(phone.locator('[data-count="registered"]')).to_have_text("2")  # still counted
