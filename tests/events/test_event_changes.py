@@ -55,6 +55,9 @@ def test_a_new_time_and_place_is_mailed_once_to_the_confirmed_and_the_waiting(ct
     assert "Was: donderdag 10 februari 2022, 14:00–15:30" in confirmed.body_text
     assert "Nieuwe plaats: De Centrale, Gent" in confirmed.body_text
     assert "op de wachtlijst" in waiting.body_text
+    assert "Geen interesse meer? Verlaat de wachtlijst hier:" in waiting.body_text
+    assert "Het bijgevoegde agendabestand past de activiteit in je agenda aan.\n\nKun je niet " \
+           "meer komen?" in confirmed.body_text
     # the confirmed get the calendar file: the same event (UID), a higher SEQUENCE
     calendar = _vevent(confirmed.attachments[0].content)
     assert calendar["UID"] == uid
