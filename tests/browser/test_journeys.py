@@ -43,7 +43,8 @@ def _register(page: Page, title: str, name: str, email: str) -> None:
     expect(page).to_have_url(re.compile(r"/r/[A-Za-z0-9_-]{43}"))
 
 
-def test_a_webinar_ticket_says_how_to_join_and_the_public_page_does_not(app, phone):
+def test_a_webinar_ticket_says_how_to_join_and_the_public_page_does_not(app, phone,
+                                                                        new_device):
     with app.app_context():
         make_event("Webinar GDPR voor coöperaties", starts_at=utcnow() + timedelta(days=5),
                    online_url=LINK)
@@ -59,6 +60,11 @@ def test_a_webinar_ticket_says_how_to_join_and_the_public_page_does_not(app, pho
     expect(phone.locator(".ticket-qr")).to_have_count(0)
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     _shot(phone, "journey-webinar-ticket.png")
+    # the same private link on a desktop
+    desktop = new_device(laptop=True).new_page()
+    desktop.goto(phone.url)
+    expect(desktop.get_by_role("link", name="Online deelnemen")).to_have_attribute("href", LINK)
+    _shot(desktop, "journey-webinar-ticket-desktop.png")
     with app.app_context():
         mail = db.session.execute(sa.select(OutboxMessage).where(
             OutboxMessage.to_address == "nadia@example.test")).scalar_one()
