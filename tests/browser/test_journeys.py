@@ -100,6 +100,9 @@ def test_a_changed_time_reaches_the_registrant_and_the_short_code_checks_in_at_t
     staff.get_by_label("Einde", exact=True).fill((later + timedelta(minutes=90)).strftime("%Y-%m-%dT%H:%M"))
     staff.get_by_role("button", name="Bewaren").tap()
     expect(staff.locator(".alert-success")).to_contain_text("Activiteit bewaard.")
+    expect(staff.locator(".alert-info")).to_contain_text(
+        "3 ingeschreven of wachtende mensen krijgen de wijziging per e-mail.")
+    _shot(staff, "journey-change-saved.png")
     with app.app_context():
         changed = db.session.execute(sa.select(OutboxMessage.to_address).where(
             OutboxMessage.kind == "event_changed").order_by(OutboxMessage.id)).scalars().all()
