@@ -254,6 +254,22 @@ def update_event(event: Event, changes: dict[str, Any], *, actor: User | None,
     return event
 
 
+def change_mail_key(event: Event, registration_id: int | str) -> str:
+    """The outbox key of one change mail: one per person per change (SEQUENCE) of the event."""
+    return f"event_changed:{event.id}:{registration_id}:{event.sequence}"
+
+
+def changes_mailed(event: Event) -> int:
+    """How many people were mailed about the event's latest change."""
+    from coopnet.mail.models import OutboxMessage
+
+    return db.session.execute(
+        sa.select(sa.func.count(OutboxMessage.id))
+        .where(OutboxMessage.kind == "event_changed",
+               OutboxMessage.dedupe_key.like(change_mail_key(event, "%")))
+    ).scalar_one()
+
+
 def notify_change(event: Event, fields: list[str], *, previous: dict[str, Any],
                   now: datetime) -> int:
     """Mail everyone confirmed or waiting that the time, place or join link changed: one mail
@@ -293,7 +309,7 @@ def notify_change(event: Event, fields: list[str], *, previous: dict[str, Any],
             kind="event_changed", to=person.email,
             subject=_("Changed: %(title)s", title=event.title), text=text,
             attachments=attachments,
-            dedupe_key=f"event_changed:{registration.id}:{event.sequence}", now=now)
+            dedupe_key=change_mail_key(event, registration.id), now=now)
         queued += message is not None
     return queued
 

@@ -12,7 +12,13 @@ from coopnet.errors import DomainError
 from coopnet.events.forms import ConfirmForm, EventForm, utc_to_brussels_naive
 from coopnet.events.models import Event
 from coopnet.events.queries import event_kinds, event_series
-from coopnet.events.services import cancel_event, create_event, publish_event, update_event
+from coopnet.events.services import (
+    cancel_event,
+    changes_mailed,
+    create_event,
+    publish_event,
+    update_event,
+)
 from coopnet.extensions import db
 from coopnet.plan.queries import action_choices, linked_action_ids
 from coopnet.plan.services import set_event_actions
@@ -85,6 +91,7 @@ def edit(event_id: int):
             changes["status"] = "published"
         try:
             now = utcnow()
+            sequence = event.sequence
             update_event(event, changes, actor=current_user, now=now)
             if sorted(form.action_ids.data or []) != sorted(linked_action_ids(event)):
                 set_event_actions(event, form.action_ids.data or [], actor=current_user, now=now)
@@ -94,6 +101,10 @@ def edit(event_id: int):
         else:
             db.session.commit()
             flash(_("Event saved."), "success")
+            told = changes_mailed(event) if event.sequence != sequence else 0
+            if told:
+                flash(_("%(count)s people registered or waiting are told of the change by "
+                        "e-mail.", count=told), "info")
             return redirect(url_for("events.detail", event_id=event.id))
     return render_template("events/staff_form.html", form=form, event=event)
 

@@ -18,6 +18,7 @@ from coopnet.errors import DomainError, Forbidden, Invalid
 from coopnet.events.models import Event
 from coopnet.extensions import db
 from coopnet.members.models import Person
+from coopnet.members.rules import member_contact_by_email
 from coopnet.registrations.models import Registration
 from coopnet.registrations.queries import member_organization_named
 from coopnet.registrations.services import (
@@ -131,20 +132,35 @@ def correct_registration(registration: Registration, *, first_name: str, last_na
     return changed
 
 
+def _is_internal(event: Event) -> bool:
+    return event.visibility == "internal" or event.kind.is_internal
+
+
+def may_join(registration: Registration, target: Event, now: datetime) -> bool:
+    """Whether the person may be moved into `target` by who may register there: members-only
+    events take current contact persons of member co-ops only; internal meetings take a
+    registration moved from another internal meeting only."""
+    if target.visibility == "members" and member_contact_by_email(
+            registration.person.email or "", now) is None:
+        return False
+    return not _is_internal(target) or _is_internal(registration.event)
+
+
 def movable_targets(registration: Registration, now: datetime) -> list[Event]:
     """The events this registration may move to: published, not started, another event of
-    the same series or the same kind, where the person is not registered yet."""
+    the same series or the same kind, where the person is not registered yet and may join
+    (`may_join`: not a members-only event for a non-member, nor an internal meeting)."""
     source = registration.event
     same = Event.kind_id == source.kind_id
     if source.series_id is not None:
         same = sa.or_(same, Event.series_id == source.series_id)
     registered = sa.select(Registration.event_id).where(
         Registration.person_id == registration.person_id, Registration.status != "cancelled")
-    return list(db.session.execute(
+    return list(event for event in db.session.execute(
         sa.select(Event).where(Event.id != source.id, Event.status == "published",
                                Event.starts_at > now, same, Event.id.not_in(registered))
         .order_by(Event.starts_at, Event.id)
-    ).scalars())
+    ).scalars() if may_join(registration, event, now))
 
 
 def move_registration(registration: Registration, target: Event, *, actor: User,
@@ -171,6 +187,10 @@ def move_registration(registration: Registration, target: Event, *, actor: User,
     if target.status != "published" or target.starts_at <= now:
         raise DomainError("event_closed", _(
             "That event is not open: it is not published, cancelled or already started."))
+    if not may_join(registration, target, now):
+        raise DomainError("not_movable", _(
+            "This person may not join that event: it is for contact persons of member co-ops "
+            "or an internal meeting."))
     _begin_write()
     # both events' rows, always in id order: two moves in opposite directions at the same
     # moment wait for each other instead of deadlocking (PostgreSQL)
@@ -200,7 +220,6 @@ def move_registration(registration: Registration, target: Event, *, actor: User,
                  actor=actor, now=now,
                  details={"from_registration_id": registration.id, "from_event_id": source.id,
                           "event_id": target.id, "status": moved.status})
-    kind = "registration_confirmed" if moved.status == "confirmed" else \
-        "registration_waitlisted"
-    _queue_registration_mail(moved, kind, now=now)
+    # one mail that says it is a move (from where, to where), with the new ticket
+    _queue_registration_mail(moved, "registration_moved", now=now, moved_from=source)
     return moved

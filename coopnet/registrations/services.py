@@ -254,7 +254,8 @@ def _prepare_confirmation(event: Event, clean_name: str, now: datetime) -> _Prep
 
 
 def _queue_registration_mail(registration: Registration, kind: str, *, now: datetime,
-                             prepared: _PreparedMail | None = None) -> None:
+                             prepared: _PreparedMail | None = None,
+                             moved_from: Event | None = None) -> None:
     event = registration.event
     subjects = {
         "registration_confirmed": _("Your registration: %(title)s", title=event.title),
@@ -263,6 +264,7 @@ def _queue_registration_mail(registration: Registration, kind: str, *, now: date
         "registration_resend": _("Your registration link: %(title)s", title=event.title),
         "registration_cancelled": _("Registration cancelled: %(title)s", title=event.title),
         "registration_ticket": _("Your ticket: %(title)s", title=event.title),
+        "registration_moved": _("Your registration has moved: %(title)s", title=event.title),
     }
     if (prepared is not None and kind == "registration_confirmed"
             and registration.status == "confirmed"
@@ -277,6 +279,7 @@ def _queue_registration_mail(registration: Registration, kind: str, *, now: date
         event=event, person=registration.person, manage_url=manage_url(registration),
         position=waitlist_position(registration),
         join_url=join_url(registration) if kind != "registration_cancelled" else None,
+        moved_from=moved_from,
     )
     confirmed = registration.status == "confirmed" and kind != "registration_cancelled"
     queue_mail(kind=kind, to=registration.person.email or "", subject=subjects[kind], text=text,

@@ -43,7 +43,8 @@ def _register(page: Page, title: str, name: str, email: str) -> None:
     expect(page).to_have_url(re.compile(r"/r/[A-Za-z0-9_-]{43}"))
 
 
-def test_a_webinar_ticket_says_how_to_join_and_the_public_page_does_not(app, phone):
+def test_a_webinar_ticket_says_how_to_join_and_the_public_page_does_not(app, phone,
+                                                                        new_device):
     with app.app_context():
         make_event("Webinar GDPR voor coöperaties", starts_at=utcnow() + timedelta(days=5),
                    online_url=LINK)
@@ -59,6 +60,11 @@ def test_a_webinar_ticket_says_how_to_join_and_the_public_page_does_not(app, pho
     expect(phone.locator(".ticket-qr")).to_have_count(0)
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     _shot(phone, "journey-webinar-ticket.png")
+    # the same private link on a desktop
+    desktop = new_device(laptop=True).new_page()
+    desktop.goto(phone.url)
+    expect(desktop.get_by_role("link", name="Online deelnemen")).to_have_attribute("href", LINK)
+    _shot(desktop, "journey-webinar-ticket-desktop.png")
     with app.app_context():
         mail = db.session.execute(sa.select(OutboxMessage).where(
             OutboxMessage.to_address == "nadia@example.test")).scalar_one()
@@ -94,6 +100,9 @@ def test_a_changed_time_reaches_the_registrant_and_the_short_code_checks_in_at_t
     staff.get_by_label("Einde", exact=True).fill((later + timedelta(minutes=90)).strftime("%Y-%m-%dT%H:%M"))
     staff.get_by_role("button", name="Bewaren").tap()
     expect(staff.locator(".alert-success")).to_contain_text("Activiteit bewaard.")
+    expect(staff.locator(".alert-info")).to_contain_text(
+        "3 ingeschreven of wachtende mensen krijgen de wijziging per e-mail.")
+    _shot(staff, "journey-change-saved.png")
     with app.app_context():
         changed = db.session.execute(sa.select(OutboxMessage.to_address).where(
             OutboxMessage.kind == "event_changed").order_by(OutboxMessage.id)).scalars().all()
@@ -124,3 +133,35 @@ def test_a_changed_time_reaches_the_registrant_and_the_short_code_checks_in_at_t
                                   .where(Registration.event_id == event_id,
                                          Registration.checked_in_at.is_not(None))).scalar_one()
         assert lies.person.full_name == "Lies Peeters"
+
+
+def test_staff_find_a_person_by_e_mail_erase_them_and_they_vanish_from_the_door(app, phone):
+    with app.app_context():
+        make_user("staff", email="an@coopnet.test", display_name="An", password=PASSWORD)
+        event = make_event("Coopborrel Gent", kind_slug="coopborrel", capacity=10, city="Gent",
+                           starts_at=utcnow() + timedelta(hours=2))
+        make_registration(event, make_person("Els", "Wouters", email="els@example.test"))
+        make_registration(event, make_person("Jan", "Wouters", email="jan@example.test"))
+        event_id = event.id
+    sign_in(phone, "an@coopnet.test", PASSWORD)
+    phone.goto("/staff/members/people")
+    phone.get_by_placeholder("Naam of e-mailadres").fill("ELS@example")
+    phone.get_by_role("button", name="Zoeken").tap()
+    phone.get_by_role("link", name="Els Wouters").tap()
+    expect(phone.get_by_role("heading", name="Privacy")).to_be_visible()
+    expect(phone.get_by_role("link", name="Hun gegevens downloaden (JSON)")).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    _shot(phone, "journey-person-privacy.png")
+    phone.get_by_role("link", name="Hun persoonsgegevens wissen…").tap()
+    phone.get_by_label("Ja, wis de persoonsgegevens van Els Wouters").check()
+    phone.get_by_role("button", name="Wissen").tap()
+    expect(phone.locator(".alert-success")).to_contain_text("De persoonsgegevens zijn gewist.")
+    phone.get_by_placeholder("Naam of e-mailadres").fill("Wouters")
+    phone.get_by_role("button", name="Zoeken").tap()
+    expect(phone.get_by_role("link", name="Jan Wouters")).to_be_visible()
+    expect(phone.get_by_text("Verwijderd")).to_have_count(0)
+    _shot(phone, "journey-after-erase-search.png")
+    phone.goto(f"/staff/events/{event_id}/checkin")
+    expect(phone.locator("#door-list li")).to_have_count(1)
+    expect(phone.locator("#door-list")).to_contain_text("Jan Wouters")
+    expect(phone.locator('[data-count="registered"]')).to_have_text("2")  # still counted

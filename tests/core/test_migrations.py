@@ -353,15 +353,24 @@ def test_seat_counter_migration_names_the_events_it_cannot_take(empty_database, 
         assert sorted(sa.inspect(db.engine).get_table_names()) == tables_before
 
 
-def test_short_code_migration_gives_every_registration_a_code_unique_in_its_event(
+def test_short_code_migration_gives_every_registration_a_code_and_marks_the_erased(
         empty_database):
     with _app_on(empty_database("shortcodes")):
         upgrade(revision="d4e8b2c61a07")
         _insert_sample_rows(db.engine, 1)
+        with db.engine.begin() as conn:
+            # a person erased before the column existed: "Verwijderd #<id>", no address
+            erased = conn.execute(sa.text("SELECT max(id) FROM people")).scalar_one()
+            conn.execute(sa.text("UPDATE people SET first_name = 'Verwijderd', email = NULL, "
+                                 "last_name = :last WHERE id = :id"),
+                         {"last": f"#{erased}", "id": erased})
         upgrade(revision="e5c2a9f41b30")
         with db.engine.connect() as conn:
             codes = conn.execute(sa.text(
                 "SELECT event_id, short_code FROM registrations ORDER BY id")).all()
+            marked = conn.execute(sa.text(
+                "SELECT id FROM people WHERE erased_at IS NOT NULL")).scalars().all()
+    assert marked == [erased]
     assert len(codes) == 2
     assert len({event for event, _code in codes}) == 1  # both of the same event
     assert codes[0][1] != codes[1][1]

@@ -55,6 +55,9 @@ def test_a_new_time_and_place_is_mailed_once_to_the_confirmed_and_the_waiting(ct
     assert "Was: donderdag 10 februari 2022, 14:00–15:30" in confirmed.body_text
     assert "Nieuwe plaats: De Centrale, Gent" in confirmed.body_text
     assert "op de wachtlijst" in waiting.body_text
+    assert "Geen interesse meer? Verlaat de wachtlijst hier:" in waiting.body_text
+    assert "Het bijgevoegde agendabestand past de activiteit in je agenda aan.\n\nKun je niet " \
+           "meer komen?" in confirmed.body_text
     # the confirmed get the calendar file: the same event (UID), a higher SEQUENCE
     calendar = _vevent(confirmed.attachments[0].content)
     assert calendar["UID"] == uid
@@ -167,3 +170,19 @@ def test_the_staff_edit_page_refuses_a_capacity_below_the_confirmed_beside_the_f
     html = response.get_data(as_text=True)
     assert response.status_code == 200  # the form again, as for every error on this page
     assert "3 mensen zijn al bevestigd: de capaciteit kan niet lager zijn dan 3." in html
+
+
+def test_each_later_change_is_mailed_again_with_a_higher_sequence(ctx):
+    event = make_event("Coopborrel Gent", kind_slug="coopborrel", starts_at=START, city="Gent")
+    _register(event, 1)
+    db.session.commit()
+    update_event(event, {"starts_at": START + timedelta(minutes=30),
+                         "ends_at": START + timedelta(minutes=120)}, actor=None, now=NOW)
+    db.session.commit()
+    update_event(event, {"location": "De Centrale"}, actor=None, now=NOW)
+    db.session.commit()
+    mails = _mails("event_changed")
+    assert [m.to_address for m in mails] == ["p1@example.test", "p1@example.test"]
+    assert [_vevent(m.attachments[0].content)["SEQUENCE"] for m in mails] == [1, 2]
+    assert "Nieuwe plaats: De Centrale, Gent" in mails[1].body_text
+    assert "Wanneer: donderdag 10 februari 2022, 14:30–16:00" in mails[1].body_text

@@ -108,7 +108,16 @@ def test_move_to_a_same_kind_event_with_a_free_seat(ctx):
     assert db.session.get(Registration, confirmed[0].id).status == "cancelled"
     assert db.session.get(Registration, waiting[0].id).status == "confirmed"
     assert _seats(old.id) == 1
-    assert _mails(confirmed[0].person.email) == ["registration_confirmed"]
+    assert _mails(confirmed[0].person.email) == ["registration_moved"]
+    mail = db.session.execute(sa.select(OutboxMessage).where(
+        OutboxMessage.to_address == confirmed[0].person.email)).scalar_one()
+    assert mail.subject == "Je inschrijving is verplaatst: Coopborrel Brugge"
+    assert mail.body_text.split("\n")[2].startswith(
+        "Je inschrijving voor Coopborrel Gent op ")
+    assert "is verplaatst naar Coopborrel Brugge. Je oude ticket geldt niet meer; dit is je " \
+           "nieuwe." in mail.body_text
+    assert f"Je ticketcode: {moved.short_code[:4]}-{moved.short_code[4:]}" in mail.body_text
+    assert [a.filename for a in mail.attachments] == [f"coopkracht-{target.id}.ics"]
     [entry] = _audit("registration.moved")
     assert (entry.object_id, entry.actor_id, entry.details["from_event_id"]) == (
         moved.id, staff.id, old.id)
@@ -123,7 +132,11 @@ def test_move_to_a_full_event_with_a_waiting_list_puts_the_person_on_it(ctx):
     assert moved.status == "waitlisted"
     assert _seats(target.id) == 1
     assert _seats(old.id) == 0
-    assert _mails(confirmed[0].person.email) == ["registration_waitlisted"]
+    assert _mails(confirmed[0].person.email) == ["registration_moved"]
+    mail = db.session.execute(sa.select(OutboxMessage).where(
+        OutboxMessage.to_address == confirmed[0].person.email)).scalar_one()
+    assert "Webinar B is volzet: je staat op de wachtlijst, op plaats 1." in mail.body_text
+    assert mail.attachments == []
 
 
 def test_move_to_a_full_event_without_waiting_list_is_refused(ctx):
@@ -317,3 +330,31 @@ def test_the_services_refuse_a_member_actor(ctx):
             call()
         assert error.value.code == "forbidden"
     assert db.session.get(Registration, confirmed[0].id).status == "confirmed"
+
+
+def test_move_targets_leave_out_members_only_events_for_non_members_and_internal_meetings(ctx):
+    from datetime import date
+
+    from tests.factories import make_organization
+
+    staff = make_user("staff")
+    source, confirmed, _ = _full_event("Coopborrel Gent", capacity=1, waiting=0)
+    open_one = make_event("Coopborrel Brugge", kind_slug="coopborrel",
+                          starts_at=utcnow() + SOON * 2)
+    members_only = make_event("Coopborrel voor leden", kind_slug="coopborrel",
+                              visibility="members", starts_at=utcnow() + SOON * 2)
+    internal = make_event("Coopborrel intern", kind_slug="coopborrel", visibility="internal",
+                          starts_at=utcnow() + SOON * 2)
+    outsider = confirmed[0]
+    assert [e.title for e in movable_targets(outsider, utcnow())] == ["Coopborrel Brugge"]
+    for target in (members_only, internal):
+        with pytest.raises(DomainError) as caught:
+            move_registration(outsider, target, actor=staff, now=utcnow())
+        assert caught.value.code == "not_movable"
+    # a contact person of a member co-op may go to the members-only one
+    coop = make_organization("Zuidwind", member_since=date(2019, 1, 1))
+    member = make_registration(source, make_person("Lid", email="lid@zuidwind.test",
+                                                   organization=coop))
+    assert [e.title for e in movable_targets(member, utcnow())] == [
+        "Coopborrel Brugge", "Coopborrel voor leden"]
+    assert open_one.id != members_only.id
