@@ -173,7 +173,8 @@ def _trends(indicators: list[Indicator], measured: dict[int, tuple[Measured, Win
     for indicator in indicators:
         m, w = measured[indicator.id]
         if indicator.id in per_month:
-            total, points = 0.0, []
+            total = 0.0
+            points: list[tuple[date, float | None]] = []
             for day in _month_ends(w):
                 total += per_month[indicator.id].get(day.strftime("%Y-%m"), 0.0)
                 points.append((day, total))
@@ -195,12 +196,12 @@ def compute_figures(plan: Plan, indicators: list[Indicator], at: date, *,
                     trend: bool = False) -> dict[int, Figures]:
     """Every indicator's figures in one SELECT of scalar subqueries (plus one for the trends)."""
     measured: dict[int, tuple[Measured, Window]] = {i.id: measure(i, plan, at) for i in indicators}
-    with_figure = [iid for iid, (m, _w) in measured.items() if m.figure is not None]
+    figure_of = {iid: m.figure for iid, (m, _w) in measured.items() if m.figure is not None}
+    with_figure = list(figure_of)
     values: dict[int, Any] = {}
     if with_figure:
         # one SELECT of scalar subqueries; read by position (labelling each one costs time)
-        row = db.session.execute(sa.select(*[measured[iid][0].figure for iid in with_figure])
-                                 ).one()
+        row = db.session.execute(sa.select(*figure_of.values())).one()
         values = dict(zip(with_figure, row, strict=True))
     trends = _trends(indicators, measured) if trend else {}
     result = {}
@@ -286,7 +287,8 @@ def _page_events(m: Measured, stmt: sa.Select[Any], limit: int, offset: int
     """The records SELECT narrowed to the events a page falls in, and the offset within them:
     records sorted by event first, so counting per event finds the page without sorting the
     rows of every other event (a million registrations made that sort the page's cost)."""
-    skipped, taken, events = 0, 0, []
+    skipped, taken = 0, 0
+    events: list[int] = []
     for event_id, count in db.session.execute(m.per_event):  # type: ignore[arg-type]
         if not events and skipped + count <= offset:
             skipped += count  # all of this event's records come before the page
@@ -398,8 +400,10 @@ def side_figures(indicator: Indicator, plan: Plan, at: date) -> dict[str, int] |
     no_show = m._registration_count(
         indicator, w, Registration.status == "confirmed", Registration.is_advance,
         sa.not_(Registration.attended))
+    assert held.figure is not None and registered.figure is not None
+    assert came.figure is not None
     row = db.session.execute(sa.select(
-        held.figure.label("events"), registered.figure.label("registrations"),  # type: ignore[union-attr]
+        held.figure.label("events"), registered.figure.label("registrations"),
         came.figure.label("attendances"), no_show.label("no_shows"),
     )).one()
     return dict(row._mapping)

@@ -115,7 +115,7 @@ def import_plan():
         rows = None
         upload = form.file.data
         try:
-            if upload is not None and getattr(upload, "filename", ""):
+            if upload is not None and getattr(upload, "filename", None):
                 try:
                     rows = rows_from_upload(upload.filename, upload.read())
                 except TooManyRows:
@@ -131,7 +131,7 @@ def import_plan():
                 rows = _rows_from_json(form.rows.data)
         except TooManyRows:
             rows = None
-            field = form.file if upload is not None and getattr(upload, "filename", "") \
+            field = form.file if upload is not None and getattr(upload, "filename", None) \
                 else form.text
             field.errors.append(_("The plan has more than %(max)d rows; a plan has fewer. "
                                   "Remove the empty rows or split the file.", max=MAX_ROWS))
@@ -584,8 +584,8 @@ def link_unlinked_events(plan_id: int):
     from coopnet.plan.queries import plan_tree
 
     plan = db.get_or_404(Plan, plan_id)
-    back = redirect(url_for("plan.dashboard", plan_id=plan.id, **(
-        {"at": request.args["at"]} if request.args.get("at") else {})))
+    back = redirect(url_for("plan.dashboard", plan_id=plan.id,
+                            at=request.args.get("at") or None))
     form = _unlinked_form(plan_tree(plan))
     if not form.validate_on_submit():
         flash(_("Tick at least one event and choose an action."), "danger")
