@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import (
     Blueprint,
+    Response,
     current_app,
     flash,
     jsonify,
@@ -104,11 +105,10 @@ def _json_result(event: Event, result: CheckInResult):
                     "counts": counts.as_dict() if counts else None}), status
 
 
-def _json_error(error: DomainError):
-    body: dict[str, Any] = {"ok": False, "code": error.code, "message": error.message}
-    if error.fields:
-        body["fields"] = error.fields
-    return jsonify(body), error.status
+def _json_error(error: DomainError) -> tuple[Response, int]:
+    """A refusal in the API's error shape ({"error": {code, message, fields?}}), with "ok": false
+    beside it for the door script."""
+    return jsonify({"ok": False, **error.to_dict()}), error.status
 
 
 def _text(data: dict[str, Any], key: str) -> str:

@@ -119,11 +119,11 @@ def test_door_refusals_come_back_as_json_with_the_reason(client, login, borrel, 
     response = client.post(f"/staff/events/{borrel['id']}/checkin/scan", json=body)
     assert response.status_code == status
     answer = response.get_json()
-    assert answer["ok"] is False and answer["code"] == code
+    assert answer["ok"] is False and answer["error"]["code"] == code
     if code == "not_confirmed":
-        assert answer["message"] == "Wim Wachter staat op de wachtlijst, niet bevestigd."
+        assert answer["error"]["message"] == "Wim Wachter staat op de wachtlijst, niet bevestigd."
     if code == "wrong_event":
-        assert "Webinar ICA-principes" in answer["message"]
+        assert "Webinar ICA-principes" in answer["error"]["message"]
 
 
 def test_walk_in_at_the_door_when_full(client, login, borrel):
@@ -138,8 +138,8 @@ def test_walk_in_at_the_door_when_full(client, login, borrel):
     assert answer["counts"] == {"registered": 3, "checked_in": 1, "waitlisted": 1, "capacity": 2}
     refused = client.post(f"{base}/walkin", json={"name": "", "email": "x@"})
     assert refused.status_code == 422
-    assert refused.get_json()["fields"] == {"name": "Vul een naam in.",
-                                            "email": "Vul een geldig e-mailadres in."}
+    assert refused.get_json()["error"]["fields"] == {"name": "Vul een naam in.",
+                                                     "email": "Vul een geldig e-mailadres in."}
 
 
 def test_state_shows_check_ins_made_on_other_devices(app, login, borrel):
@@ -293,9 +293,10 @@ def test_walk_in_errors_are_sentences_beside_their_fields(client, login, borrel)
     refused = client.post(f"/staff/events/{borrel['id']}/checkin/walkin",
                           json={"name": "  ", "email": ""})
     assert refused.status_code == 422
-    assert refused.get_json() == {"ok": False, "code": "invalid",
-                                  "message": "Sommige velden zijn niet correct ingevuld.",
-                                  "fields": {"name": "Vul een naam in."}}
+    # the API's error shape, as every JSON answer of coopnet
+    assert refused.get_json() == {"ok": False, "error": {
+        "code": "invalid", "message": "Sommige velden zijn niet correct ingevuld.",
+        "fields": {"name": "Vul een naam in."}}}
 
 
 def test_a_waiting_person_let_in_as_a_walk_in_is_checked_in_on_their_own_row(client, login,

@@ -31,7 +31,7 @@ def test_door_undo_with_an_id_too_big_for_the_id_column_is_an_unknown_ticket(app
     answer = client.post(f"/staff/events/{event_id}/checkin/undo",
                          json={"registration_id": TOO_BIG})
     assert answer.status_code == 404
-    assert answer.get_json()["code"] == "unknown_ticket"
+    assert answer.get_json()["error"]["code"] == "unknown_ticket"
 
 
 def test_door_scan_with_an_id_too_big_for_the_id_column_is_an_unknown_ticket(app, client, login):
@@ -41,7 +41,7 @@ def test_door_scan_with_an_id_too_big_for_the_id_column_is_an_unknown_ticket(app
     answer = client.post(f"/staff/events/{event_id}/checkin/scan",
                          json={"registration_id": 10**30})
     assert answer.status_code == 404
-    assert answer.get_json()["code"] == "unknown_ticket"
+    assert answer.get_json()["error"]["code"] == "unknown_ticket"
 
 
 def test_api_registration_naming_an_organization_id_too_big_for_the_id_column_is_refused(app, client):

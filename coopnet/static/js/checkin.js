@@ -87,7 +87,16 @@
     }).then(function (response) {
       // a gateway error or a page instead of our JSON: the request did not get through
       if (response.status >= 500 || response.status === 429) { throw new Error("unavailable"); }
-      return response.json().catch(function () { throw new Error("not json"); });
+      return response.json().catch(function () { throw new Error("not json"); })
+        .then(function (answer) {
+          // a refusal comes in the API's shape, {"error": {code, message, fields}}
+          if (answer && answer.error) {
+            answer.code = answer.error.code;
+            answer.message = answer.error.message;
+            answer.fields = answer.error.fields;
+          }
+          return answer;
+        });
     });
   }
 
