@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
+from typing import Any
 
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import format_date, format_datetime, format_decimal, format_time, get_locale
+from flask_babel import (
+    force_locale,
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_time,
+    get_locale,
+)
 
 LANG_COOKIE = "coopnet_lang"
 # the language a visitor chooses -> the locale whose dates and numbers are shown: Belgian Dutch
@@ -19,6 +29,30 @@ LANGUAGE_NAMES = {"nl": "Nederlands", "fr": "Français", "en": "English"}
 def language_of(locale: object) -> str:
     """The language code ("nl", "fr", "en") of a locale such as fr_BE."""
     return str(locale or "nl").split("_")[0]
+
+
+def current_language() -> str:
+    """The language ("nl", "fr", "en") the current request is shown in."""
+    return language_of(get_locale())
+
+
+def mail_language_of(person: Any) -> str:
+    """The language a mail to `person` is written in: the one they registered in, else the
+    network's default (Dutch)."""
+    chosen = getattr(person, "language", None)
+    if chosen in current_app.config["COOPNET_LANGUAGES"]:
+        return str(chosen)
+    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+@contextmanager
+def in_language_of(person: Any) -> Iterator[None]:
+    """Write what is rendered inside (subject, text, dates, calendar file) in `person`'s
+    language, whoever's request or timer sends it: a promotion set off by someone else's
+    cancellation, a change saved by staff, tomorrow's reminder."""
+    language = mail_language_of(person)
+    with force_locale(FORMAT_LOCALES.get(language, language)):
+        yield
 
 
 def select_locale() -> str:

@@ -29,6 +29,7 @@ from coopnet.db import utcnow
 from coopnet.errors import DomainError, Invalid
 from coopnet.events.models import STATUSES, VISIBILITIES, Event, EventKind, EventSeries
 from coopnet.extensions import db
+from coopnet.i18n import in_language_of
 from coopnet.mail.services import queue_mail
 from coopnet.registrations.models import Registration
 from coopnet.validators import clean_text, is_row_id
@@ -296,20 +297,22 @@ def notify_change(event: Event, fields: list[str], *, previous: dict[str, Any],
         link = join_url(registration)
         if not (time_changed or place_changed or (link_changed and link)):
             continue  # only the join link changed, and this person (waiting) does not get it
-        text = render_template(
-            "events/mail/event_changed.txt", event=event, person=person,
-            registration=registration, time_changed=time_changed, place_changed=place_changed,
-            link_changed=link_changed and link is not None, join_url=link,
-            was_starts=was_starts, was_ends=was_ends, manage_url=manage_url(registration))
-        attachments: tuple[tuple[str, str, bytes], ...] = ()
-        if registration.status == "confirmed":
-            attachments = ((f"coopkracht-{event.id}.ics", "text/calendar",
-                            event_ics(event, now=now, with_join_link=link is not None)),)
-        message = queue_mail(
-            kind="event_changed", to=person.email,
-            subject=_("Changed: %(title)s", title=event.title), text=text,
-            attachments=attachments,
-            dedupe_key=change_mail_key(event, registration.id), now=now)
+        with in_language_of(person):  # the registrant's language, not the staff member's
+            text = render_template(
+                "events/mail/event_changed.txt", event=event, person=person,
+                registration=registration, time_changed=time_changed,
+                place_changed=place_changed, link_changed=link_changed and link is not None,
+                join_url=link, was_starts=was_starts, was_ends=was_ends,
+                manage_url=manage_url(registration))
+            attachments: tuple[tuple[str, str, bytes], ...] = ()
+            if registration.status == "confirmed":
+                attachments = ((f"coopkracht-{event.id}.ics", "text/calendar",
+                                event_ics(event, now=now, with_join_link=link is not None)),)
+            message = queue_mail(
+                kind="event_changed", to=person.email,
+                subject=_("Changed: %(title)s", title=event.title), text=text,
+                attachments=attachments,
+                dedupe_key=change_mail_key(event, registration.id), now=now)
         queued += message is not None
     return queued
 
@@ -366,18 +369,20 @@ def cancel_event(event: Event, *, actor: User | None, now: datetime | None = Non
                                   "reason": "event_cancelled"})
             db.session.expire(registration)
     base_url = current_app.config["COOPNET_BASE_URL"]
-    calendar_file = (f"coopkracht-{event.id}.ics", "text/calendar", event_ics(event, now=now))
     mailed = 0
     for registration in registrations:
         person = registration.person
         if not person.email:
             continue
-        text = render_template("events/mail/event_cancelled.txt", event=event, person=person,
-                               event_url=f"{base_url}/events/{event.id}")
-        message = queue_mail(kind="event_cancelled", to=person.email,
-                             subject=_("Cancelled: %(title)s", title=event.title), text=text,
-                             attachments=(calendar_file,),
-                             dedupe_key=f"event_cancelled:{registration.id}", now=now)
+        with in_language_of(person):  # the registrant's language, not the staff member's
+            text = render_template("events/mail/event_cancelled.txt", event=event,
+                                   person=person, event_url=f"{base_url}/events/{event.id}")
+            calendar_file = (f"coopkracht-{event.id}.ics", "text/calendar",
+                             event_ics(event, now=now))
+            message = queue_mail(kind="event_cancelled", to=person.email,
+                                 subject=_("Cancelled: %(title)s", title=event.title),
+                                 text=text, attachments=(calendar_file,),
+                                 dedupe_key=f"event_cancelled:{registration.id}", now=now)
         mailed += message is not None
     record_audit("event.cancelled", object_type="event", object_id=event.id, actor=actor,
                  now=now, details={"notified": mailed,

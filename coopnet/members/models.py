@@ -102,6 +102,9 @@ class Person(TimestampMixin, db.Model):
     # set when the personal data was erased (GDPR): the row stays only to keep counts right,
     # and lists, door pages and search leave it out
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # the language the person last registered in ("nl", "fr", "en"): their mails, also those
+    # sent later by a timer or set off by someone else, are written in it (None: Dutch)
+    language: Mapped[str | None] = mapped_column(sa.String(5))
 
     organization: Mapped[Organization | None] = relationship(back_populates="people")
     user: Mapped[User | None] = relationship(back_populates="person")

@@ -70,6 +70,7 @@ def export_person(person: Person) -> dict[str, Any]:
         "person": {
             "id": person.id, "first_name": person.first_name, "last_name": person.last_name,
             "email": person.email, "phone": person.phone, "role": person.role,
+            "language": person.language,
             "organization": person.organization.name if person.organization else None,
             "created_at": _iso(person.created_at),
         },
@@ -356,6 +357,7 @@ def erase_person(person: Person, *, actor: User | None, now: datetime | None = N
     person.email = None
     person.phone = None
     person.role = None
+    person.language = None
     if user is not None:
         # a link not yet used would still sign in; used ones are no use to anyone now
         db.session.execute(sa.delete(SignInLink).where(SignInLink.user_id == user.id))

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from coopnet.events.models import Event
 from coopnet.extensions import db
+from coopnet.i18n import in_language_of
 from coopnet.mail.services import queue_mail
 from coopnet.registrations.models import Registration
 from coopnet.registrations.services import manage_url
@@ -37,10 +38,11 @@ def queue_reminders(*, now: datetime) -> int:
         person, event = registration.person, registration.event
         if not person.email:
             continue
-        text = render_template("registrations/mail/reminder.txt", person=person, event=event,
-                               manage_url=manage_url(registration))
-        message = queue_mail(kind="registration_reminder", to=person.email,
-                             subject=_("Tomorrow: %(title)s", title=event.title), text=text,
-                             dedupe_key=f"reminder:{registration.id}", now=now)
+        with in_language_of(person):  # sent by a timer: the person's language, not the server's
+            text = render_template("registrations/mail/reminder.txt", person=person,
+                                   event=event, manage_url=manage_url(registration))
+            message = queue_mail(kind="registration_reminder", to=person.email,
+                                 subject=_("Tomorrow: %(title)s", title=event.title), text=text,
+                                 dedupe_key=f"reminder:{registration.id}", now=now)
         queued += message is not None
     return queued

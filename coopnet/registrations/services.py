@@ -18,7 +18,7 @@ from datetime import datetime
 from types import SimpleNamespace
 
 import sqlalchemy as sa
-from flask import current_app, render_template
+from flask import current_app, has_request_context, render_template
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
@@ -28,6 +28,7 @@ from coopnet.db import utcnow
 from coopnet.errors import DomainError, Forbidden, Invalid, NotFound
 from coopnet.events.models import Event
 from coopnet.extensions import db
+from coopnet.i18n import current_language, in_language_of, mail_language_of
 from coopnet.mail.services import queue_mail
 from coopnet.members.models import Organization, Person
 from coopnet.members.rules import member_contact_by_email
@@ -231,6 +232,7 @@ class _PreparedMail:
     ticket_code: str
     short_code: str
     first_name: str
+    language: str
     text: str
     attachments: list[tuple[str, str, bytes]]
 
@@ -249,41 +251,44 @@ def _prepare_confirmation(event: Event, clean_name: str, now: datetime) -> _Prep
         registration=confirmed, event=event, person=SimpleNamespace(first_name=first_name),
         manage_url=f"{current_app.config['COOPNET_BASE_URL']}/r/{ticket_code}", position=None,
         join_url=join)
-    return _PreparedMail(ticket_code, short_code, first_name, text,
+    return _PreparedMail(ticket_code, short_code, first_name, current_language(), text,
                          _calendar_attachments(event, now))
 
 
 def _queue_registration_mail(registration: Registration, kind: str, *, now: datetime,
                              prepared: _PreparedMail | None = None,
                              moved_from: Event | None = None) -> None:
-    event = registration.event
-    subjects = {
-        "registration_confirmed": _("Your registration: %(title)s", title=event.title),
-        "registration_waitlisted": _("On the waiting list: %(title)s", title=event.title),
-        "registration_promoted": _("A place is free for you: %(title)s", title=event.title),
-        "registration_resend": _("Your registration link: %(title)s", title=event.title),
-        "registration_cancelled": _("Registration cancelled: %(title)s", title=event.title),
-        "registration_ticket": _("Your ticket: %(title)s", title=event.title),
-        "registration_moved": _("Your registration has moved: %(title)s", title=event.title),
-    }
-    if (prepared is not None and kind == "registration_confirmed"
-            and registration.status == "confirmed"
-            and prepared.ticket_code == registration.ticket_code
-            and prepared.short_code == registration.short_code
-            and prepared.first_name == registration.person.first_name):
-        queue_mail(kind=kind, to=registration.person.email or "", subject=subjects[kind],
-                   text=prepared.text, attachments=prepared.attachments, now=now)
-        return
-    text = render_template(
-        "registrations/mail/registration.txt", kind=kind, registration=registration,
-        event=event, person=registration.person, manage_url=manage_url(registration),
-        position=waitlist_position(registration),
-        join_url=join_url(registration) if kind != "registration_cancelled" else None,
-        moved_from=moved_from,
-    )
-    confirmed = registration.status == "confirmed" and kind != "registration_cancelled"
-    queue_mail(kind=kind, to=registration.person.email or "", subject=subjects[kind], text=text,
-               attachments=_calendar_attachments(event, now) if confirmed else (), now=now)
+    """Queue the mail of `kind` about this registration, written in the person's language."""
+    with in_language_of(registration.person):
+        event = registration.event
+        subjects = {
+            "registration_confirmed": _("Your registration: %(title)s", title=event.title),
+            "registration_waitlisted": _("On the waiting list: %(title)s", title=event.title),
+            "registration_promoted": _("A place is free for you: %(title)s", title=event.title),
+            "registration_resend": _("Your registration link: %(title)s", title=event.title),
+            "registration_cancelled": _("Registration cancelled: %(title)s", title=event.title),
+            "registration_ticket": _("Your ticket: %(title)s", title=event.title),
+            "registration_moved": _("Your registration has moved: %(title)s", title=event.title),
+        }
+        if (prepared is not None and kind == "registration_confirmed"
+                and registration.status == "confirmed"
+                and prepared.ticket_code == registration.ticket_code
+                and prepared.short_code == registration.short_code
+                and prepared.first_name == registration.person.first_name
+                and prepared.language == mail_language_of(registration.person)):
+            queue_mail(kind=kind, to=registration.person.email or "", subject=subjects[kind],
+                       text=prepared.text, attachments=prepared.attachments, now=now)
+            return
+        text = render_template(
+            "registrations/mail/registration.txt", kind=kind, registration=registration,
+            event=event, person=registration.person, manage_url=manage_url(registration),
+            position=waitlist_position(registration),
+            join_url=join_url(registration) if kind != "registration_cancelled" else None,
+            moved_from=moved_from,
+        )
+        confirmed = registration.status == "confirmed" and kind != "registration_cancelled"
+        queue_mail(kind=kind, to=registration.person.email or "", subject=subjects[kind], text=text,
+                   attachments=_calendar_attachments(event, now) if confirmed else (), now=now)
 
 
 # -- the services --------------------------------------------------------------------------
@@ -356,6 +361,7 @@ def _register_checked(event: Event, clean_name: str, clean_email: str,
 
     existing = _active_registration(event.id, clean_email)
     if existing is not None:
+        _remember_language(existing.person, source)
         _queue_registration_mail(existing, "registration_resend", now=now)
         return existing, False
 
@@ -367,6 +373,7 @@ def _register_checked(event: Event, clean_name: str, clean_email: str,
             "the network knows you by, then register."))
 
     person = _person_for(clean_name, clean_email, actor, now)
+    _remember_language(person, source)
     try:
         with db.session.begin_nested():
             registration = _place(event, person, organization, organization_name, source, now,
@@ -388,6 +395,14 @@ def _register_checked(event: Event, clean_name: str, clean_email: str,
             else "registration_waitlisted")
     _queue_registration_mail(registration, kind, now=now, prepared=prepared)
     return registration, True
+
+
+def _remember_language(person: Person, source: str) -> None:
+    """A person registering on the site themself: their mails from now on come in the language
+    they registered in. Staff, imports and API clients register in someone else's name, so
+    their language says nothing about the person's."""
+    if source == "online" and has_request_context():
+        person.language = current_language()
 
 
 def _person_for(name: str, email: str, actor: User | None, now: datetime) -> Person:
