@@ -24,7 +24,12 @@ from coopnet.events.models import Event, EventKind
 from coopnet.extensions import db
 from coopnet.members.models import Membership, Organization, Person
 from coopnet.plan.models import Action, Goal, Indicator, Plan, event_actions
-from coopnet.registrations.models import CheckInEvent, Registration
+from coopnet.registrations.models import (
+    SHORT_CODE_ALPHABET,
+    SHORT_CODE_LENGTH,
+    CheckInEvent,
+    Registration,
+)
 from coopnet.timezones import brussels, brussels_today
 
 FULL = {"organizations": 10_000, "people": 200_000, "events": 5_000, "registrations": 1_000_000}
@@ -206,7 +211,8 @@ def generate_scale(*, today: date, factor: float = 1.0, seed: int = 14) -> Scale
                               and (source in ("walkin", "import") or rng.random() < 0.7) else None)
                 org_id = rng.choice(org_ids) if rng.random() < 0.4 else None
                 yield (reg_id, event_id, person_id, org_id, "", status, source,
-                       f"scale{reg_id:09d}{rng.getrandbits(96):024x}", _utc(registered),
+                       f"scale{reg_id:09d}{rng.getrandbits(96):024x}", _short_code(reg_id),
+                       _utc(registered),
                        _utc(registered),
                        _utc(registered) if status == "waitlisted" else None,
                        _utc(registered) if status == "confirmed" else None,
@@ -217,7 +223,7 @@ def generate_scale(*, today: date, factor: float = 1.0, seed: int = 14) -> Scale
 
     _bulk_insert(Registration.__table__, (
         "id", "event_id", "person_id", "organization_id", "organization_name", "status", "source",
-        "ticket_code", "consent_at", "registered_at", "waitlisted_at", "confirmed_at",
+        "ticket_code", "short_code", "consent_at", "registered_at", "waitlisted_at", "confirmed_at",
         "cancelled_at", "checked_in_at", "checked_in_by_id", "created_at", "updated_at"),
         registrations())
 
@@ -242,6 +248,18 @@ def generate_scale(*, today: date, factor: float = 1.0, seed: int = 14) -> Scale
                         sizes["registrations"])
 
 
+def _short_code(registration_id: int) -> str:
+    """A short ticket code for a generated registration: the id scrambled by a multiplication
+    that is one-to-one below 31**8, so every generated registration gets its own code."""
+    base = len(SHORT_CODE_ALPHABET)
+    number = (registration_id * 2654435761) % base ** SHORT_CODE_LENGTH
+    symbols = []
+    for _ in range(SHORT_CODE_LENGTH):
+        number, index = divmod(number, base)
+        symbols.append(SHORT_CODE_ALPHABET[index])
+    return "".join(symbols)
+
+
 def add_tickets(event_id: int, codes: Sequence[str], *, now: datetime) -> None:
     """Confirmed registrations with the given ticket codes for one event, each for a new person
     (what a benchmark's door scanners check in), with the seat counter kept in step."""
@@ -253,9 +271,10 @@ def add_tickets(event_id: int, codes: Sequence[str], *, now: datetime) -> None:
                    stamp) for n, code in enumerate(codes)))
     _bulk_insert(Registration.__table__, (
         "id", "event_id", "person_id", "organization_name", "status", "source", "ticket_code",
-        "consent_at", "registered_at", "confirmed_at", "created_at", "updated_at"),
+        "short_code", "consent_at", "registered_at", "confirmed_at", "created_at", "updated_at"),
         ((first_registration + n, event_id, first_person + n, "", "confirmed", "staff", code,
-          stamp, stamp, stamp, stamp, stamp) for n, code in enumerate(codes)))
+          _short_code(first_registration + n), stamp, stamp, stamp, stamp, stamp)
+         for n, code in enumerate(codes)))
     db.session.execute(sa.update(Event.__table__).where(Event.__table__.c.id == event_id)
                        .values(seats_taken=Event.__table__.c.seats_taken + len(codes)))
     _reset_sequences(Person.__table__, Registration.__table__)
