@@ -279,12 +279,7 @@ def notify_change(event: Event, fields: list[str], *, previous: dict[str, Any],
     from coopnet.events.ics import event_ics
     from coopnet.registrations.services import join_url, manage_url
 
-    registrations = db.session.execute(
-        sa.select(Registration)
-        .where(Registration.event_id == event.id,
-               Registration.status.in_(("confirmed", "waitlisted")))
-        .order_by(Registration.id)
-    ).scalars().all()
+    registrations = _registrations_to_tell(event)
     time_changed = "starts_at" in fields or "ends_at" in fields
     place_changed = any(name in fields for name in ("location", "address", "city"))
     link_changed = "online_url" in fields
@@ -317,6 +312,17 @@ def notify_change(event: Event, fields: list[str], *, previous: dict[str, Any],
     return queued
 
 
+def _registrations_to_tell(event: Event) -> list[Registration]:
+    """The event's confirmed and waiting registrations, in order: who hears of a change or a
+    cancellation."""
+    return list(db.session.execute(
+        sa.select(Registration)
+        .where(Registration.event_id == event.id,
+               Registration.status.in_(("confirmed", "waitlisted")))
+        .order_by(Registration.id)
+    ).scalars())
+
+
 def publish_event(event: Event, *, actor: User | None, now: datetime | None = None) -> Event:
     """Make a draft visible (and open for registration)."""
     now = now or utcnow()
@@ -342,12 +348,7 @@ def cancel_event(event: Event, *, actor: User | None, now: datetime | None = Non
     event.status = "cancelled"
     event.sequence += 1
     event.updated_at = now
-    registrations = db.session.execute(
-        sa.select(Registration)
-        .where(Registration.event_id == event.id,
-               Registration.status.in_(("confirmed", "waitlisted")))
-        .order_by(Registration.id)
-    ).scalars().all()
+    registrations = _registrations_to_tell(event)
     cancelled = [r for r in registrations if r.checked_in_at is None]
     if cancelled:
         db.session.execute(
