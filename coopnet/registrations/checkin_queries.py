@@ -13,7 +13,7 @@ from coopnet.events.models import Event
 from coopnet.extensions import db
 from coopnet.members.models import Person
 from coopnet.registrations.attendee_report import AttendeeRow
-from coopnet.registrations.models import Registration
+from coopnet.registrations.models import CheckInEvent, Registration
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,36 @@ def checked_in_state(event_id: int) -> list[sa.Row]:
         sa.select(Registration.id, Registration.checked_in_at, User.display_name)
         .outerjoin(User, User.id == Registration.checked_in_by_id)
         .where(Registration.event_id == event_id, Registration.attended)
+    ))
+
+
+# a poll asks again for this many history rows before its cursor: a check-in whose transaction
+# took its id earlier but committed after the last poll is not missed
+CHANGES_OVERLAP = 20
+
+
+def door_cursor(event_id: int) -> int:
+    """The newest check-in history id of the event (0 without any): a door poll's cursor."""
+    return int(db.session.execute(
+        sa.select(sa.func.coalesce(sa.func.max(CheckInEvent.id), 0))
+        .join(Registration, Registration.id == CheckInEvent.registration_id)
+        .where(Registration.event_id == event_id)
+    ).scalar_one())
+
+
+def checked_in_changes(event_id: int, after: int) -> list[sa.Row]:
+    """(id, checked_in_at, staff name) of the registrations whose check-in history moved after
+    history id `after` (less the overlap), checked in or not now: what a door poll that has
+    seen everything up to `after` needs, however big the event."""
+    from coopnet.auth.models import User
+
+    moved = (sa.select(CheckInEvent.registration_id)
+             .where(CheckInEvent.id > after - CHANGES_OVERLAP))
+    return list(db.session.execute(
+        sa.select(Registration.id, Registration.checked_in_at, User.display_name)
+        .outerjoin(User, User.id == Registration.checked_in_by_id)
+        .where(Registration.event_id == event_id, Registration.id.in_(moved))
+        .order_by(Registration.id)
     ))
 
 

@@ -55,7 +55,9 @@ from coopnet.registrations.checkin_forms import (
 )
 from coopnet.registrations.checkin_queries import (
     DOOR_PAGE_MAX,
+    checked_in_changes,
     checked_in_state,
+    door_cursor,
     door_list,
     event_counts,
     events_at_the_door,
@@ -70,6 +72,7 @@ from coopnet.registrations.door_sync import (
 )
 from coopnet.registrations.models import Registration
 from coopnet.timezones import rfc3339, to_brussels
+from coopnet.validators import MAX_ID
 from coopnet.web.json_api import json_body
 from coopnet.web.lookups import found_or_404
 
@@ -197,14 +200,33 @@ def walkin(event_id: int):
 @bp.route("/events/<int:event_id>/checkin/state")
 @access(STAFF)
 def state(event_id: int):
-    """Counters and who is checked in, for the door page's poll (reads the database)."""
+    """Counters and who is checked in, for the door page's poll (reads the database).
+
+    Without `after`: every checked-in registration. With `after` (the `cursor` of an earlier
+    answer): only `changes` since then, each registration's state now (null: not checked in
+    any more), so a poll of a big event stays small. Both answers carry the new `cursor`."""
     counts = found_or_404(event_counts(event_id))
-    checked = {str(row.id): {"at": _hhmm(row.checked_in_at), "by": row.display_name or "",
-                             "checked_in_at": rfc3339(row.checked_in_at)}
-               for row in checked_in_state(event_id)}
-    # a fresh CSRF token: a door page kept offline for hours sends its actions with it
-    response = jsonify({"counts": counts.as_dict(), "checked_in": checked,
-                        "csrf_token": generate_csrf()})
+    raw = request.args.get("after", "")
+    if raw and (not re.fullmatch(r"[0-9]{1,10}", raw) or int(raw) > MAX_ID):
+        return _json_error(Invalid({"after": _("Send the cursor of an earlier answer.")}))
+    cursor = door_cursor(event_id)
+
+    def seen(row: Any) -> dict[str, str | None] | None:
+        if row.checked_in_at is None:
+            return None
+        return {"at": _hhmm(row.checked_in_at), "by": row.display_name or "",
+                "checked_in_at": rfc3339(row.checked_in_at)}
+
+    body: dict[str, Any] = {"counts": counts.as_dict(), "cursor": cursor,
+                            # a fresh CSRF token: a door page kept offline for hours sends its
+                            # actions with it
+                            "csrf_token": generate_csrf()}
+    if raw:
+        body["changes"] = {str(row.id): seen(row)
+                           for row in checked_in_changes(event_id, int(raw))}
+    else:
+        body["checked_in"] = {str(row.id): seen(row) for row in checked_in_state(event_id)}
+    response = jsonify(body)
     response.headers["Cache-Control"] = "no-store"
     return response
 

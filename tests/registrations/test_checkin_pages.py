@@ -156,6 +156,48 @@ def test_state_shows_check_ins_made_on_other_devices(app, login, borrel):
     assert list(state["checked_in"]) == [str(borrel["lies"])]
 
 
+def test_a_poll_with_the_cursor_gets_only_what_changed_since(app, login, borrel):
+    phone, tablet = app.test_client(), app.test_client()
+    login(phone, "staff")
+    login(tablet, "staff")
+    state_url = f"/staff/events/{borrel['id']}/checkin/state"
+    first = tablet.get(state_url).get_json()
+    phone.post(f"/staff/events/{borrel['id']}/checkin/scan", json={"code": borrel["lies_code"]})
+    moved = tablet.get(f"{state_url}?after={first['cursor']}").get_json()
+    assert "checked_in" not in moved and list(moved["changes"]) == [str(borrel["lies"])]
+    assert moved["changes"][str(borrel["lies"])]["checked_in_at"] is not None
+    assert moved["cursor"] > first["cursor"]
+    phone.post(f"/staff/events/{borrel['id']}/checkin/undo",
+               json={"registration_id": borrel["lies"]})
+    undone = tablet.get(f"{state_url}?after={moved['cursor']}").get_json()
+    assert undone["changes"] == {str(borrel["lies"]): None}  # not checked in any more
+    assert undone["counts"]["checked_in"] == 0
+    assert tablet.get(f"{state_url}?after=x1").status_code == 422
+
+
+def test_a_poll_of_a_big_door_stays_small(app, login):
+    with app.app_context():
+        from coopnet.registrations.checkin import check_in
+
+        event = make_event("Dag van de Coöperatie", capacity=None)
+        staff = make_user("staff", display_name="An")
+        people = [make_registration(event) for _ in range(60)]
+        for registration in people[:59]:
+            check_in(event, registration.ticket_code, actor=staff)
+        db.session.commit()
+        event_id, last_code, last_id = event.id, people[59].ticket_code, people[59].id
+    client = app.test_client()
+    login(client, "staff")
+    state_url = f"/staff/events/{event_id}/checkin/state"
+    full = client.get(state_url).get_json()
+    assert len(full["checked_in"]) == 59
+    client.post(f"/staff/events/{event_id}/checkin/scan", json={"code": last_code})
+    changes = client.get(f"{state_url}?after={full['cursor']}").get_json()["changes"]
+    # the newest check-in and a short overlap before the cursor, not the 59 earlier ones
+    assert str(last_id) in changes
+    assert len(changes) <= 21 and all(value is not None for value in changes.values())
+
+
 @pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}])
 def test_door_requests_need_the_csrf_token_from_the_page(client, login, borrel, app_config):
     # sign in with the token of the sign-in form

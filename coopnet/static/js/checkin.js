@@ -802,20 +802,32 @@
     }).then(function () { walkinBusy = false; });
   });
 
-  /* live counters and check-ins made on other devices: the database is the truth */
+  /* live counters and check-ins made on other devices: the database is the truth. The first
+     poll (and every FULL_EVERY-th) reads every check-in; the others only what changed since
+     the last answer's cursor, so a poll stays small at a big event */
+  var cursor = null;
+  var polls = 0;
+  var FULL_EVERY = 15;
   function poll() {
     if (document.hidden || keepsHere() || syncing) { return; }
-    fetch(door.dataset.stateUrl, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+    var full = cursor === null || polls % FULL_EVERY === 0;
+    polls += 1;
+    var url = door.dataset.stateUrl + (full ? "" : "?after=" + cursor);
+    fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (state) {
         if (!state || pending > 0) { return; }
         if (state.csrf_token) { csrf = state.csrf_token; }
         setCounts(state.counts);
+        cursor = state.cursor;
         var changed = false;
+        var known = state.changes || state.checked_in;
         Object.keys(rows).forEach(function (id) {
           var row = rows[id];
           if (row.status !== "confirmed" || row.local) { return; }
-          var seen = state.checked_in[id];
+          // a change list names only what moved; the full list names every check-in
+          if (state.changes && !(id in state.changes)) { return; }
+          var seen = known[id];
           var by = seen ? seen.by : null;
           var at = seen ? seen.checked_in_at : null;
           if (at !== row.checked_in_at || (seen && by !== row.checked_in_by)) {
