@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import format_date, format_datetime, format_decimal, format_time, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale, get_timezone
 
 LANG_COOKIE = "coopnet_lang"
 # the language a visitor chooses -> the locale whose dates and numbers are shown: Belgian Dutch
@@ -66,7 +66,12 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.template_filter("time")
     def _time(value: datetime | None) -> str:
-        return format_time(value, "HH:mm") if value else ""
+        """19:00 in the shown time zone. Babel's "HH:mm" writes the same digits in every
+        language offered, so this skips the locale (a calendar page shows dozens)."""
+        if not value:
+            return ""
+        moment = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+        return moment.astimezone(get_timezone()).strftime("%H:%M")
 
     @app.context_processor
     def _inject_locale() -> dict[str, object]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import datetime, time, timedelta
 from typing import Any
@@ -104,8 +105,16 @@ def _parse_bound(name: str, value: str, *, end: bool) -> datetime:
 def public_event_or_404(event_id: int) -> Event:
     """The event if the caller may see it (staff: any), else a 404 `not_found`."""
     return found_or_not_found(db.session.execute(
-        sa.select(Event).where(Event.id == event_id, visible_to(current_user))
+        _event_statement(visible_to(current_user)), {"event_id": event_id}
     ).scalar_one_or_none(), EVENT_NOT_FOUND)
+
+
+@functools.lru_cache(maxsize=8)
+def _event_statement(visible: sa.ColumnElement[bool]) -> sa.Select[tuple[Event]]:
+    """The lookup of one event under a visibility predicate, built once per process and
+    predicate (`visible_to` answers one of two constant predicates; every registration
+    through the API runs this)."""
+    return sa.select(Event).where(Event.id == sa.bindparam("event_id"), visible)
 
 
 # events per page of GET /api/v1/events unless `per_page` says otherwise, and the most asked

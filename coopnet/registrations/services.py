@@ -12,6 +12,7 @@ and promotions rely on that to keep their order exact.
 
 from __future__ import annotations
 
+import functools
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -85,14 +86,18 @@ def _begin_write() -> None:
 
 def _take_seat(event_id: int) -> bool:
     """Take one seat if one is free; the database decides, atomically."""
-    result = db.session.execute(
-        sa.update(Event)
-        .where(Event.id == event_id,
-               sa.or_(Event.capacity.is_(None), Event.seats_taken < Event.capacity))
-        .values(seats_taken=Event.seats_taken + 1)
-        .execution_options(synchronize_session=False)
-    )
+    result = db.session.execute(_take_seat_statement(), {"event_id": event_id})
     return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+@functools.cache
+def _take_seat_statement() -> sa.Update:
+    # built once per process: every registration runs it
+    return (sa.update(Event)
+            .where(Event.id == sa.bindparam("event_id"),
+                   sa.or_(Event.capacity.is_(None), Event.seats_taken < Event.capacity))
+            .values(seats_taken=Event.seats_taken + 1)
+            .execution_options(synchronize_session=False))
 
 
 def _lock_event(event_id: int) -> None:
@@ -136,11 +141,16 @@ def waitlist_position(registration: Registration) -> int | None:
 
 
 def _active_registration(event_id: int, email: str) -> Registration | None:
-    return db.session.execute(
-        sa.select(Registration).join(Person, Registration.person_id == Person.id)
-        .where(Registration.event_id == event_id, Person.email == email,
-               Registration.status != "cancelled")
-    ).scalar_one_or_none()
+    return db.session.execute(_active_registration_statement(),
+                              {"event_id": event_id, "email": email}).scalar_one_or_none()
+
+
+@functools.cache
+def _active_registration_statement() -> sa.Select[tuple[Registration]]:
+    # built once per process: every registration runs it
+    return (sa.select(Registration).join(Person, Registration.person_id == Person.id)
+            .where(Registration.event_id == sa.bindparam("event_id"),
+                   Person.email == sa.bindparam("email"), Registration.status != "cancelled"))
 
 
 def may_register_for_members_only(email: str, *, actor: User | None, now: datetime) -> bool:
@@ -406,13 +416,18 @@ def free_short_code(event_id: int) -> str:
     uq_registrations_event_short_code is the last word)."""
     for _attempt in range(10):
         code = new_short_code()
-        taken = db.session.execute(
-            sa.select(Registration.id).where(Registration.event_id == event_id,
-                                             Registration.short_code == code)
-        ).first()
+        taken = db.session.execute(_short_code_taken_statement(),
+                                   {"event_id": event_id, "short_code": code}).first()
         if taken is None:
             return code
     raise DomainError("busy", _("Please try again in a moment."), status=503)
+
+
+@functools.cache
+def _short_code_taken_statement() -> sa.Select[tuple[int]]:
+    # built once per process: every registration runs it
+    return sa.select(Registration.id).where(Registration.event_id == sa.bindparam("event_id"),
+                                            Registration.short_code == sa.bindparam("short_code"))
 
 
 def _place(event: Event, person: Person, organization: Organization | None,
