@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from types import SimpleNamespace
@@ -263,25 +264,30 @@ def _prepare_confirmation(event: Event, clean_name: str, now: datetime) -> _Prep
                          _calendar_attachments(event, now))
 
 
+# each mail's subject, translated when that mail is queued (only its own)
+_SUBJECTS: dict[str, Callable[[str], str]] = {
+    "registration_confirmed": lambda title: _("Your registration: %(title)s", title=title),
+    "registration_waitlisted": lambda title: _("On the waiting list: %(title)s", title=title),
+    "registration_promoted": lambda title: _("A place is free for you: %(title)s", title=title),
+    "registration_resend": lambda title: _("Your registration link: %(title)s", title=title),
+    "registration_cancelled": lambda title: _("Registration cancelled: %(title)s", title=title),
+    "registration_ticket": lambda title: _("Your ticket: %(title)s", title=title),
+    "registration_moved": lambda title: _("Your registration has moved: %(title)s",
+                                          title=title),
+}
+
+
 def _queue_registration_mail(registration: Registration, kind: str, *, now: datetime,
                              prepared: _PreparedMail | None = None,
                              moved_from: Event | None = None) -> None:
     event = registration.event
-    subjects = {
-        "registration_confirmed": _("Your registration: %(title)s", title=event.title),
-        "registration_waitlisted": _("On the waiting list: %(title)s", title=event.title),
-        "registration_promoted": _("A place is free for you: %(title)s", title=event.title),
-        "registration_resend": _("Your registration link: %(title)s", title=event.title),
-        "registration_cancelled": _("Registration cancelled: %(title)s", title=event.title),
-        "registration_ticket": _("Your ticket: %(title)s", title=event.title),
-        "registration_moved": _("Your registration has moved: %(title)s", title=event.title),
-    }
+    subject = _SUBJECTS[kind](event.title)
     if (prepared is not None and kind == "registration_confirmed"
             and registration.status == "confirmed"
             and prepared.ticket_code == registration.ticket_code
             and prepared.short_code == registration.short_code
             and prepared.first_name == registration.person.first_name):
-        queue_mail(kind=kind, to=registration.person.email or "", subject=subjects[kind],
+        queue_mail(kind=kind, to=registration.person.email or "", subject=subject,
                    text=prepared.text, attachments=prepared.attachments, now=now)
         return
     text = render_template(
@@ -292,7 +298,7 @@ def _queue_registration_mail(registration: Registration, kind: str, *, now: date
         moved_from=moved_from,
     )
     confirmed = registration.status == "confirmed" and kind != "registration_cancelled"
-    queue_mail(kind=kind, to=registration.person.email or "", subject=subjects[kind], text=text,
+    queue_mail(kind=kind, to=registration.person.email or "", subject=subject, text=text,
                attachments=_calendar_attachments(event, now) if confirmed else (), now=now)
 
 
