@@ -24,7 +24,7 @@ from coopnet.events.models import Event, EventKind
 from coopnet.extensions import db
 from coopnet.members.models import Membership, Organization, Person
 from coopnet.plan.models import Action, Goal, Indicator, Plan, event_actions
-from coopnet.registrations.models import CheckInEvent, Registration
+from coopnet.registrations.models import CheckInEvent, Registration, short_code_from
 from coopnet.timezones import brussels, brussels_today
 
 FULL = {"organizations": 10_000, "people": 200_000, "events": 5_000, "registrations": 1_000_000}
@@ -67,6 +67,17 @@ def _bulk_insert(table: sa.Table, columns: Sequence[str], rows: Iterable[tuple[A
             chunk = []
     if chunk:
         connection.execute(statement, chunk)
+
+
+def _short_code(ticket_code: str, taken: set[str]) -> str:
+    """A short code derived from the ticket code (repeatable), not yet in `taken` (the event's
+    codes, to which it is added): the column is required, and COPY fills in no defaults."""
+    seed, code = ticket_code.encode(), short_code_from(ticket_code.encode())
+    while code in taken:
+        seed += b"+"
+        code = short_code_from(seed)
+    taken.add(code)
+    return code
 
 
 def _utc(value: datetime) -> datetime:
@@ -186,6 +197,7 @@ def generate_scale(*, today: date, factor: float = 1.0, seed: int = 14) -> Scale
     def registrations() -> Iterable[tuple[Any, ...]]:
         reg_id = first_registration
         for index, event_id in enumerate(event_ids):
+            short_codes: set[str] = set()
             starts = starts_of[event_id]
             past = starts < now
             count = min(per_event + (1 if index < extra else 0), len(person_ids))
@@ -205,8 +217,9 @@ def generate_scale(*, today: date, factor: float = 1.0, seed: int = 14) -> Scale
                               if past and status == "confirmed"
                               and (source in ("walkin", "import") or rng.random() < 0.7) else None)
                 org_id = rng.choice(org_ids) if rng.random() < 0.4 else None
+                ticket_code = f"scale{reg_id:09d}{rng.getrandbits(96):024x}"
                 yield (reg_id, event_id, person_id, org_id, "", status, source,
-                       f"scale{reg_id:09d}{rng.getrandbits(96):024x}", _utc(registered),
+                       ticket_code, _short_code(ticket_code, short_codes), _utc(registered),
                        _utc(registered),
                        _utc(registered) if status == "waitlisted" else None,
                        _utc(registered) if status == "confirmed" else None,
@@ -217,7 +230,7 @@ def generate_scale(*, today: date, factor: float = 1.0, seed: int = 14) -> Scale
 
     _bulk_insert(Registration.__table__, (
         "id", "event_id", "person_id", "organization_id", "organization_name", "status", "source",
-        "ticket_code", "consent_at", "registered_at", "waitlisted_at", "confirmed_at",
+        "ticket_code", "short_code", "consent_at", "registered_at", "waitlisted_at", "confirmed_at",
         "cancelled_at", "checked_in_at", "checked_in_by_id", "created_at", "updated_at"),
         registrations())
 
@@ -251,11 +264,14 @@ def add_tickets(event_id: int, codes: Sequence[str], *, now: datetime) -> None:
                                     "updated_at"),
                  ((first_person + n, "Bench", f"Ticket {n}", f"{code.lower()}@bench.test", stamp,
                    stamp) for n, code in enumerate(codes)))
+    short_codes: set[str] = set(db.session.execute(
+        sa.select(Registration.short_code).where(Registration.event_id == event_id)).scalars())
     _bulk_insert(Registration.__table__, (
         "id", "event_id", "person_id", "organization_name", "status", "source", "ticket_code",
-        "consent_at", "registered_at", "confirmed_at", "created_at", "updated_at"),
+        "short_code", "consent_at", "registered_at", "confirmed_at", "created_at", "updated_at"),
         ((first_registration + n, event_id, first_person + n, "", "confirmed", "staff", code,
-          stamp, stamp, stamp, stamp, stamp) for n, code in enumerate(codes)))
+          _short_code(code, short_codes), stamp, stamp, stamp, stamp, stamp)
+         for n, code in enumerate(codes)))
     db.session.execute(sa.update(Event.__table__).where(Event.__table__.c.id == event_id)
                        .values(seats_taken=Event.__table__.c.seats_taken + len(codes)))
     _reset_sequences(Person.__table__, Registration.__table__)
