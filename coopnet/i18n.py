@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import Flask, current_app, has_request_context, request
@@ -13,8 +13,8 @@ from flask_babel import (
     format_date,
     format_datetime,
     format_decimal,
-    format_time,
     get_locale,
+    get_timezone,
 )
 
 LANG_COOKIE = "coopnet_lang"
@@ -100,7 +100,12 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.template_filter("time")
     def _time(value: datetime | None) -> str:
-        return format_time(value, "HH:mm") if value else ""
+        """19:00 in the shown time zone. Babel's "HH:mm" writes the same digits in every
+        language offered, so this skips the locale (a calendar page shows dozens)."""
+        if not value:
+            return ""
+        moment = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+        return moment.astimezone(get_timezone()).strftime("%H:%M")
 
     @app.context_processor
     def _inject_locale() -> dict[str, object]:

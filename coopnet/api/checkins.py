@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import sqlalchemy as sa
+import sqlalchemy.orm
 from flask import jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -76,12 +78,17 @@ def _text(body: dict[str, Any], key: str) -> str:
     return clean_text(value)
 
 
+_EVENT_ONLY = (sa.orm.lazyload(Event.kind),)
+
+
 @bp.post("/events/<int:event_id>/checkins")
 @access(STAFF)
 def create_checkin(event_id: int):
     """Check in by ticket code (the QR's long code, a ticket URL, or the short code printed
     under the QR): 201 the first time, 200 `already_checked_in` after."""
-    event = found_or_not_found(db.session.get(Event, event_id), EVENT_NOT_FOUND)
+    # the scan needs the event's row only; its kind is loaded if something asks for it
+    event = found_or_not_found(db.session.get(Event, event_id, options=_EVENT_ONLY),
+                               EVENT_NOT_FOUND)
     code = _text(json_body(), "code")
     if not code:
         raise Invalid({"code": _("Send the ticket code.")})

@@ -17,7 +17,7 @@ from coopnet.auth.access import PUBLIC, STAFF, access
 from coopnet.db import utcnow
 from coopnet.errors import Invalid
 from coopnet.events.models import Event, EventKind
-from coopnet.events.queries import is_staff, visible_to
+from coopnet.events.queries import event_for, is_staff, visible_to
 from coopnet.events.services import create_event, update_event
 from coopnet.extensions import db
 from coopnet.plan.services import set_event_actions
@@ -103,9 +103,7 @@ def _parse_bound(name: str, value: str, *, end: bool) -> datetime:
 
 def public_event_or_404(event_id: int) -> Event:
     """The event if the caller may see it (staff: any), else a 404 `not_found`."""
-    return found_or_not_found(db.session.execute(
-        sa.select(Event).where(Event.id == event_id, visible_to(current_user))
-    ).scalar_one_or_none(), EVENT_NOT_FOUND)
+    return found_or_not_found(event_for(current_user, event_id), EVENT_NOT_FOUND)
 
 
 # events per page of GET /api/v1/events unless `per_page` says otherwise, and the most asked

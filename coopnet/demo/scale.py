@@ -24,12 +24,7 @@ from coopnet.events.models import Event, EventKind
 from coopnet.extensions import db
 from coopnet.members.models import Membership, Organization, Person
 from coopnet.plan.models import Action, Goal, Indicator, Plan, event_actions
-from coopnet.registrations.models import (
-    SHORT_CODE_ALPHABET,
-    SHORT_CODE_LENGTH,
-    CheckInEvent,
-    Registration,
-)
+from coopnet.registrations.models import CheckInEvent, Registration, short_code_from
 from coopnet.timezones import brussels, brussels_today
 
 FULL = {"organizations": 10_000, "people": 200_000, "events": 5_000, "registrations": 1_000_000}
@@ -72,6 +67,17 @@ def _bulk_insert(table: sa.Table, columns: Sequence[str], rows: Iterable[tuple[A
             chunk = []
     if chunk:
         connection.execute(statement, chunk)
+
+
+def _short_code(ticket_code: str, taken: set[str]) -> str:
+    """A short code derived from the ticket code (repeatable), not yet in `taken` (the event's
+    codes, to which it is added): the column is required, and COPY fills in no defaults."""
+    seed, code = ticket_code.encode(), short_code_from(ticket_code.encode())
+    while code in taken:
+        seed += b"+"
+        code = short_code_from(seed)
+    taken.add(code)
+    return code
 
 
 def _utc(value: datetime) -> datetime:
@@ -191,6 +197,7 @@ def generate_scale(*, today: date, factor: float = 1.0, seed: int = 14) -> Scale
     def registrations() -> Iterable[tuple[Any, ...]]:
         reg_id = first_registration
         for index, event_id in enumerate(event_ids):
+            short_codes: set[str] = set()
             starts = starts_of[event_id]
             past = starts < now
             count = min(per_event + (1 if index < extra else 0), len(person_ids))
@@ -210,9 +217,9 @@ def generate_scale(*, today: date, factor: float = 1.0, seed: int = 14) -> Scale
                               if past and status == "confirmed"
                               and (source in ("walkin", "import") or rng.random() < 0.7) else None)
                 org_id = rng.choice(org_ids) if rng.random() < 0.4 else None
+                ticket_code = f"scale{reg_id:09d}{rng.getrandbits(96):024x}"
                 yield (reg_id, event_id, person_id, org_id, "", status, source,
-                       f"scale{reg_id:09d}{rng.getrandbits(96):024x}", _short_code(reg_id),
-                       _utc(registered),
+                       ticket_code, _short_code(ticket_code, short_codes), _utc(registered),
                        _utc(registered),
                        _utc(registered) if status == "waitlisted" else None,
                        _utc(registered) if status == "confirmed" else None,
@@ -248,18 +255,6 @@ def generate_scale(*, today: date, factor: float = 1.0, seed: int = 14) -> Scale
                         sizes["registrations"])
 
 
-def _short_code(registration_id: int) -> str:
-    """A short ticket code for a generated registration: the id scrambled by a multiplication
-    that is one-to-one below 31**8, so every generated registration gets its own code."""
-    base = len(SHORT_CODE_ALPHABET)
-    number = (registration_id * 2654435761) % base ** SHORT_CODE_LENGTH
-    symbols = []
-    for _ in range(SHORT_CODE_LENGTH):
-        number, index = divmod(number, base)
-        symbols.append(SHORT_CODE_ALPHABET[index])
-    return "".join(symbols)
-
-
 def add_tickets(event_id: int, codes: Sequence[str], *, now: datetime) -> None:
     """Confirmed registrations with the given ticket codes for one event, each for a new person
     (what a benchmark's door scanners check in), with the seat counter kept in step."""
@@ -269,11 +264,13 @@ def add_tickets(event_id: int, codes: Sequence[str], *, now: datetime) -> None:
                                     "updated_at"),
                  ((first_person + n, "Bench", f"Ticket {n}", f"{code.lower()}@bench.test", stamp,
                    stamp) for n, code in enumerate(codes)))
+    short_codes: set[str] = set(db.session.execute(
+        sa.select(Registration.short_code).where(Registration.event_id == event_id)).scalars())
     _bulk_insert(Registration.__table__, (
         "id", "event_id", "person_id", "organization_name", "status", "source", "ticket_code",
         "short_code", "consent_at", "registered_at", "confirmed_at", "created_at", "updated_at"),
         ((first_registration + n, event_id, first_person + n, "", "confirmed", "staff", code,
-          _short_code(first_registration + n), stamp, stamp, stamp, stamp, stamp)
+          _short_code(code, short_codes), stamp, stamp, stamp, stamp, stamp)
          for n, code in enumerate(codes)))
     db.session.execute(sa.update(Event.__table__).where(Event.__table__.c.id == event_id)
                        .values(seats_taken=Event.__table__.c.seats_taken + len(codes)))

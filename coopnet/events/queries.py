@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -62,8 +63,16 @@ def recent_events(user: User | AnonymousUserMixin | None, now: datetime,
 
 def event_for(user: User | AnonymousUserMixin | None, event_id: int) -> Event | None:
     """The event if it exists and the user may see it, else None (the view answers 404)."""
-    stmt = db.select(Event).where(Event.id == event_id, visible_to(user))
-    return db.session.execute(stmt).scalar_one_or_none()
+    return db.session.execute(_event_statement(visible_to(user)),
+                              {"event_id": event_id}).scalar_one_or_none()
+
+
+@functools.lru_cache(maxsize=8)
+def _event_statement(visible: sa.ColumnElement[bool]) -> sa.Select[tuple[Event]]:
+    """One event under a visibility predicate, built once per process and predicate
+    (`visible_to` answers one of two constant predicates); the event page and every
+    registration through the API look an event up this way."""
+    return db.select(Event).where(Event.id == sa.bindparam("event_id"), visible)
 
 
 def calendar_feed_events(now: datetime, *, kind: str | None = None) -> list[Event]:

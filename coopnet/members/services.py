@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -29,6 +30,12 @@ def split_name(name: str) -> tuple[str, str]:
     return parts[0], parts[1] if len(parts) > 1 else ""
 
 
+@functools.cache
+def _person_by_email_statement() -> sa.Select[tuple[Person]]:
+    # built once per process: every registration runs it
+    return sa.select(Person).where(Person.email == sa.bindparam("email"))
+
+
 def find_or_create_person(
     *,
     name: str,
@@ -45,9 +52,8 @@ def find_or_create_person(
     walk-in) a new person is always created.
     """
     if email:
-        person = db.session.execute(
-            sa.select(Person).where(Person.email == email)
-        ).scalar_one_or_none()
+        person = db.session.execute(_person_by_email_statement(),
+                                    {"email": email}).scalar_one_or_none()
         if person is not None:
             return person
     first, last = split_name(name)

@@ -182,9 +182,14 @@ def _trends(indicators: list[Indicator], measured: dict[int, tuple[Measured, Win
         elif indicator.id in manual_ids:
             entries = history.get(indicator.id, [])
             points = []
+            # entries come by date: walk them once alongside the month ends, keeping the last
+            # value recorded on or before each month end
+            seen, last = 0, None
             for day in _month_ends(w):
-                known = [v for d, v in entries if d <= day]
-                value = known[-1] if known else None
+                while seen < len(entries) and entries[seen][0] <= day:
+                    last = entries[seen][1]
+                    seen += 1
+                value = last
                 if MEASURES[indicator.measure or ""].judged == MILESTONE:
                     value = 1.0 if value is not None and value >= 1 else 0.0
                 points.append((day, value))

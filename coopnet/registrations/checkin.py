@@ -9,6 +9,7 @@ the history (CheckInEvent) and the audit log record every change, with who and w
 
 from __future__ import annotations
 
+import functools
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -40,6 +41,21 @@ from coopnet.validators import is_row_id, normalize_email
 
 # where a check-in came from (CheckInEvent.channel)
 CHANNELS = ("door", "list", "import", "api", "offline")  # offline: synced from a door device
+
+# a plain table INSERT built once, for the history row of every check-in
+_INSERT_HISTORY = sa.insert(CheckInEvent.__table__)
+
+
+@functools.cache
+def _claim_statement() -> sa.Update:
+    """The conditional UPDATE that decides between concurrent scans (built once per process):
+    only one finds the row confirmed and not yet checked in."""
+    return (sa.update(Registration)
+            .where(Registration.id == sa.bindparam("registration_id"),
+                   Registration.checked_in_at.is_(None), Registration.status == "confirmed")
+            .values(checked_in_at=sa.bindparam("attended_at"),
+                    checked_in_by_id=sa.bindparam("by_id"))
+            .execution_options(synchronize_session=False))
 
 
 @dataclass(frozen=True)
@@ -100,16 +116,24 @@ def registration_for_code(event: Event, scanned: str) -> Registration | None:
     takes a code; the caller checks the registration belongs to its event."""
     # the person is named in every answer; the event, who checked in first and the co-op
     # only on the rarer paths (wrong event, a second scan), loaded then
-    stmt = sa.select(Registration).options(joinedload(Registration.person))
     short = short_code_from_typing(scanned)
     if short is not None:
-        stmt = stmt.where(Registration.event_id == event.id, Registration.short_code == short)
+        stmt, params = _by_code_statements()[1], {"event_id": event.id, "short_code": short}
     else:
         code = ticket_code_from_scan(scanned)
         if not code or len(code) > 100:
             return None
-        stmt = stmt.where(Registration.ticket_code == code)
-    return db.session.execute(stmt).unique().scalar_one_or_none()
+        stmt, params = _by_code_statements()[0], {"ticket_code": code}
+    return db.session.execute(stmt, params).unique().scalar_one_or_none()
+
+
+@functools.cache
+def _by_code_statements() -> tuple[sa.Select[tuple[Registration]], sa.Select[tuple[Registration]]]:
+    """The lookups by long ticket code and by (event, short code), built once per process."""
+    with_person = sa.select(Registration).options(joinedload(Registration.person))
+    return (with_person.where(Registration.ticket_code == sa.bindparam("ticket_code")),
+            with_person.where(Registration.event_id == sa.bindparam("event_id"),
+                              Registration.short_code == sa.bindparam("short_code")))
 
 
 def _load_registration(event: Event, code_or_registration: str | Registration | int
@@ -175,13 +199,9 @@ def check_in(
     if registration.checked_in_at is not None:
         return CheckInResult("already_checked_in", registration)
     # the database decides between concurrent scans: only one UPDATE finds the row unchecked
-    result = db.session.execute(
-        sa.update(Registration)
-        .where(Registration.id == registration.id, Registration.checked_in_at.is_(None),
-               Registration.status == "confirmed")
-        .values(checked_in_at=attended_at, checked_in_by_id=actor.id if actor else None)
-        .execution_options(synchronize_session=False)
-    )
+    result = db.session.execute(_claim_statement(), {
+        "registration_id": registration.id, "attended_at": attended_at,
+        "by_id": actor.id if actor else None})
     if result.rowcount != 1:  # type: ignore[attr-defined]
         # another device won (or the registration changed meanwhile): read what it did
         db.session.refresh(registration)
@@ -190,8 +210,10 @@ def check_in(
     set_committed_value(registration, "checked_in_at", attended_at)
     set_committed_value(registration, "checked_in_by_id", actor.id if actor else None)
     set_committed_value(registration, "checked_in_by", actor)
-    db.session.add(CheckInEvent(registration_id=registration.id, action="check_in", at=now,
-                                by_id=actor.id if actor else None, channel=channel))
+    # the history row as one INSERT at once: no ORM object to flush on the door's hot path
+    db.session.execute(_INSERT_HISTORY, {
+        "registration_id": registration.id, "action": "check_in", "at": now,
+        "by_id": actor.id if actor else None, "channel": channel})
     record_audit("registration.checked_in", object_type="registration",
                  object_id=registration.id, actor=actor, now=now,
                  details={"event_id": event.id, "channel": channel})

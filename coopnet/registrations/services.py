@@ -12,7 +12,9 @@ and promotions rely on that to keep their order exact.
 
 from __future__ import annotations
 
+import functools
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from types import SimpleNamespace
@@ -86,14 +88,18 @@ def _begin_write() -> None:
 
 def _take_seat(event_id: int) -> bool:
     """Take one seat if one is free; the database decides, atomically."""
-    result = db.session.execute(
-        sa.update(Event)
-        .where(Event.id == event_id,
-               sa.or_(Event.capacity.is_(None), Event.seats_taken < Event.capacity))
-        .values(seats_taken=Event.seats_taken + 1)
-        .execution_options(synchronize_session=False)
-    )
+    result = db.session.execute(_take_seat_statement(), {"event_id": event_id})
     return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+@functools.cache
+def _take_seat_statement() -> sa.Update:
+    # built once per process: every registration runs it
+    return (sa.update(Event)
+            .where(Event.id == sa.bindparam("event_id"),
+                   sa.or_(Event.capacity.is_(None), Event.seats_taken < Event.capacity))
+            .values(seats_taken=Event.seats_taken + 1)
+            .execution_options(synchronize_session=False))
 
 
 def _lock_event(event_id: int) -> None:
@@ -137,11 +143,16 @@ def waitlist_position(registration: Registration) -> int | None:
 
 
 def _active_registration(event_id: int, email: str) -> Registration | None:
-    return db.session.execute(
-        sa.select(Registration).join(Person, Registration.person_id == Person.id)
-        .where(Registration.event_id == event_id, Person.email == email,
-               Registration.status != "cancelled")
-    ).scalar_one_or_none()
+    return db.session.execute(_active_registration_statement(),
+                              {"event_id": event_id, "email": email}).scalar_one_or_none()
+
+
+@functools.cache
+def _active_registration_statement() -> sa.Select[tuple[Registration]]:
+    # built once per process: every registration runs it
+    return (sa.select(Registration).join(Person, Registration.person_id == Person.id)
+            .where(Registration.event_id == sa.bindparam("event_id"),
+                   Person.email == sa.bindparam("email"), Registration.status != "cancelled"))
 
 
 def may_register_for_members_only(email: str, *, actor: User | None, now: datetime) -> bool:
@@ -255,28 +266,33 @@ def _prepare_confirmation(event: Event, clean_name: str, now: datetime) -> _Prep
                          _calendar_attachments(event, now))
 
 
+# each mail's subject, translated when that mail is queued (only its own)
+_SUBJECTS: dict[str, Callable[[str], str]] = {
+    "registration_confirmed": lambda title: _("Your registration: %(title)s", title=title),
+    "registration_waitlisted": lambda title: _("On the waiting list: %(title)s", title=title),
+    "registration_promoted": lambda title: _("A place is free for you: %(title)s", title=title),
+    "registration_resend": lambda title: _("Your registration link: %(title)s", title=title),
+    "registration_cancelled": lambda title: _("Registration cancelled: %(title)s", title=title),
+    "registration_ticket": lambda title: _("Your ticket: %(title)s", title=title),
+    "registration_moved": lambda title: _("Your registration has moved: %(title)s",
+                                          title=title),
+}
+
+
 def _queue_registration_mail(registration: Registration, kind: str, *, now: datetime,
                              prepared: _PreparedMail | None = None,
                              moved_from: Event | None = None) -> None:
     """Queue the mail of `kind` about this registration, written in the person's language."""
     with in_language_of(registration.person):
         event = registration.event
-        subjects = {
-            "registration_confirmed": _("Your registration: %(title)s", title=event.title),
-            "registration_waitlisted": _("On the waiting list: %(title)s", title=event.title),
-            "registration_promoted": _("A place is free for you: %(title)s", title=event.title),
-            "registration_resend": _("Your registration link: %(title)s", title=event.title),
-            "registration_cancelled": _("Registration cancelled: %(title)s", title=event.title),
-            "registration_ticket": _("Your ticket: %(title)s", title=event.title),
-            "registration_moved": _("Your registration has moved: %(title)s", title=event.title),
-        }
+        subject = _SUBJECTS[kind](event.title)
         if (prepared is not None and kind == "registration_confirmed"
                 and registration.status == "confirmed"
                 and prepared.ticket_code == registration.ticket_code
                 and prepared.short_code == registration.short_code
                 and prepared.first_name == registration.person.first_name
                 and prepared.language == mail_language_of(registration.person)):
-            queue_mail(kind=kind, to=registration.person.email or "", subject=subjects[kind],
+            queue_mail(kind=kind, to=registration.person.email or "", subject=subject,
                        text=prepared.text, attachments=prepared.attachments, now=now)
             return
         text = render_template(
@@ -287,7 +303,7 @@ def _queue_registration_mail(registration: Registration, kind: str, *, now: date
             moved_from=moved_from,
         )
         confirmed = registration.status == "confirmed" and kind != "registration_cancelled"
-        queue_mail(kind=kind, to=registration.person.email or "", subject=subjects[kind], text=text,
+        queue_mail(kind=kind, to=registration.person.email or "", subject=subject, text=text,
                    attachments=_calendar_attachments(event, now) if confirmed else (), now=now)
 
 
@@ -421,13 +437,18 @@ def free_short_code(event_id: int) -> str:
     uq_registrations_event_short_code is the last word)."""
     for _attempt in range(10):
         code = new_short_code()
-        taken = db.session.execute(
-            sa.select(Registration.id).where(Registration.event_id == event_id,
-                                             Registration.short_code == code)
-        ).first()
+        taken = db.session.execute(_short_code_taken_statement(),
+                                   {"event_id": event_id, "short_code": code}).first()
         if taken is None:
             return code
     raise DomainError("busy", _("Please try again in a moment."), status=503)
+
+
+@functools.cache
+def _short_code_taken_statement() -> sa.Select[tuple[int]]:
+    # built once per process: every registration runs it
+    return sa.select(Registration.id).where(Registration.event_id == sa.bindparam("event_id"),
+                                            Registration.short_code == sa.bindparam("short_code"))
 
 
 def _place(event: Event, person: Person, organization: Organization | None,

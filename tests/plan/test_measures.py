@@ -179,6 +179,28 @@ def test_manual_value_keeps_history_and_takes_the_latest(ctx):
     assert [float(r["value"]) for r in rows] == [1200, 800]
 
 
+def test_trend_of_values_entered_by_hand_is_the_latest_at_each_month_end(ctx):
+    # 800 on 1 March, 900 on the last day of April, 950 then 1000 in June; a milestone done
+    # (1) on 31 May, undone (0) on 2 June
+    plan, action = make_plan()
+    readers = make_indicator(action, "manual", target=2000)
+    rules = make_indicator(action, "milestone", target=1, text="Arbeidsreglement is opgemaakt")
+    db.session.add_all([
+        ManualValue(indicator=readers, value=800, recorded_on=date(2021, 3, 1)),
+        ManualValue(indicator=readers, value=900, recorded_on=date(2021, 4, 30)),
+        ManualValue(indicator=readers, value=950, recorded_on=date(2021, 6, 3)),
+        ManualValue(indicator=readers, value=1000, recorded_on=date(2021, 6, 20)),
+        ManualValue(indicator=rules, value=1, recorded_on=date(2021, 5, 31)),
+        ManualValue(indicator=rules, value=0, recorded_on=date(2021, 6, 2))])
+    db.session.commit()
+    figures = compute_figures(plan, [readers, rules], date(2021, 7, 15), trend=True)
+    assert [(day.isoformat(), value) for day, value in figures[readers.id].trend] == [
+        ("2021-01-31", None), ("2021-02-28", None), ("2021-03-31", 800.0),
+        ("2021-04-30", 900.0), ("2021-05-31", 900.0), ("2021-06-30", 1000.0),
+        ("2021-07-15", 1000.0)]
+    assert [value for _day, value in figures[rules.id].trend] == [0, 0, 0, 0, 1, 0, 0]
+
+
 def test_milestone_done_or_not(ctx):
     plan, action = make_plan()
     rules = make_indicator(action, "milestone", target=1, text="Arbeidsreglement is opgemaakt")
