@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import re
 import zlib
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from flask import (
@@ -315,13 +318,16 @@ DOOR_ASSETS = ("css/coopnet.css", "js/checkin.js", "js/door_store.js", "js/scann
 
 def _assets_version() -> str:
     """Changes when a kept file changes, so devices fetch the new ones."""
-    import hashlib
-    from pathlib import Path
+    return _assets_digest(current_app.static_folder or "")
 
+
+@cache
+def _assets_digest(static_folder: str) -> str:
+    """The kept files' digest: they change only with a new release (a restart), so each process
+    reads them once instead of on every service-worker check."""
     digest = hashlib.sha256()
-    static = Path(current_app.static_folder or "")
     for name in DOOR_ASSETS:
-        path = static / name
+        path = Path(static_folder) / name
         if path.exists():
             digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
