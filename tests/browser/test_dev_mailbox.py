@@ -39,9 +39,11 @@ def test_register_then_read_the_mail_and_follow_its_link(app, phone, runner):
     mail = phone.get_by_role("link", name=re.compile("Je inschrijving: Coopborrel Gent"))
     expect(mail).to_contain_text("Aan: nieuwe.collega@example.test")
     expect(mail).to_contain_text("Verzonden")
+    phone.wait_for_load_state("load")
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
     mail.tap()
+    phone.wait_for_load_state("load")  # measured with the stylesheet applied
     body = phone.locator("pre")
     # the text keeps its lines on screen (innerText follows the CSS), its link wraps on a phone
     assert body.inner_text().startswith("Dag Nieuwe,\n\nJe bent ingeschreven voor Coopborrel Gent.")
