@@ -35,7 +35,7 @@ from coopnet.registrations.models import (
     CheckInEvent,
     Registration,
 )
-from coopnet.registrations.services import free_short_code
+from coopnet.registrations.services import _begin_write, free_short_code
 from coopnet.timezones import to_brussels
 from coopnet.validators import is_row_id, normalize_email
 
@@ -198,6 +198,8 @@ def check_in(
     _refuse_unconfirmed(registration)
     if registration.checked_in_at is not None:
         return CheckInResult("already_checked_in", registration)
+    # on SQLite, queue for the write lock in short steps (a busy door has many writers)
+    _begin_write()
     # the database decides between concurrent scans: only one UPDATE finds the row unchecked
     result = db.session.execute(_claim_statement(), {
         "registration_id": registration.id, "attended_at": attended_at,

@@ -41,6 +41,7 @@ from coopnet.registrations.models import (
     format_short_code,
     new_short_code,
 )
+from coopnet.sqlite_setup import begin_immediate
 from coopnet.validators import normalize_email
 
 NAME_MAX = 200
@@ -81,7 +82,7 @@ def _begin_write() -> None:
         return
     driver_connection = connection.connection.dbapi_connection
     if driver_connection is not None and not driver_connection.in_transaction:
-        driver_connection.execute("BEGIN IMMEDIATE")
+        begin_immediate(driver_connection)
 
 
 # -- seat counter --------------------------------------------------------------------------
