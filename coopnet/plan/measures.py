@@ -110,7 +110,8 @@ class Measured:
     records: sa.Select[Any] | None
     parts: dict[str, Any] = field(default_factory=dict)
     listings: dict[str, sa.Select[Any]] = field(default_factory=dict)
-    # the records' trend column alone, when a leaner SELECT than `records` gives it
+    # the records' trend column alone, when a leaner SELECT than `records` gives it: one row
+    # per record, or one row per group of records with their number in a column `n`
     dated: sa.Select[Any] | None = None
     # (event id, how many records) in the records' order, when the records are sorted by
     # event first: a page then sorts the rows of its own events only
@@ -235,11 +236,14 @@ def _registration_count(indicator: Indicator, w: Window, *conditions: Any
 
 
 def _registration_dates(scope: sa.Select[Any], *conditions: Any) -> sa.Select[Any]:
-    """The Brussels day of the `when` of `_registration_records` alone, one row per record
-    (the trend line counts them per month)."""
-    return (sa.select(Event.starts_on.label("when"))
-            .join(Registration, Registration.event_id == Event.id)
-            .where(Registration.event_id.in_(scope), *conditions))
+    """The records of `_registration_records` per event: the Brussels day of its `when` and how
+    many records it holds (`n`); the trend line adds them up per month, so the month of a
+    date is worked out once per event, not once per registration."""
+    per_event = (sa.select(Registration.event_id, sa.func.count().label("n"))
+                 .where(Registration.event_id.in_(scope), *conditions)
+                 .group_by(Registration.event_id).subquery())
+    return (sa.select(Event.starts_on.label("when"), per_event.c.n)
+            .join(per_event, per_event.c.event_id == Event.id))
 
 
 def _registration_lean(scope: sa.Select[Any], *conditions: Any) -> Measured:

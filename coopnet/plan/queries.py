@@ -171,8 +171,9 @@ def _counted_per_month(indicators: list[Indicator], measured: dict[int, tuple[Me
         assert records is not None
         sub = records.order_by(None).subquery()
         month = _month(sub.c[kind.trend_column or ""])
+        n = sa.func.sum(sub.c.n) if "n" in sub.c else sa.func.count()
         parts.append(sa.select(sa.literal(indicator.id).label("iid"),
-                               month.label("month"), sa.func.count().label("n"))
+                               month.label("month"), n.label("n"))
                      .select_from(sub).group_by(month))
     per_month: dict[int, dict[str, float]] = {i.id: {} for i in indicators}
     if parts:
