@@ -492,8 +492,9 @@ def _in_scope(event: Event, kinds: tuple[str, ...], cities: tuple[str, ...]) -> 
 def unlinked_events(plan: Plan, at: date, *, limit: int = 50) -> UnlinkedEvents:
     """Events held in the plan period (Brussels day of the start; not cancelled; ended by `at`)
     whose kind (and city) fits some confirmed event indicator's scope, linked to no action of
-    the plan: they count for nothing until someone links them. Three queries, whatever the
-    number of events; the list holds at most `limit`, `total` says how many there are."""
+    the plan: they count for nothing until someone links them. Two queries (three when the
+    list is full), whatever the number of events; the list holds at most `limit`, `total` says
+    how many there are."""
     from coopnet.events.models import EventKind
     from coopnet.plan.models import event_actions
 
@@ -521,12 +522,14 @@ def unlinked_events(plan: Plan, at: date, *, limit: int = 50) -> UnlinkedEvents:
                Event.status != "cancelled", Event.ends_at <= w.cutoff,
                sa.or_(*fits), sa.not_(linked))
     )
-    total = db.session.execute(
+    events = list(db.session.execute(
+        stmt.order_by(Event.starts_at, Event.id).limit(limit)).unique().scalars())
+    # fewer than a full list: they are all there are; a full one: count them all
+    total = len(events) if len(events) < limit else db.session.execute(
         sa.select(sa.func.count()).select_from(stmt.with_only_columns(Event.id).subquery())
     ).scalar_one()
-    events = list(db.session.execute(
-        stmt.order_by(Event.starts_at, Event.id).limit(limit)).unique().scalars()) if total else []
-    items = [UnlinkedEvent(event, [i for i in indicators if _in_scope(event, *_kind_and_city(i))])
+    scoped = [(i, _kind_and_city(i)) for i in indicators]
+    items = [UnlinkedEvent(event, [i for i, scope in scoped if _in_scope(event, *scope)])
              for event in events]
     return UnlinkedEvents(items, total)
 
