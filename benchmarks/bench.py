@@ -11,8 +11,9 @@ beside a reference measured in the same run, and the ratio is what counts:
   registration through the API against benchmarks/minimal.py doing one INSERT; the calendar
   and an event page against minimal.py doing one indexed SELECT through a template;
 - at the generated scale (`flask demo scale`, a million registrations at factor 1), one
-  connection: the plan report and the dashboard against a hand-written SQL aggregate computing
-  the same figures (run here, in the benchmark's own process; the figures must agree), and the
+  connection: the plan report against a hand-written SQL aggregate computing the same figures,
+  the dashboard against hand-written SQL computing the figures and monthly trend lines it shows
+  (both run here, in the benchmark's own process; figures and lines must agree), and the
   drill-down, door page, event list API, a person's GDPR export and the member list against
   their own time on the demo data, before the scale was added.
 
@@ -406,7 +407,9 @@ def _dashboard_reference_statements(plan_id: int, at: date) -> DashboardReferenc
             statement = sa.text(MONTHLY_SQL[measure].format(month=month, scope=scope)
                                 ).bindparams(*[sa.bindparam(k, expanding=True)
                                                for k in ("kinds", "cities") if k in params])
-            w = window_for(db.session.get(Indicator, indicator_id), plan, at)
+            indicator = db.session.get(Indicator, indicator_id)
+            assert indicator is not None and plan is not None
+            w = window_for(indicator, plan, at)
             last, (year, number), keys = min(w.at, w.ends_on), (w.starts_on.year,
                                                                  w.starts_on.month), []
             while (year, number) <= (last.year, last.month):
@@ -429,7 +432,8 @@ def _dashboard_reference(reference: DashboardReference
             row = db.session.execute(statement, params).one()
             figures[indicator_id] = float(row[EVENT_MEASURES[measure]])
             continue
-        per_month = dict(db.session.execute(statement, params).all())
+        per_month: dict[str, int] = {month: n for month, n in
+                                     db.session.execute(statement, params).all()}
         figures[indicator_id] = float(sum(per_month.values()))
         total, line = 0, []
         for key in reference.months[indicator_id]:
@@ -448,12 +452,31 @@ def _dashboard_figures(plan_id: int, at: date
     from coopnet.plan.models import Plan
     from coopnet.plan.queries import plan_report
 
-    report = plan_report(db.session.get(Plan, plan_id), at, trend=True)
+    plan = db.session.get(Plan, plan_id)
+    assert plan is not None
+    report = plan_report(plan, at, trend=True)
     figures = {iid: fig.actual for iid, fig in report.figures.items()}
     trends = {iid: [value for _day, value in fig.trend] for iid, fig in report.figures.items()
               if fig.trend}
     db.session.rollback()
     return figures, trends
+
+
+def _dashboard_differences(figures: dict[int, float],
+                           reference: tuple[dict[int, float], dict[int, list[float]]],
+                           shown: tuple[dict[int, float | None], dict[int, list[float | None]]],
+                           monthly: DashboardReference) -> dict[int, Any]:
+    """What the dashboard shows that differs from the hand-written SQL, by indicator id: a
+    figure (also against the figures-only reference's), a trend line, or a line drawn where the
+    SQL finds no record."""
+    (ref_figures, ref_trends), (shown_figures, shown_trends) = reference, shown
+    wrong: dict[int, Any] = {i: (shown_figures.get(i), f) for i, f in ref_figures.items()
+                             if shown_figures.get(i) != f or figures.get(i) != f}
+    wrong.update({i: (shown_trends.get(i), line) for i, line in ref_trends.items()
+                  if shown_trends.get(i) != line})
+    wrong.update({i: (shown_trends[i], None) for i in monthly.months
+                  if i in shown_trends and i not in ref_trends})
+    return wrong
 
 
 def _reference_figures(statements: list[tuple[int, str, Any, dict[str, Any]]]
@@ -718,14 +741,8 @@ def _run(app: Any, wrk: str, tmp: str, env: dict[str, str], port: int, minimal_p
     _s, data, _ms, _h = _request(port, "GET", report_path, token=boss)
     ours_figures = _report_figures(json.loads(data))
     wrong = {i: (ours_figures.get(i), f) for i, f in figures.items() if ours_figures.get(i) != f}
-    # the dashboard's figures and trend lines against the monthly reference (whose figures
-    # must also equal the figures-only reference's)
-    wrong_dash = {i: (shown_figures.get(i), f) for i, f in dash_figures.items()
-                  if shown_figures.get(i) != f or figures.get(i) != f}
-    wrong_dash.update({i: (shown_trends.get(i), line) for i, line in dash_trends.items()
-                       if shown_trends.get(i) != line})
-    wrong_dash.update({i: (shown_trends[i], None) for i in monthly.months
-                       if i in shown_trends and i not in dash_trends})
+    wrong_dash = _dashboard_differences(figures, (dash_figures, dash_trends),
+                                        (shown_figures, shown_trends), monthly)
     notes.append(f"figures of {len(figures)} event indicators checked against the hand-written "
                  f"SQL: {'all equal' if not wrong else f'DIFFERENT {wrong}'}; demo times of the "
                  f"report {demo_report.best:.0f} ms, dashboard {demo_dashboard.best:.0f} ms")
