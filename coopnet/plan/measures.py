@@ -2,8 +2,11 @@
 
 Each measure is ONE function returning a `Measured`: the figure as a scalar SQL expression
 and the SELECT of the records it counts (the drill-down), built from the same scope, so the
-list length always equals a counted figure. The dashboard puts every indicator's figure into
-a single SELECT of scalar subqueries: its query count does not grow with the data.
+list length always equals a counted figure. The report puts every indicator's figure into
+a single SELECT of scalar subqueries (values entered by hand: one query for all of them, read
+by `latest_entered`); the dashboard counts the counts with a trend line per month in one UNION
+query and takes their figure as the sum of their months. Its query count does not grow with
+the data.
 """
 
 from __future__ import annotations
