@@ -7,17 +7,19 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
+from babel.numbers import parse_pattern
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import (
     force_locale,
     format_date,
     format_datetime,
-    format_decimal,
     get_locale,
     get_timezone,
 )
 
 LANG_COOKIE = "coopnet_lang"
+# how a figure is written (grouped thousands, at most one decimal), parsed once
+_FIGURE = parse_pattern("#,##0.#")
 # the language a visitor chooses -> the locale whose dates and numbers are shown: Belgian Dutch
 # and French, British English ("3 Nov 2021, 12:00", not "11/3/21, 12:00 PM"). The catalogue
 # of fr_BE is found in translations/fr (gettext falls back from fr_BE to fr).
@@ -96,7 +98,9 @@ def register_template_helpers(app: Flask) -> None:
         """A figure in the visitor's language: 1.500 and 0,3 in Dutch; at most one decimal."""
         if value is None:
             return "–"
-        return format_decimal(round(value, 1), "#,##0.#")
+        # the pattern parsed once (a dashboard shows hundreds of figures); the locale is the
+        # request's, as flask_babel's format_decimal takes it
+        return _FIGURE.apply(round(value, 1), get_locale())
 
     @app.template_filter("time")
     def _time(value: datetime | None) -> str:

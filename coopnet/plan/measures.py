@@ -2,8 +2,11 @@
 
 Each measure is ONE function returning a `Measured`: the figure as a scalar SQL expression
 and the SELECT of the records it counts (the drill-down), built from the same scope, so the
-list length always equals a counted figure. The dashboard puts every indicator's figure into
-a single SELECT of scalar subqueries: its query count does not grow with the data.
+list length always equals a counted figure. The report puts every indicator's figure into
+a single SELECT of scalar subqueries (values entered by hand: one query for all of them, read
+by `latest_entered`); the dashboard counts the counts with a trend line per month in one UNION
+query and takes their figure as the sum of their months. Its query count does not grow with
+the data.
 """
 
 from __future__ import annotations
@@ -110,7 +113,8 @@ class Measured:
     records: sa.Select[Any] | None
     parts: dict[str, Any] = field(default_factory=dict)
     listings: dict[str, sa.Select[Any]] = field(default_factory=dict)
-    # the records' trend column alone, when a leaner SELECT than `records` gives it
+    # the records' trend column alone, when a leaner SELECT than `records` gives it: one row
+    # per record, or one row per group of records with their number in a column `n`
     dated: sa.Select[Any] | None = None
     # (event id, how many records) in the records' order, when the records are sorted by
     # event first: a page then sorts the rows of its own events only
@@ -143,6 +147,9 @@ class MeasureKind:
     parts: tuple[Part, ...] = ()
     listings: tuple[Listing, ...] = ()
     records_title: Any = None
+    # the figure (and, with a trend column, the `dated` SELECT) alone, without building the
+    # drill-down's statements: the same SQL as `compute`'s figure, for the report
+    lean: Callable[[Indicator, Window], Measured] | None = None
 
     @property
     def entered_by_hand(self) -> bool:
@@ -176,21 +183,35 @@ def _scope(indicator: Indicator, w: Window) -> sa.Select[Any]:
     return stmt
 
 
+def _events_held_lean(scope: sa.Select[Any]) -> Measured:
+    # the scope holds each event once (one link per event and action): count it bare; the
+    # trend counts by the Brussels day the event starts on (every counted event has one in
+    # the window, while its UTC month may lie before the window's first month)
+    return Measured(_count(scope), None,
+                    dated=sa.select(Event.starts_on.label("when")).where(Event.id.in_(scope)))
+
+
+def events_held_lean(indicator: Indicator, w: Window) -> Measured:
+    """`events_held`'s figure and dated SELECT alone."""
+    return _events_held_lean(_scope(indicator, w))
+
+
 def events_held(indicator: Indicator, w: Window) -> Measured:
     """Events linked to the action that took place (not cancelled, ended) in the window."""
+    scope = _scope(indicator, w)
     records = (
         sa.select(Event.id.label("event_id"), Event.title.label("event"),
                   Event.starts_at.label("when"), EventKind.name_nl.label("kind"),
                   Event.city.label("city"))
         .join(EventKind, EventKind.id == Event.kind_id)
-        .where(Event.id.in_(_scope(indicator, w)))
+        .where(Event.id.in_(scope))
         .order_by(Event.starts_at, Event.id)
     )
-    # the scope holds each event once (one link per event and action): count it bare
-    return Measured(_count(_scope(indicator, w)), records)
+    lean = _events_held_lean(scope)
+    return Measured(lean.figure, records, dated=lean.dated)
 
 
-def _registration_records(indicator: Indicator, w: Window, *conditions: Any) -> sa.Select[Any]:
+def _registration_records(scope: sa.Select[Any], *conditions: Any) -> sa.Select[Any]:
     return (
         sa.select(Registration.id.label("registration_id"), Event.id.label("event_id"),
                   Event.title.label("event"),
@@ -203,7 +224,7 @@ def _registration_records(indicator: Indicator, w: Window, *conditions: Any) -> 
         .join(Event, Event.id == Registration.event_id)
         .join(Person, Person.id == Registration.person_id)
         .outerjoin(Organization, Organization.id == Registration.organization_id)
-        .where(Registration.event_id.in_(_scope(indicator, w)), *conditions)
+        .where(Registration.event_id.in_(scope), *conditions)
         .order_by(Event.starts_at, Event.id, Person.last_name, Person.first_name, Registration.id)
     )
 
@@ -217,36 +238,62 @@ def _registration_count(indicator: Indicator, w: Window, *conditions: Any
             .scalar_subquery())
 
 
-def _registration_dates(indicator: Indicator, w: Window, *conditions: Any) -> sa.Select[Any]:
-    """The `when` of `_registration_records` alone (the trend line counts it per month)."""
-    return (sa.select(Event.starts_at.label("when"))
-            .join(Registration, Registration.event_id == Event.id)
-            .where(Registration.event_id.in_(_scope(indicator, w)), *conditions))
+def _registration_dates(scope: sa.Select[Any], *conditions: Any) -> sa.Select[Any]:
+    """The records of `_registration_records` per event: the Brussels day of its `when` and how
+    many records it holds (`n`); the trend line adds them up per month, so the month of a
+    date is worked out once per event, not once per registration."""
+    per_event = (sa.select(Registration.event_id, sa.func.count().label("n"))
+                 .where(Registration.event_id.in_(scope), *conditions)
+                 .group_by(Registration.event_id).subquery())
+    return (sa.select(Event.starts_on.label("when"), per_event.c.n)
+            .join(per_event, per_event.c.event_id == Event.id))
+
+
+def _registration_lean(scope: sa.Select[Any], *conditions: Any) -> Measured:
+    # the row count of `_registration_records` with the same conditions, from the
+    # registrations alone: its joins are on required keys (or outer) and change no count
+    figure = (sa.select(sa.func.count(Registration.id))
+              .where(Registration.event_id.in_(scope), *conditions).scalar_subquery())
+    return Measured(figure, None, dated=_registration_dates(scope, *conditions))
 
 
 def _registration_measure(indicator: Indicator, w: Window, *conditions: Any) -> Measured:
+    scope = _scope(indicator, w)
     per_event = (
         sa.select(Event.id, sa.func.count(Registration.id))
         .join(Registration, Registration.event_id == Event.id)
-        .where(Registration.event_id.in_(_scope(indicator, w)), *conditions)
+        .where(Registration.event_id.in_(scope), *conditions)
         .group_by(Event.starts_at, Event.id)
         .order_by(Event.starts_at, Event.id)
     )
-    return Measured(_registration_count(indicator, w, *conditions),
-                    _registration_records(indicator, w, *conditions),
-                    dated=_registration_dates(indicator, w, *conditions), per_event=per_event)
+    lean = _registration_lean(scope, *conditions)
+    return Measured(lean.figure, _registration_records(scope, *conditions), dated=lean.dated,
+                    per_event=per_event)
+
+
+REGISTERED = (Registration.status == "confirmed", Registration.is_advance)
+ATTENDED = (Registration.attended,)
+
+
+def registrations_lean(indicator: Indicator, w: Window) -> Measured:
+    """`registrations`' figure and dated SELECT alone."""
+    return _registration_lean(_scope(indicator, w), *REGISTERED)
+
+
+def attendances_lean(indicator: Indicator, w: Window) -> Measured:
+    """`attendances`' figure and dated SELECT alone."""
+    return _registration_lean(_scope(indicator, w), *ATTENDED)
 
 
 def registrations(indicator: Indicator, w: Window) -> Measured:
     """Confirmed registrations in advance for the scoped events (not cancelled, not waiting,
     not walk-ins, not attendees found afterwards in a webinar report)."""
-    return _registration_measure(indicator, w, Registration.status == "confirmed",
-                                 Registration.is_advance)
+    return _registration_measure(indicator, w, *REGISTERED)
 
 
 def attendances(indicator: Indicator, w: Window) -> Measured:
     """Attendances ("deelnemers"): registrations that attended, walk-ins included."""
-    return _registration_measure(indicator, w, Registration.attended)
+    return _registration_measure(indicator, w, *ATTENDED)
 
 
 def distinct_attendees(indicator: Indicator, w: Window) -> Measured:
@@ -472,18 +519,19 @@ MEASURES: dict[str, MeasureKind] = {m.key: m for m in (
     MeasureKind("events_held", _l("Events held"),
                 _l("Events linked to this action that took place in the period and were not "
                    "cancelled (an event counts once it has ended)."), events_held,
-                (EVENT, WHEN, KIND, CITY), COUNT, NUMBER, uses_events=True, trend_column="when"),
+                (EVENT, WHEN, KIND, CITY), COUNT, NUMBER, uses_events=True, trend_column="when",
+                lean=events_held_lean),
     MeasureKind("registrations", _l("Registrations"),
                 _l("Confirmed registrations in advance for those events; cancelled "
                    "registrations, the waiting list, walk-ins and attendees imported from a "
                    "webinar report do not count."),
                 registrations, REGISTRATION_COLUMNS, COUNT, NUMBER, uses_events=True,
-                trend_column="when"),
+                trend_column="when", lean=registrations_lean),
     MeasureKind("attendances", _l("Participants (attendances)"),
                 _l("People who attended those events: checked in at the door, marked present "
                    "or imported, walk-ins included. Someone at two events counts twice."),
                 attendances, REGISTRATION_COLUMNS, COUNT, NUMBER, uses_events=True,
-                trend_column="when"),
+                trend_column="when", lean=attendances_lean),
     MeasureKind("distinct_attendees", _l("Distinct participants"),
                 _l("Different people who attended at least one of those events; someone at "
                    "two events counts once."), distinct_attendees, (PERSON, ORGANIZATION),
@@ -545,10 +593,29 @@ MEASURES: dict[str, MeasureKind] = {m.key: m for m in (
 )}
 
 
-def measure(indicator: Indicator, plan: Plan, at: date) -> tuple[Measured, Window]:
-    """The indicator's figure and records as of `at`; no data when it has no confirmed measure."""
+def measure(indicator: Indicator, plan: Plan, at: date, *, lean: bool = False
+            ) -> tuple[Measured, Window]:
+    """The indicator's figure and records as of `at`; no data when it has no confirmed measure.
+    `lean`: the figure (and the trend's dated SELECT) alone where the measure can give them
+    without its drill-down statements (`records` may then be None)."""
     w = window_for(indicator, plan, at)
     kind = MEASURES.get(indicator.measure or "")
     if kind is None or indicator.status != "confirmed":
         return NO_DATA, w
+    if lean and kind.lean is not None:
+        return kind.lean(indicator, w), w
     return kind.compute(indicator, w), w
+
+
+def latest_entered(entries: list[tuple[date, float]], kind: MeasureKind, day: date
+                   ) -> float | None:
+    """`manual` and `milestone` in Python over an indicator's entries sorted by (date, id): the
+    latest value on or before `day` (a milestone: 1 when it is at least 1, else 0), or None."""
+    value = None
+    for recorded_on, entered in entries:
+        if recorded_on > day:
+            break
+        value = entered
+    if kind.judged == MILESTONE:
+        return 1.0 if value is not None and value >= 1 else 0.0
+    return value

@@ -17,9 +17,11 @@ from coopnet.plan.measures import (
     COUNT,
     MEASURES,
     MILESTONE,
+    NO_DATA,
     Measured,
     MeasureKind,
     Window,
+    latest_entered,
     measure,
     window_for,
 )
@@ -138,82 +140,107 @@ def _month(column: Any) -> sa.ColumnElement[str]:
     return sa.func.strftime(sa.literal_column("'%Y-%m'"), column)
 
 
-def _trends(indicators: list[Indicator], measured: dict[int, tuple[Measured, Window]]
-            ) -> dict[int, list[tuple[date, float | None]]]:
-    """Cumulative figure at each month end: counted records per month (one UNION query) and
-    values entered by hand (one query). Other measures get no trend line."""
+def _manual_entries(indicators: list[Indicator], windows: dict[int, Window]
+                    ) -> dict[int, list[tuple[date, float]]]:
+    """The values entered by hand for indicators measured by hand, by (date, id), up to the
+    last day any of them counts (one query)."""
     from coopnet.plan.models import ManualValue
 
-    parts, manual_ids = [], []
+    ids = [i.id for i in indicators]
+    if not ids:
+        return {}
+    last = max(windows[i].last_day for i in ids)
+    entries: dict[int, list[tuple[date, float]]] = {}
+    for iid, day, value in db.session.execute(
+            sa.select(ManualValue.indicator_id, ManualValue.recorded_on, ManualValue.value)
+            .where(ManualValue.indicator_id.in_(ids), ManualValue.recorded_on <= last)
+            .order_by(ManualValue.recorded_on, ManualValue.id)):
+        entries.setdefault(iid, []).append((day, float(value)))
+    return entries
+
+
+def _counted_per_month(indicators: list[Indicator], measured: dict[int, tuple[Measured, Window]]
+                       ) -> dict[int, dict[str, float]]:
+    """Records per month of the counts with a trend column (one UNION query); every record
+    falls in one group, so the groups add up to the count."""
+    parts = []
     for indicator in indicators:
         m, _w = measured[indicator.id]
-        kind = MEASURES.get(indicator.measure or "")
-        if m.records is None or kind is None:
-            continue
-        if kind.trend_column:
-            sub = (m.dated if m.dated is not None else m.records.order_by(None)).subquery()
-            month = _month(sub.c[kind.trend_column])
-            parts.append(sa.select(sa.literal(indicator.id).label("iid"),
-                                   month.label("month"), sa.func.count().label("n"))
-                         .select_from(sub).group_by(month))
-        elif kind.entered_by_hand:
-            manual_ids.append(indicator.id)
-    per_month: dict[int, dict[str, float]] = {}
+        kind = MEASURES[indicator.measure or ""]
+        records = m.dated if m.dated is not None else m.records
+        assert records is not None
+        sub = records.order_by(None).subquery()
+        month = _month(sub.c[kind.trend_column or ""])
+        n = sa.func.sum(sub.c.n) if "n" in sub.c else sa.func.count()
+        parts.append(sa.select(sa.literal(indicator.id).label("iid"),
+                               month.label("month"), n.label("n"))
+                     .select_from(sub).group_by(month))
+    per_month: dict[int, dict[str, float]] = {i.id: {} for i in indicators}
     if parts:
         for iid, month, n in db.session.execute(sa.union_all(*parts)):
-            per_month.setdefault(iid, {})[month] = float(n)
-    history: dict[int, list[tuple[date, float]]] = {}
-    if manual_ids:
-        for iid, day, value in db.session.execute(
-                sa.select(ManualValue.indicator_id, ManualValue.recorded_on, ManualValue.value)
-                .where(ManualValue.indicator_id.in_(manual_ids))
-                .order_by(ManualValue.recorded_on, ManualValue.id)):
-            history.setdefault(iid, []).append((day, float(value)))
-    result: dict[int, list[tuple[date, float | None]]] = {}
-    for indicator in indicators:
-        m, w = measured[indicator.id]
-        if indicator.id in per_month:
-            total = 0.0
-            points: list[tuple[date, float | None]] = []
-            for day in _month_ends(w):
-                total += per_month[indicator.id].get(day.strftime("%Y-%m"), 0.0)
-                points.append((day, total))
-            result[indicator.id] = points
-        elif indicator.id in manual_ids:
-            entries = history.get(indicator.id, [])
-            points = []
-            # entries come by date: walk them once alongside the month ends, keeping the last
-            # value recorded on or before each month end
-            seen, last = 0, None
-            for day in _month_ends(w):
-                while seen < len(entries) and entries[seen][0] <= day:
-                    last = entries[seen][1]
-                    seen += 1
-                value = last
-                if MEASURES[indicator.measure or ""].judged == MILESTONE:
-                    value = 1.0 if value is not None and value >= 1 else 0.0
-                points.append((day, value))
-            result[indicator.id] = points
-    return result
+            per_month[iid][month] = float(n)
+    return per_month
+
+
+def _count_trend(per_month: dict[str, float], w: Window) -> list[tuple[date, float | None]]:
+    total = 0.0
+    points: list[tuple[date, float | None]] = []
+    for day in _month_ends(w):
+        total += per_month.get(day.strftime("%Y-%m"), 0.0)
+        points.append((day, total))
+    return points
+
+
+def _entered_trend(entries: list[tuple[date, float]], kind: MeasureKind, w: Window
+                   ) -> list[tuple[date, float | None]]:
+    return [(day, latest_entered(entries, kind, day)) for day in _month_ends(w)]
 
 
 def compute_figures(plan: Plan, indicators: list[Indicator], at: date, *,
                     trend: bool = False) -> dict[int, Figures]:
-    """Every indicator's figures in one SELECT of scalar subqueries (plus one for the trends)."""
-    measured: dict[int, tuple[Measured, Window]] = {i.id: measure(i, plan, at) for i in indicators}
-    figure_of = {iid: m.figure for iid, (m, _w) in measured.items() if m.figure is not None}
-    with_figure = list(figure_of)
+    """Every indicator's figures in one SELECT of scalar subqueries, the values entered by hand
+    in one query. With the trend: the counts with a trend column are counted per month (one
+    UNION query) and their figure is the sum of their months, instead of a second count."""
+    measured: dict[int, tuple[Measured, Window]] = {}
+    entered: list[Indicator] = []
+    by_month: list[Indicator] = []
+    for indicator in indicators:
+        kind = MEASURES.get(indicator.measure or "")
+        if kind is not None and indicator.status == "confirmed" and kind.entered_by_hand:
+            # no statement: `latest_entered` over the entries (one query for all of them)
+            measured[indicator.id] = (NO_DATA, window_for(indicator, plan, at))
+            entered.append(indicator)
+            continue
+        measured[indicator.id] = measure(indicator, plan, at, lean=True)
+        if (trend and kind is not None and kind.judged == COUNT and kind.trend_column
+                and measured[indicator.id][0].figure is not None):
+            by_month.append(indicator)
+    counted = {i.id for i in by_month}
+    figure_of = {iid: m.figure for iid, (m, _w) in measured.items()
+                 if m.figure is not None and iid not in counted}
     values: dict[int, Any] = {}
-    if with_figure:
+    if figure_of:
         # one SELECT of scalar subqueries; read by position (labelling each one costs time)
         row = db.session.execute(sa.select(*figure_of.values())).one()
-        values = dict(zip(with_figure, row, strict=True))
-    trends = _trends(indicators, measured) if trend else {}
+        values = dict(zip(figure_of, row, strict=True))
+    trends: dict[int, list[tuple[date, float | None]]] = {}
+    for iid, months in _counted_per_month(by_month, measured).items():
+        values[iid] = sum(months.values())
+        if months:  # a count without any record has no trend line (no chart)
+            trends[iid] = _count_trend(months, measured[iid][1])
+    entries = _manual_entries(entered, {i.id: measured[i.id][1] for i in entered})
+    for indicator in entered:
+        kind = MEASURES[indicator.measure or ""]
+        w = measured[indicator.id][1]
+        mine = entries.get(indicator.id, [])
+        values[indicator.id] = latest_entered(mine, kind, w.last_day)
+        if trend:
+            trends[indicator.id] = _entered_trend(mine, kind, w)
     result = {}
     for indicator in indicators:
-        m, w = measured[indicator.id]
+        _m, w = measured[indicator.id]
         raw = values.get(indicator.id)
-        actual = None if m.figure is None or raw is None else round(float(raw), 1)
+        actual = None if raw is None else round(float(raw), 1)
         if actual is not None and actual == int(actual):
             actual = float(int(actual))
         percent, expected, status = judge(indicator, actual, w)
@@ -465,8 +492,9 @@ def _in_scope(event: Event, kinds: tuple[str, ...], cities: tuple[str, ...]) -> 
 def unlinked_events(plan: Plan, at: date, *, limit: int = 50) -> UnlinkedEvents:
     """Events held in the plan period (Brussels day of the start; not cancelled; ended by `at`)
     whose kind (and city) fits some confirmed event indicator's scope, linked to no action of
-    the plan: they count for nothing until someone links them. Three queries, whatever the
-    number of events; the list holds at most `limit`, `total` says how many there are."""
+    the plan: they count for nothing until someone links them. Two queries (three when the
+    list is full), whatever the number of events; the list holds at most `limit`, `total` says
+    how many there are."""
     from coopnet.events.models import EventKind
     from coopnet.plan.models import event_actions
 
@@ -494,12 +522,14 @@ def unlinked_events(plan: Plan, at: date, *, limit: int = 50) -> UnlinkedEvents:
                Event.status != "cancelled", Event.ends_at <= w.cutoff,
                sa.or_(*fits), sa.not_(linked))
     )
-    total = db.session.execute(
+    events = list(db.session.execute(
+        stmt.order_by(Event.starts_at, Event.id).limit(limit)).unique().scalars())
+    # fewer than a full list: they are all there are; a full one: count them all
+    total = len(events) if len(events) < limit else db.session.execute(
         sa.select(sa.func.count()).select_from(stmt.with_only_columns(Event.id).subquery())
     ).scalar_one()
-    events = list(db.session.execute(
-        stmt.order_by(Event.starts_at, Event.id).limit(limit)).unique().scalars()) if total else []
-    items = [UnlinkedEvent(event, [i for i in indicators if _in_scope(event, *_kind_and_city(i))])
+    scoped = [(i, _kind_and_city(i)) for i in indicators]
+    items = [UnlinkedEvent(event, [i for i, scope in scoped if _in_scope(event, *scope)])
              for event in events]
     return UnlinkedEvents(items, total)
 

@@ -351,3 +351,49 @@ def test_each_page_of_a_drill_down_is_the_same_slice_of_the_whole_list(world, me
         _m, page, _total = indicator_records(indicator, plan, date(2022, 6, 1), limit=2,
                                              offset=offset)
         assert page == whole[offset:offset + 2], offset
+
+
+def test_figures_and_trend_lines_count_the_records_at_the_edges_of_the_window(ctx):
+    # plan 2021 measured at 15 March 2021; every event linked to the action:
+    # A 31 Dec 2020 23:30 UTC = 1 Jan 2021 00:30 Brussels: counts, in January (2 attended)
+    # B 31 Dec 2020 22:30 UTC = 23:30 Brussels, still 2020: does not count (1 attended)
+    # C 1 Mar 2021 00:30 Brussels = 28 Feb 23:30 UTC: counts, in March (3 attended)
+    # D 15 Mar 2021 20:00 Brussels, over by the end of the day: counts (1 attended, 1 no-show)
+    # E 16 Mar 2021, after the measuring date: does not count (1 attended)
+    plan, action = make_plan()
+
+    def event(title, starts_at, n_attended, n_no_show=0):
+        ev = make_event(title, kind_slug="coopborrel", starts_at=starts_at, minutes=60)
+        for _ in range(n_attended):
+            make_registration(ev, make_person(), checked_in_at=ev.starts_at)
+        for _ in range(n_no_show):
+            make_registration(ev, make_person())
+        return ev
+
+    link_events(action,
+                event("A", datetime(2020, 12, 31, 23, 30, tzinfo=UTC), 2),
+                event("B", datetime(2020, 12, 31, 22, 30, tzinfo=UTC), 1),
+                event("C", brussels(date(2021, 3, 1), time(0, 30)), 3),
+                event("D", brussels(date(2021, 3, 15), time(20)), 1, 1),
+                event("E", brussels(date(2021, 3, 16), time(10)), 1))
+    held = make_indicator(action, "events_held", target=10)
+    came = make_indicator(action, "attendances", target=10)
+    registered = make_indicator(action, "registrations", target=10)
+    readers = make_indicator(action, "manual", target=10)
+    db.session.add_all([ManualValue(indicator=readers, value=4, recorded_on=date(2021, 3, 1)),
+                        ManualValue(indicator=readers, value=5, recorded_on=date(2021, 3, 10)),
+                        ManualValue(indicator=readers, value=9, recorded_on=date(2021, 3, 16))])
+    db.session.commit()
+    at = date(2021, 3, 15)
+    indicators = [held, came, registered, readers]
+    with_trend = compute_figures(plan, indicators, at, trend=True)
+    without = compute_figures(plan, indicators, at)
+    expected = {held.id: 3, came.id: 6, registered.id: 7, readers.id: 5}
+    assert {i: with_trend[i].actual for i in expected} == expected
+    assert {i: without[i].actual for i in expected} == expected
+    days = ["2021-01-31", "2021-02-28", "2021-03-15"]
+    assert [(d.isoformat(), v) for d, v in with_trend[held.id].trend] == list(
+        zip(days, [1.0, 1.0, 3.0], strict=True))
+    assert [v for _d, v in with_trend[came.id].trend] == [2, 2, 6]
+    assert [v for _d, v in with_trend[registered.id].trend] == [2, 2, 7]
+    assert [v for _d, v in with_trend[readers.id].trend] == [None, None, 5]

@@ -76,6 +76,10 @@ def test_the_list_is_capped_with_the_total(ctx):
     ids = _world()
     found = unlinked_events(db.session.get(Plan, ids["plan"]), AT, limit=1)
     assert (len(found.items), found.total) == (1, 2)
+    # a list exactly full, and one with room to spare: both know there are two
+    for limit in (2, 3):
+        found = unlinked_events(db.session.get(Plan, ids["plan"]), AT, limit=limit)
+        assert (len(found.items), found.total) == (2, 2)
 
 
 def test_bulk_link_counts_the_events_and_is_idempotent(ctx):
