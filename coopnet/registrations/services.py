@@ -18,15 +18,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from types import SimpleNamespace
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, render_template
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from coopnet.audit.services import record_audit
 from coopnet.auth.models import User
-from coopnet.db import utcnow
+from coopnet.db import as_loaded, insert_unless_taken, utcnow
 from coopnet.errors import DomainError, Forbidden, Invalid, NotFound
 from coopnet.events.models import Event
 from coopnet.extensions import db
@@ -377,7 +378,7 @@ def _register_checked(event: Event, clean_name: str, clean_email: str,
 
     existing = _active_registration(event.id, clean_email)
     if existing is not None:
-        _remember_language(existing.person, source)
+        _remember_language(existing.person, _own_language(source))
         _queue_registration_mail(existing, "registration_resend", now=now)
         return existing, False
 
@@ -388,18 +389,17 @@ def _register_checked(event: Event, clean_name: str, clean_email: str,
             "This event is for contact persons of member co-ops. Sign in with the address "
             "the network knows you by, then register."))
 
-    person = _person_for(clean_name, clean_email, actor, now)
-    _remember_language(person, source)
-    try:
-        with db.session.begin_nested():
-            registration = _place(event, person, organization, organization_name, source, now,
-                                  ticket_code=prepared.ticket_code,
-                                  short_code=prepared.short_code)
-    except IntegrityError:
+    language = _own_language(source)
+    person = find_or_create_person(name=clean_name, email=clean_email, actor=actor, now=now,
+                                   language=language)
+    _remember_language(person, language)
+    registration = _place(event, person, organization, organization_name, source, now,
+                          ticket_code=prepared.ticket_code, short_code=prepared.short_code)
+    if registration is None:
         # someone registered the same e-mail at the same moment and committed first
         existing = _active_registration(event.id, clean_email)
         if existing is None:
-            raise
+            raise DomainError("busy", _("Please try again in a moment."), status=503)
         _queue_registration_mail(existing, "registration_resend", now=now)
         return existing, False
     _refresh_seats(event)
@@ -413,23 +413,18 @@ def _register_checked(event: Event, clean_name: str, clean_email: str,
     return registration, True
 
 
-def _remember_language(person: Person, source: str) -> None:
-    """A person registering on the site themself: their mails from now on come in the language
-    they registered in. Staff, imports and API clients register in someone else's name, so
-    their language says nothing about the person's."""
+def _own_language(source: str) -> str | None:
+    """The language of a person registering on the site themself: their mails from now on
+    come in it. Staff, imports and API clients register in someone else's name, so their
+    language says nothing about the person's (None)."""
     if source == "online" and has_request_context():
-        person.language = current_language()
+        return current_language()
+    return None
 
 
-def _person_for(name: str, email: str, actor: User | None, now: datetime) -> Person:
-    """The person with this e-mail; a concurrent first registration of the same address wins."""
-    for _attempt in range(3):
-        try:
-            with db.session.begin_nested():
-                return find_or_create_person(name=name, email=email, actor=actor, now=now)
-        except IntegrityError:
-            continue  # the other insert committed; the next lookup finds that person
-    raise DomainError("busy", _("Please try again in a moment."), status=503)
+def _remember_language(person: Person, language: str | None) -> None:
+    if language is not None and person.language != language:
+        person.language = language
 
 
 def free_short_code(event_id: int) -> str:
@@ -453,21 +448,34 @@ def _short_code_taken_statement() -> sa.Select[tuple[int]]:
 
 def _place(event: Event, person: Person, organization: Organization | None,
            organization_name: str, source: str, now: datetime, *,
-           ticket_code: str | None = None, short_code: str | None = None) -> Registration:
-    """Insert the registration as confirmed (a seat was taken) or waitlisted."""
-    registration = Registration(
-        event_id=event.id, person=person, organization=organization,
-        organization_name=organization_name, source=source,
-        ticket_code=ticket_code or new_ticket_code(),
-        short_code=short_code or free_short_code(event.id), consent_at=now, registered_at=now,
-    )
-    if source in SEATLESS_SOURCES or _take_seat(event.id):
-        registration.status, registration.confirmed_at = "confirmed", now
+           ticket_code: str | None = None, short_code: str | None = None
+           ) -> Registration | None:
+    """Insert the registration as confirmed (a seat was taken) or waitlisted.
+
+    None when the person already holds an active registration for the event (the unique
+    index uq_registrations_active_person decides, ON CONFLICT DO NOTHING: someone
+    registered the same person at the same moment); a seat taken for it is given back."""
+    values: dict[str, Any] = {
+        "event_id": event.id, "person_id": person.id,
+        "organization_id": organization.id if organization is not None else None,
+        "organization_name": organization_name, "source": source,
+        "ticket_code": ticket_code or new_ticket_code(),
+        "short_code": short_code or free_short_code(event.id), "consent_at": now,
+        "registered_at": now, "waitlisted_at": None, "confirmed_at": None,
+        "cancelled_at": None, "checked_in_at": None, "checked_in_by_id": None,
+    }
+    seat = False
+    if source in SEATLESS_SOURCES:
+        values.update(status="confirmed", confirmed_at=now)
+    elif _take_seat(event.id):
+        seat = True
+        values.update(status="confirmed", confirmed_at=now)
     else:
         _lock_event(event.id)
         # a seat may have been freed while we waited for the lock
         if _take_seat(event.id):
-            registration.status, registration.confirmed_at = "confirmed", now
+            seat = True
+            values.update(status="confirmed", confirmed_at=now)
         elif not event.waitlist_enabled:
             raise DomainError("waitlist_closed",
                               _("This event is full and has no waiting list."))
@@ -478,11 +486,30 @@ def _place(event: Event, person: Person, organization: Organization | None,
                 sa.select(sa.func.max(Registration.waitlisted_at))
                 .where(Registration.event_id == event.id, Registration.status == "waitlisted")
             ).scalar_one()
-            registration.status = "waitlisted"
-            registration.waitlisted_at = max(now, last) if last is not None else now
-    db.session.add(registration)
-    db.session.flush()
+            values.update(status="waitlisted",
+                          waitlisted_at=max(now, last) if last is not None else now)
+    values["created_at"] = values["updated_at"] = utcnow()
+    session = db.session
+    registration_id = session.execute(_insert_registration_statement(),
+                                      values).scalar_one_or_none()
+    if registration_id is None:
+        if seat:
+            _free_seat(event.id)
+        return None
+    # the row as written, without reading it back or flushing an ORM object
+    registration = as_loaded(session, Registration(id=registration_id, **values))
+    set_committed_value(registration, "event", event)
+    set_committed_value(registration, "person", person)
+    set_committed_value(registration, "organization", organization)
     return registration
+
+
+@functools.cache
+def _insert_registration_statement() -> sa.TextualSelect:
+    # built once per process: every registration runs it. The conflict target is the
+    # partial unique index uq_registrations_active_person (one active registration each).
+    return insert_unless_taken(Registration.__table__,
+                               ["event_id", "person_id"], index_where="status != 'cancelled'")
 
 
 def cancel_registration(
