@@ -57,12 +57,19 @@ def find_or_create_person(
     writes nothing when the address is taken (ON CONFLICT DO NOTHING; on PostgreSQL it
     waits for the other transaction to end), and the person is then read as committed.
     """
-    session = db.session
     if email:
-        person = session.execute(_person_by_email_statement(),
-                                 {"email": email}).scalar_one_or_none()
+        person = db.session.execute(_person_by_email_statement(),
+                                    {"email": email}).scalar_one_or_none()
         if person is not None:
             return person
+    return create_person(name=name, email=email, language=language)
+
+
+def create_person(*, name: str, email: str | None, language: str | None = None) -> Person:
+    """A new person with this name and (normalised) e-mail address, for the caller who looked
+    the address up and found nobody (`find_or_create_person`); the person who has the address
+    if someone else's first registration of it committed meanwhile."""
+    session = db.session
     first, last = split_name(name)
     at = utcnow()
     values: dict[str, Any] = {

@@ -35,7 +35,7 @@ from coopnet.i18n import current_language, in_language_of, mail_language_of
 from coopnet.mail.services import queue_mail
 from coopnet.members.models import Organization, Person
 from coopnet.members.rules import member_contact_by_email
-from coopnet.members.services import find_or_create_person, split_name
+from coopnet.members.services import create_person, split_name
 from coopnet.registrations.models import (
     SEATLESS_SOURCES,
     Registration,
@@ -154,6 +154,25 @@ def _active_registration_statement() -> sa.Select[tuple[Registration]]:
     return (sa.select(Registration).join(Person, Registration.person_id == Person.id)
             .where(Registration.event_id == sa.bindparam("event_id"),
                    Person.email == sa.bindparam("email"), Registration.status != "cancelled"))
+
+
+def _known(event_id: int, email: str) -> tuple[int | None, int | None]:
+    """(the id of the person with this address, the id of their active registration for the
+    event), each None when there is none: one read for what registering needs to know."""
+    row = db.session.execute(_known_statement(), {"event_id": event_id, "email": email}).first()
+    return (row[0], row[1]) if row is not None else (None, None)
+
+
+@functools.cache
+def _known_statement() -> sa.Select[tuple[int, int | None]]:
+    # built once per process, on the tables (no ORM entity): every registration runs it
+    people, registrations = Person.__table__.c, Registration.__table__.c
+    return (sa.select(people.id, registrations.id)
+            .outerjoin_from(Person.__table__, Registration.__table__,
+                            sa.and_(registrations.person_id == people.id,
+                                    registrations.event_id == sa.bindparam("event_id"),
+                                    registrations.status != "cancelled"))
+            .where(people.email == sa.bindparam("email")))
 
 
 def may_register_for_members_only(email: str, *, actor: User | None, now: datetime) -> bool:
@@ -376,9 +395,12 @@ def _register_checked(event: Event, clean_name: str, clean_email: str,
     prepared = _prepare_confirmation(event, clean_name, now)
     _begin_write()
 
-    existing = _active_registration(event.id, clean_email)
-    if existing is not None:
-        _remember_language(existing.person, _own_language(source))
+    language = _own_language(source)
+    person_id, registration_id = _known(event.id, clean_email)
+    if registration_id is not None:
+        existing = db.session.get(Registration, registration_id)
+        assert existing is not None
+        _remember_language(existing.person, language)
         _queue_registration_mail(existing, "registration_resend", now=now)
         return existing, False
 
@@ -389,9 +411,10 @@ def _register_checked(event: Event, clean_name: str, clean_email: str,
             "This event is for contact persons of member co-ops. Sign in with the address "
             "the network knows you by, then register."))
 
-    language = _own_language(source)
-    person = find_or_create_person(name=clean_name, email=clean_email, actor=actor, now=now,
-                                   language=language)
+    # the one lookup above found the person if the address is known (`find_or_create_person`)
+    person = (db.session.get(Person, person_id) if person_id is not None
+              else create_person(name=clean_name, email=clean_email, language=language))
+    assert person is not None
     _remember_language(person, language)
     registration = _place(event, person, organization, organization_name, source, now,
                           ticket_code=prepared.ticket_code, short_code=prepared.short_code)
