@@ -88,12 +88,12 @@ def as_loaded(session: Session | scoped_session[Any], obj: _T) -> _T:
     return obj
 
 
-def insert_unless_taken(table: sa.Table, index_elements: list[str],
+def insert_unless_taken(table: sa.Table, index_elements: list[str] | None = None,
                        index_where: str | None = None) -> sa.TextualSelect:
-    """The table's INSERT of every column but `id`, writing nothing when the unique index on
-    `index_elements` (partial: `index_where`) already holds the values, returning the new
-    id: no row back means taken. `INSERT ... ON CONFLICT (...) DO NOTHING RETURNING id`, the
-    same text on SQLite and PostgreSQL.
+    """The table's INSERT of every column but `id`, returning the new id, that writes nothing
+    when a unique index already holds the values (only the one on `index_elements`, partial:
+    `index_where`, if given): no row back means taken. `INSERT ... ON CONFLICT [(...)] DO
+    NOTHING RETURNING id`, the same text on SQLite and PostgreSQL.
 
     Written as text because SQLAlchemy compiles its dialect INSERTs with ON CONFLICT anew on
     every execution (they have no cache key); this one is compiled once. Every column is a
@@ -101,9 +101,11 @@ def insert_unless_taken(table: sa.Table, index_elements: list[str],
     columns = [column for column in table.columns if column.name != "id"]
     names = ", ".join(f'"{column.name}"' for column in columns)
     values = ", ".join(f":{column.name}" for column in columns)
-    target = ", ".join(f'"{name}"' for name in index_elements)
-    where = f" WHERE {index_where}" if index_where else ""
-    conflict = f'ON CONFLICT ({target}){where} DO NOTHING RETURNING "id"'
+    target = ""
+    if index_elements:
+        where = f" WHERE {index_where}" if index_where else ""
+        target = "(" + ", ".join(f'"{name}"' for name in index_elements) + f"){where} "
+    conflict = f'ON CONFLICT {target}DO NOTHING RETURNING "id"'
     # only the model's own table and column names are written into the text
     sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({values}) {conflict}'  # noqa: S608
     parameters = [sa.bindparam(column.name, type_=column.type) for column in columns]

@@ -273,8 +273,8 @@ def _prepare_confirmation(event: Event, clean_name: str, now: datetime) -> _Prep
     is the whole database's, on PostgreSQL the event row is every registrant's."""
     first_name = split_name(clean_name)[0]
     ticket_code = new_ticket_code()
-    # chosen before the lock too; the unique index (event, short code) is the last word
-    short_code = free_short_code(event.id)
+    # chosen before the lock too; the unique index (event, short code) decides (`_place`)
+    short_code = new_short_code()
     confirmed = SimpleNamespace(status="confirmed", short_code_display=format_short_code(short_code))
     join = event.online_url if event.status == "published" and event.online_url else None
     text = render_template(
@@ -475,15 +475,17 @@ def _place(event: Event, person: Person, organization: Organization | None,
            ) -> Registration | None:
     """Insert the registration as confirmed (a seat was taken) or waitlisted.
 
-    None when the person already holds an active registration for the event (the unique
-    index uq_registrations_active_person decides, ON CONFLICT DO NOTHING: someone
-    registered the same person at the same moment); a seat taken for it is given back."""
+    The unique indexes decide, with ON CONFLICT DO NOTHING: None when the person already
+    holds an active registration for the event (uq_registrations_active_person: someone
+    registered the same person at the same moment), and a seat taken for it is given back;
+    a short code another registration of the event has (uq_registrations_event_short_code)
+    is drawn again."""
     values: dict[str, Any] = {
         "event_id": event.id, "person_id": person.id,
         "organization_id": organization.id if organization is not None else None,
         "organization_name": organization_name, "source": source,
         "ticket_code": ticket_code or new_ticket_code(),
-        "short_code": short_code or free_short_code(event.id), "consent_at": now,
+        "short_code": short_code or new_short_code(), "consent_at": now,
         "registered_at": now, "waitlisted_at": None, "confirmed_at": None,
         "cancelled_at": None, "checked_in_at": None, "checked_in_by_id": None,
     }
@@ -513,12 +515,20 @@ def _place(event: Event, person: Person, organization: Organization | None,
                           waitlisted_at=max(now, last) if last is not None else now)
     values["created_at"] = values["updated_at"] = utcnow()
     session = db.session
-    registration_id = session.execute(_insert_registration_statement(),
-                                      values).scalar_one_or_none()
-    if registration_id is None:
-        if seat:
-            _free_seat(event.id)
-        return None
+    for _attempt in range(10):
+        registration_id = session.execute(_insert_registration_statement(),
+                                          values).scalar_one_or_none()
+        if registration_id is not None:
+            break
+        if session.execute(_active_registration_of_person_statement(),
+                           {"event_id": event.id, "person_id": person.id}).first() is not None:
+            if seat:
+                _free_seat(event.id)
+            return None
+        # the short code is another registration's of this event (1 chance in 8.5e11)
+        values["short_code"] = new_short_code()
+    else:
+        raise DomainError("busy", _("Please try again in a moment."), status=503)
     # the row as written, without reading it back or flushing an ORM object
     registration = as_loaded(session, Registration(id=registration_id, **values))
     set_committed_value(registration, "event", event)
@@ -529,10 +539,17 @@ def _place(event: Event, person: Person, organization: Organization | None,
 
 @functools.cache
 def _insert_registration_statement() -> sa.TextualSelect:
-    # built once per process: every registration runs it. The conflict target is the
-    # partial unique index uq_registrations_active_person (one active registration each).
-    return insert_unless_taken(Registration.__table__,
-                               ["event_id", "person_id"], index_where="status != 'cancelled'")
+    # built once per process: every registration runs it. Any unique index may refuse the
+    # row: one active registration per person and event, short code, ticket code.
+    return insert_unless_taken(Registration.__table__)
+
+
+@functools.cache
+def _active_registration_of_person_statement() -> sa.Select[tuple[int]]:
+    registrations = Registration.__table__.c
+    return sa.select(registrations.id).where(registrations.event_id == sa.bindparam("event_id"),
+                                             registrations.person_id == sa.bindparam("person_id"),
+                                             registrations.status != "cancelled")
 
 
 def cancel_registration(
