@@ -15,6 +15,7 @@ from sqlalchemy.orm import (
     mapped_column,
     scoped_session,
 )
+from sqlalchemy.orm.attributes import instance_state
 
 # Named constraints from the first migration on: Alembic's batch mode can only alter
 # (drop, recreate) constraints on SQLite when they have stable names.
@@ -82,9 +83,18 @@ class TimestampMixin:
 def as_loaded(session: Session | scoped_session[Any], obj: _T) -> _T:
     """`obj`, built with the column values a plain INSERT just wrote (its id included), made
     a persistent object of the session without reading the row back or flushing anything:
-    as if a query had loaded it. Columns left unset are read when first used."""
+    as if a query had loaded it. Columns left unset are read when first used.
+
+    Like an object the session flushed itself, it is new in the current transaction: if
+    that (or its savepoint) rolls back, the object leaves the session instead of standing
+    for a row that no longer exists (whose id the next INSERT may be given again)."""
+    own: Session = session() if isinstance(session, scoped_session) else session
     make_transient_to_detached(obj)
-    session.add(obj)
+    own.add(obj)
+    transaction = own.get_nested_transaction() or own.get_transaction()
+    if transaction is not None:
+        # what Session._register_persistent does for the objects a flush inserted
+        transaction._new[instance_state(obj)] = True  # noqa: SLF001
     return obj
 
 
