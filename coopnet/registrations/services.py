@@ -8,6 +8,12 @@ then inserting oversells under load on both SQLite and PostgreSQL; measured with
 The first UPDATE of the event row also serialises every seat change of one event until
 commit: PostgreSQL holds the row lock, SQLite the database write lock. The waiting list
 and promotions rely on that to keep their order exact.
+
+A first-time person and a registration are written with plain `INSERT ... ON CONFLICT DO
+NOTHING RETURNING id` (no savepoint, no ORM flush): the unique indexes decide (one person
+per e-mail address, one active registration per person and event, short codes), and on
+PostgreSQL the INSERT waits for a concurrent one to commit or roll back. No row back means
+someone else's registration won: theirs is answered, and a seat taken meanwhile given back.
 """
 
 from __future__ import annotations
