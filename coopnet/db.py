@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Session,
+    make_transient_to_detached,
+    mapped_column,
+    scoped_session,
+)
+from sqlalchemy.orm.attributes import instance_state
 
 # Named constraints from the first migration on: Alembic's batch mode can only alter
 # (drop, recreate) constraints on SQLite when they have stable names.
@@ -17,6 +26,9 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+_T = TypeVar("_T")
 
 
 class Base(DeclarativeBase):
@@ -66,3 +78,45 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime(), default=utcnow, onupdate=utcnow, nullable=False
     )
+
+
+def as_loaded(session: Session | scoped_session[Any], obj: _T) -> _T:
+    """`obj`, built with the column values a plain INSERT just wrote (its id included), made
+    a persistent object of the session without reading the row back or flushing anything:
+    as if a query had loaded it. Columns left unset are read when first used.
+
+    Like an object the session flushed itself, it is new in the current transaction: if
+    that (or its savepoint) rolls back, the object leaves the session instead of standing
+    for a row that no longer exists (whose id the next INSERT may be given again)."""
+    own: Session = session() if isinstance(session, scoped_session) else session
+    make_transient_to_detached(obj)
+    own.add(obj)
+    transaction = own.get_nested_transaction() or own.get_transaction()
+    if transaction is not None:
+        # what Session._register_persistent does for the objects a flush inserted
+        transaction._new[instance_state(obj)] = True  # noqa: SLF001
+    return obj
+
+
+def insert_unless_taken(table: sa.Table, index_elements: list[str] | None = None,
+                       index_where: str | None = None) -> sa.TextualSelect:
+    """The table's INSERT of every column but `id`, returning the new id, that writes nothing
+    when a unique index already holds the values (only the one on `index_elements`, partial:
+    `index_where`, if given): no row back means taken. `INSERT ... ON CONFLICT [(...)] DO
+    NOTHING RETURNING id`, the same text on SQLite and PostgreSQL.
+
+    Written as text because SQLAlchemy compiles its dialect INSERTs with ON CONFLICT anew on
+    every execution (they have no cache key); this one is compiled once. Every column is a
+    bound parameter typed as its column (no column default applies: pass each value)."""
+    columns = [column for column in table.columns if column.name != "id"]
+    names = ", ".join(f'"{column.name}"' for column in columns)
+    values = ", ".join(f":{column.name}" for column in columns)
+    target = ""
+    if index_elements:
+        where = f" WHERE {index_where}" if index_where else ""
+        target = "(" + ", ".join(f'"{name}"' for name in index_elements) + f"){where} "
+    conflict = f'ON CONFLICT {target}DO NOTHING RETURNING "id"'
+    # only the model's own table and column names are written into the text
+    sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({values}) {conflict}'  # noqa: S608
+    parameters = [sa.bindparam(column.name, type_=column.type) for column in columns]
+    return sa.text(sql).bindparams(*parameters).columns(table.c.id)

@@ -22,11 +22,13 @@ def queue_mail(
     attachments: Sequence[tuple[str, str, bytes]] = (),
     dedupe_key: str | None = None,
     now: datetime | None = None,
-) -> OutboxMessage | None:
-    """Add a message to the outbox; never sends. Returns None if `dedupe_key` was queued before.
+) -> int | None:
+    """Add a message to the outbox; never sends. Returns its id, or None if `dedupe_key` was
+    queued before.
 
     `attachments` are (filename, content type, bytes). The caller commits; the message
-    exists exactly when the change that caused it does.
+    exists exactly when the change that caused it does. Plain INSERTs (no ORM objects to
+    flush): every registration queues one.
     """
     now = now or utcnow()
     if dedupe_key is not None:
@@ -35,13 +37,20 @@ def queue_mail(
         ).first()
         if exists:
             return None
-    message = OutboxMessage(
-        kind=kind, to_address=to, subject=subject, body_text=text, body_html=html,
-        dedupe_key=dedupe_key, status="pending", attempts=0, next_attempt_at=now, created_at=now,
-    )
-    message.attachments = [
-        OutboxAttachment(filename=name, content_type=ctype, content=content)
-        for name, ctype, content in attachments
-    ]
-    db.session.add(message)
-    return message
+    message_id: int = db.session.execute(_INSERT_MESSAGE, {
+        "kind": kind, "to_address": to, "subject": subject, "body_text": text,
+        "body_html": html, "dedupe_key": dedupe_key, "status": "pending", "attempts": 0,
+        "next_attempt_at": now, "last_error": None, "created_at": now, "sent_at": None,
+    }).scalar_one()
+    if attachments:
+        db.session.execute(_INSERT_ATTACHMENT, [
+            {"message_id": message_id, "filename": name, "content_type": ctype,
+             "content": content}
+            for name, ctype, content in attachments
+        ])
+    return message_id
+
+
+# built once per process
+_INSERT_MESSAGE = sa.insert(OutboxMessage.__table__).returning(OutboxMessage.__table__.c.id)
+_INSERT_ATTACHMENT = sa.insert(OutboxAttachment.__table__)

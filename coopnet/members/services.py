@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from coopnet.audit.services import record_audit
-from coopnet.db import utcnow
+from coopnet.db import as_loaded, insert_unless_taken, utcnow
 from coopnet.errors import DomainError, Invalid
 from coopnet.extensions import db
 from coopnet.members.kbo import normalize_kbo
@@ -42,25 +42,53 @@ def find_or_create_person(
     email: str | None,
     actor: User | None = None,
     now: datetime | None = None,
+    language: str | None = None,
 ) -> Person:
-    """The person with this (normalised) e-mail address, or a new one.
+    """The person with this (normalised) e-mail address, or a new one (in `language`, if
+    given: the language they chose when registering themself).
 
     A known person keeps their name. The organisation someone types when registering is
     NOT written onto the person: it stays on the registration as a claim, and only the
     member register makes anyone a contact person (`save_contact_person`,
     `confirm_organization_claim`, the member-list import). Without an e-mail address (a
     walk-in) a new person is always created.
+
+    Two first registrations of one address at the same moment give one person: the INSERT
+    writes nothing when the address is taken (ON CONFLICT DO NOTHING; on PostgreSQL it
+    waits for the other transaction to end), and the person is then read as committed.
     """
     if email:
         person = db.session.execute(_person_by_email_statement(),
                                     {"email": email}).scalar_one_or_none()
         if person is not None:
             return person
+    return create_person(name=name, email=email, language=language)
+
+
+def create_person(*, name: str, email: str | None, language: str | None = None) -> Person:
+    """A new person with this name and (normalised) e-mail address, for the caller who looked
+    the address up and found nobody (`find_or_create_person`); the person who has the address
+    if someone else's first registration of it committed meanwhile."""
+    session = db.session
     first, last = split_name(name)
-    person = Person(first_name=first, last_name=last, email=email or None)
-    db.session.add(person)
-    db.session.flush()
-    return person
+    at = utcnow()
+    values: dict[str, Any] = {
+        "first_name": first, "last_name": last, "email": email or None, "phone": None,
+        "role": None, "organization_id": None, "erased_at": None, "language": language,
+        "created_at": at, "updated_at": at,
+    }
+    person_id = session.execute(_insert_person_statement(), values).scalar_one_or_none()
+    if person_id is None:
+        # someone else's first registration of this address committed meanwhile
+        return session.execute(_person_by_email_statement(), {"email": email}).scalar_one()
+    # the row as written, without reading it back
+    return as_loaded(session, Person(id=person_id, **values))
+
+
+@functools.cache
+def _insert_person_statement() -> sa.TextualSelect:
+    # built once per process: every first registration runs it
+    return insert_unless_taken(Person.__table__, ["email"])
 
 
 # --- the member register -------------------------------------------------------------

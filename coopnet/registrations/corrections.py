@@ -213,6 +213,9 @@ def move_registration(registration: Registration, target: Event, *, actor: User,
             raise DomainError("event_full",
                               _("That event is full and has no waiting list.")) from error
         raise
+    if moved is None:  # registered for that event at the same moment
+        raise DomainError("already_registered",
+                          _("This person is already registered for that event."))
     moved.consent_at = registration.consent_at
     _refresh_seats(target)
     cancel_registration(registration, actor=actor, now=now, notify=False)

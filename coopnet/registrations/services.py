@@ -8,6 +8,12 @@ then inserting oversells under load on both SQLite and PostgreSQL; measured with
 The first UPDATE of the event row also serialises every seat change of one event until
 commit: PostgreSQL holds the row lock, SQLite the database write lock. The waiting list
 and promotions rely on that to keep their order exact.
+
+A first-time person and a registration are written with plain `INSERT ... ON CONFLICT DO
+NOTHING RETURNING id` (no savepoint, no ORM flush): the unique indexes decide (one person
+per e-mail address, one active registration per person and event, short codes), and on
+PostgreSQL the INSERT waits for a concurrent one to commit or roll back. No row back means
+someone else's registration won: theirs is answered, and a seat taken meanwhile given back.
 """
 
 from __future__ import annotations
@@ -18,15 +24,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from types import SimpleNamespace
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, render_template
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from coopnet.audit.services import record_audit
 from coopnet.auth.models import User
-from coopnet.db import utcnow
+from coopnet.db import as_loaded, insert_unless_taken, utcnow
 from coopnet.errors import DomainError, Forbidden, Invalid, NotFound
 from coopnet.events.models import Event
 from coopnet.extensions import db
@@ -34,7 +41,7 @@ from coopnet.i18n import current_language, in_language_of, mail_language_of
 from coopnet.mail.services import queue_mail
 from coopnet.members.models import Organization, Person
 from coopnet.members.rules import member_contact_by_email
-from coopnet.members.services import find_or_create_person, split_name
+from coopnet.members.services import create_person, split_name
 from coopnet.registrations.models import (
     SEATLESS_SOURCES,
     Registration,
@@ -156,6 +163,25 @@ def _active_registration_statement() -> sa.Select[tuple[Registration]]:
                    Person.email == sa.bindparam("email"), Registration.status != "cancelled"))
 
 
+def _known(event_id: int, email: str) -> tuple[int | None, int | None]:
+    """(the id of the person with this address, the id of their active registration for the
+    event), each None when there is none: one read for what registering needs to know."""
+    row = db.session.execute(_known_statement(), {"event_id": event_id, "email": email}).first()
+    return (row[0], row[1]) if row is not None else (None, None)
+
+
+@functools.cache
+def _known_statement() -> sa.Select[tuple[int, int | None]]:
+    # built once per process, on the tables (no ORM entity): every registration runs it
+    people, registrations = Person.__table__.c, Registration.__table__.c
+    return (sa.select(people.id, registrations.id)
+            .outerjoin_from(Person.__table__, Registration.__table__,
+                            sa.and_(registrations.person_id == people.id,
+                                    registrations.event_id == sa.bindparam("event_id"),
+                                    registrations.status != "cancelled"))
+            .where(people.email == sa.bindparam("email")))
+
+
 def may_register_for_members_only(email: str, *, actor: User | None, now: datetime) -> bool:
     """Members-only events accept exactly the current contact persons of current member
     co-ops (`member_contact_by_email`), registering themselves while signed in with that
@@ -254,8 +280,8 @@ def _prepare_confirmation(event: Event, clean_name: str, now: datetime) -> _Prep
     is the whole database's, on PostgreSQL the event row is every registrant's."""
     first_name = split_name(clean_name)[0]
     ticket_code = new_ticket_code()
-    # chosen before the lock too; the unique index (event, short code) is the last word
-    short_code = free_short_code(event.id)
+    # chosen before the lock too; the unique index (event, short code) decides (`_place`)
+    short_code = new_short_code()
     confirmed = SimpleNamespace(status="confirmed", short_code_display=format_short_code(short_code))
     join = event.online_url if event.status == "published" and event.online_url else None
     text = render_template(
@@ -376,9 +402,12 @@ def _register_checked(event: Event, clean_name: str, clean_email: str,
     prepared = _prepare_confirmation(event, clean_name, now)
     _begin_write()
 
-    existing = _active_registration(event.id, clean_email)
-    if existing is not None:
-        _remember_language(existing.person, source)
+    language = _own_language(source)
+    person_id, registration_id = _known(event.id, clean_email)
+    if registration_id is not None:
+        existing = db.session.get(Registration, registration_id)
+        assert existing is not None
+        _remember_language(existing.person, language)
         _queue_registration_mail(existing, "registration_resend", now=now)
         return existing, False
 
@@ -389,18 +418,18 @@ def _register_checked(event: Event, clean_name: str, clean_email: str,
             "This event is for contact persons of member co-ops. Sign in with the address "
             "the network knows you by, then register."))
 
-    person = _person_for(clean_name, clean_email, actor, now)
-    _remember_language(person, source)
-    try:
-        with db.session.begin_nested():
-            registration = _place(event, person, organization, organization_name, source, now,
-                                  ticket_code=prepared.ticket_code,
-                                  short_code=prepared.short_code)
-    except IntegrityError:
+    # the one lookup above found the person if the address is known (`find_or_create_person`)
+    person = (db.session.get(Person, person_id) if person_id is not None
+              else create_person(name=clean_name, email=clean_email, language=language))
+    assert person is not None
+    _remember_language(person, language)
+    registration = _place(event, person, organization, organization_name, source, now,
+                          ticket_code=prepared.ticket_code, short_code=prepared.short_code)
+    if registration is None:
         # someone registered the same e-mail at the same moment and committed first
         existing = _active_registration(event.id, clean_email)
         if existing is None:
-            raise
+            raise DomainError("busy", _("Please try again in a moment."), status=503)
         _queue_registration_mail(existing, "registration_resend", now=now)
         return existing, False
     _refresh_seats(event)
@@ -414,23 +443,18 @@ def _register_checked(event: Event, clean_name: str, clean_email: str,
     return registration, True
 
 
-def _remember_language(person: Person, source: str) -> None:
-    """A person registering on the site themself: their mails from now on come in the language
-    they registered in. Staff, imports and API clients register in someone else's name, so
-    their language says nothing about the person's."""
+def _own_language(source: str) -> str | None:
+    """The language of a person registering on the site themself: their mails from now on
+    come in it. Staff, imports and API clients register in someone else's name, so their
+    language says nothing about the person's (None)."""
     if source == "online" and has_request_context():
-        person.language = current_language()
+        return current_language()
+    return None
 
 
-def _person_for(name: str, email: str, actor: User | None, now: datetime) -> Person:
-    """The person with this e-mail; a concurrent first registration of the same address wins."""
-    for _attempt in range(3):
-        try:
-            with db.session.begin_nested():
-                return find_or_create_person(name=name, email=email, actor=actor, now=now)
-        except IntegrityError:
-            continue  # the other insert committed; the next lookup finds that person
-    raise DomainError("busy", _("Please try again in a moment."), status=503)
+def _remember_language(person: Person, language: str | None) -> None:
+    if language is not None and person.language != language:
+        person.language = language
 
 
 def free_short_code(event_id: int) -> str:
@@ -454,21 +478,36 @@ def _short_code_taken_statement() -> sa.Select[tuple[int]]:
 
 def _place(event: Event, person: Person, organization: Organization | None,
            organization_name: str, source: str, now: datetime, *,
-           ticket_code: str | None = None, short_code: str | None = None) -> Registration:
-    """Insert the registration as confirmed (a seat was taken) or waitlisted."""
-    registration = Registration(
-        event_id=event.id, person=person, organization=organization,
-        organization_name=organization_name, source=source,
-        ticket_code=ticket_code or new_ticket_code(),
-        short_code=short_code or free_short_code(event.id), consent_at=now, registered_at=now,
-    )
-    if source in SEATLESS_SOURCES or _take_seat(event.id):
-        registration.status, registration.confirmed_at = "confirmed", now
+           ticket_code: str | None = None, short_code: str | None = None
+           ) -> Registration | None:
+    """Insert the registration as confirmed (a seat was taken) or waitlisted.
+
+    The unique indexes decide, with ON CONFLICT DO NOTHING: None when the person already
+    holds an active registration for the event (uq_registrations_active_person: someone
+    registered the same person at the same moment), and a seat taken for it is given back;
+    a short code another registration of the event has (uq_registrations_event_short_code)
+    is drawn again."""
+    values: dict[str, Any] = {
+        "event_id": event.id, "person_id": person.id,
+        "organization_id": organization.id if organization is not None else None,
+        "organization_name": organization_name, "source": source,
+        "ticket_code": ticket_code or new_ticket_code(),
+        "short_code": short_code or new_short_code(), "consent_at": now,
+        "registered_at": now, "waitlisted_at": None, "confirmed_at": None,
+        "cancelled_at": None, "checked_in_at": None, "checked_in_by_id": None,
+    }
+    seat = False
+    if source in SEATLESS_SOURCES:
+        values.update(status="confirmed", confirmed_at=now)
+    elif _take_seat(event.id):
+        seat = True
+        values.update(status="confirmed", confirmed_at=now)
     else:
         _lock_event(event.id)
         # a seat may have been freed while we waited for the lock
         if _take_seat(event.id):
-            registration.status, registration.confirmed_at = "confirmed", now
+            seat = True
+            values.update(status="confirmed", confirmed_at=now)
         elif not event.waitlist_enabled:
             raise DomainError("waitlist_closed",
                               _("This event is full and has no waiting list."))
@@ -479,11 +518,45 @@ def _place(event: Event, person: Person, organization: Organization | None,
                 sa.select(sa.func.max(Registration.waitlisted_at))
                 .where(Registration.event_id == event.id, Registration.status == "waitlisted")
             ).scalar_one()
-            registration.status = "waitlisted"
-            registration.waitlisted_at = max(now, last) if last is not None else now
-    db.session.add(registration)
-    db.session.flush()
+            values.update(status="waitlisted",
+                          waitlisted_at=max(now, last) if last is not None else now)
+    values["created_at"] = values["updated_at"] = utcnow()
+    session = db.session
+    for _attempt in range(10):
+        registration_id = session.execute(_insert_registration_statement(),
+                                          values).scalar_one_or_none()
+        if registration_id is not None:
+            break
+        if session.execute(_active_registration_of_person_statement(),
+                           {"event_id": event.id, "person_id": person.id}).first() is not None:
+            if seat:
+                _free_seat(event.id)
+            return None
+        # the short code is another registration's of this event (1 chance in 8.5e11)
+        values["short_code"] = new_short_code()
+    else:
+        raise DomainError("busy", _("Please try again in a moment."), status=503)
+    # the row as written, without reading it back or flushing an ORM object
+    registration = as_loaded(session, Registration(id=registration_id, **values))
+    set_committed_value(registration, "event", event)
+    set_committed_value(registration, "person", person)
+    set_committed_value(registration, "organization", organization)
     return registration
+
+
+@functools.cache
+def _insert_registration_statement() -> sa.TextualSelect:
+    # built once per process: every registration runs it. Any unique index may refuse the
+    # row: one active registration per person and event, short code, ticket code.
+    return insert_unless_taken(Registration.__table__)
+
+
+@functools.cache
+def _active_registration_of_person_statement() -> sa.Select[tuple[int]]:
+    registrations = Registration.__table__.c
+    return sa.select(registrations.id).where(registrations.event_id == sa.bindparam("event_id"),
+                                             registrations.person_id == sa.bindparam("person_id"),
+                                             registrations.status != "cancelled")
 
 
 def cancel_registration(

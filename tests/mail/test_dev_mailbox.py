@@ -31,7 +31,7 @@ def _queue(app, subject="Je inschrijving: Coopborrel Gent", text="Dag An", now=N
         message = queue_mail(kind="registration_confirmed", to=to, subject=subject, text=text,
                              now=now)
         db.session.commit()
-        return message.id
+        return message
 
 
 @pytest.mark.parametrize("app_config", ["production", "testing"], indirect=True)

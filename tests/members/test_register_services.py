@@ -166,3 +166,21 @@ def test_control_characters_are_removed_before_storing(ctx):
     assert (org.name, org.city) == ("Zonnecoop", "Gent")
     assert (person.first_name, person.role) == ("An", "directeur")
     assert contact.notes == "Lijn 1\nLijn 2"
+
+
+def test_a_person_created_in_a_savepoint_that_rolls_back_is_gone_and_the_next_one_is_kept(ctx):
+    # a door batch applies each action in a savepoint: a walk-in refused after its person was
+    # written must not leave that person behind, nor block the next walk-in's person
+    from coopnet.members.models import Person
+
+    with pytest.raises(RuntimeError), db.session.begin_nested():
+        refused = services.find_or_create_person(name="Eerste Binnenloper", email=None)
+        assert refused.id is not None
+        raise RuntimeError
+    assert refused not in db.session
+    kept = services.find_or_create_person(name="Tweede Binnenloper", email="twee@example.test")
+    db.session.commit()
+    assert kept.first_name == "Tweede"
+    names = db.session.execute(sa.select(Person.first_name, Person.email)
+                               .where(Person.last_name == "Binnenloper")).all()
+    assert names == [("Tweede", "twee@example.test")]

@@ -108,6 +108,33 @@ def test_concurrent_same_email_registrations_make_one_person_and_one_registratio
     assert seats == 1
 
 
+def test_a_new_address_registering_for_several_events_at_once_makes_one_person(app):
+    from coopnet.members.models import Person
+
+    event_ids = [_event(app) for _ in range(6)]
+
+    def job_for(event_id: int) -> Callable[[], object]:
+        def job() -> None:
+            event = db.session.get(Event, event_id)
+            registration, _ = register(event, name="Nieuwe Persoon",
+                                       email="nieuw@example.test", consent=True)
+            assert registration.status == "confirmed"
+        return job
+
+    # each event twice: the second of a pair finds the first's registration
+    errors = _run_concurrently(app, [job_for(event_id) for event_id in event_ids] * 2)
+    assert errors == []
+    with app.app_context():
+        people = db.session.execute(
+            sa.select(Person.id).where(Person.email == "nieuw@example.test")).scalars().all()
+        assert len(people) == 1
+        assert db.session.execute(
+            sa.select(Registration.event_id).where(Registration.person_id == people[0])
+            .order_by(Registration.event_id)).scalars().all() == event_ids
+    for event_id in event_ids:
+        assert _state(app, event_id)[:2] == (1, {"confirmed": 1})
+
+
 def test_concurrent_cancellations_promote_each_waiting_person_once_in_order(app):
     event_id = _event(app)
     with app.app_context():

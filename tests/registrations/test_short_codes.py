@@ -98,3 +98,24 @@ def test_the_api_checks_in_by_short_code_and_the_ticket_api_shows_it(client, app
     mine = client.get(f"/api/v1/registrations/{ticket}").get_json()
     assert mine["short_code"] == "K7QM-3XHP"
     assert mine["join_url"] is None  # not an online event
+
+
+def test_a_drawn_short_code_another_registration_of_the_event_has_is_drawn_again(
+        ctx, monkeypatch):
+    from coopnet.mail.models import OutboxMessage
+    from coopnet.registrations import services
+
+    event = make_event(capacity=5)
+    make_registration(event, short_code="K7QM3XHP")
+    drawn = iter(["K7QM3XHP", "K7QM3XHP", "ABCD2345"])
+    monkeypatch.setattr(services, "new_short_code", lambda: next(drawn))
+    registration, created = register(event, name="An Peeters", email="an@example.test",
+                                     consent=True, now=NOW)
+    db.session.commit()
+    assert created and registration.status == "confirmed"
+    assert registration.short_code == "ABCD2345"
+    mail = db.session.execute(sa.select(OutboxMessage)
+                              .where(OutboxMessage.to_address == "an@example.test")).scalar_one()
+    assert "ABCD-2345" in mail.body_text and "K7QM-3XHP" not in mail.body_text
+    db.session.refresh(event)
+    assert event.seats_taken == 2
