@@ -19,8 +19,9 @@ beside a reference measured in the same run, and the ratio is what counts:
 
 Settings (environment): COOPNET_BENCH_SECONDS (per wrk run, default 5), COOPNET_BENCH_ROUNDS
 (interleaved rounds, default 2), COOPNET_BENCH_SCALE (factor of the generated set, default 1),
-COOPNET_BENCH_SAMPLES (single-connection repetitions, default 7; the fastest counts). wrk is installed with apt-get
-when missing. The README (section "Benchmark") says how to read the table.
+COOPNET_BENCH_SAMPLES (single-connection repetitions, default 7; the fastest counts),
+COOPNET_BENCH_THROUGHPUT_ONLY=1 (only the wrk rows, no generated scale: a quick look). wrk is
+installed with apt-get when missing. The README (section "Benchmark") says how to read the table.
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ ROUNDS = int(os.environ.get("COOPNET_BENCH_ROUNDS", "2"))
 SCALE = float(os.environ.get("COOPNET_BENCH_SCALE", "1"))
 SAMPLES = int(os.environ.get("COOPNET_BENCH_SAMPLES", "7"))
 WORKERS = os.environ.get("COOPNET_BENCH_WORKERS", "2")
+# only the wrk rows (writes and pages), without the generated scale: a quick look
+THROUGHPUT_ONLY = os.environ.get("COOPNET_BENCH_THROUGHPUT_ONLY", "") not in ("", "0")
 CONNECTIONS, THREADS = 16, 2
 # tickets made ready per wrk thread and round: more than any thread checks in within a run
 TICKETS_PER_THREAD = int(os.environ.get("COOPNET_BENCH_TICKETS", "15000"))
@@ -691,6 +694,8 @@ def _run(app: Any, wrk: str, tmp: str, env: dict[str, str], port: int, minimal_p
     ]
     if not exact:
         rows[1].met = False
+    if THROUGHPUT_ONLY:
+        return rows, notes
 
     # single connection: the pages whose cost must not grow with history
     coordinator = _sign_in(port, "coordinator@coopnet.test")
