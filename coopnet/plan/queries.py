@@ -17,10 +17,12 @@ from coopnet.plan.measures import (
     COUNT,
     MEASURES,
     MILESTONE,
+    MONTHLY_EVENT_COUNTS,
     NO_DATA,
     Measured,
     MeasureKind,
     Window,
+    event_counts_per_month,
     latest_entered,
     measure,
     window_for,
@@ -161,10 +163,21 @@ def _manual_entries(indicators: list[Indicator], windows: dict[int, Window]
 
 def _counted_per_month(indicators: list[Indicator], measured: dict[int, tuple[Measured, Window]]
                        ) -> dict[int, dict[str, float]]:
-    """Records per month of the counts with a trend column (one UNION query); every record
-    falls in one group, so the groups add up to the count."""
+    """Records per month of the counts with a trend column (the event counts in one constant
+    statement, the others in one UNION query); every record falls in one group, so the groups
+    add up to the count."""
+    per_month: dict[int, dict[str, float]] = {i.id: {} for i in indicators}
+    events = [i for i in indicators if i.measure in MONTHLY_EVENT_COUNTS]
+    if events:
+        # the event counts: one constant statement, their scopes a bound JSON parameter
+        stmt, params = event_counts_per_month(
+            db.engine.dialect.name, [(i, measured[i.id][1]) for i in events])
+        for iid, month, n in db.session.execute(stmt, params):
+            per_month[iid][month] = float(n)
     parts = []
     for indicator in indicators:
+        if indicator.measure in MONTHLY_EVENT_COUNTS:
+            continue
         m, _w = measured[indicator.id]
         kind = MEASURES[indicator.measure or ""]
         records = m.dated if m.dated is not None else m.records
@@ -175,7 +188,6 @@ def _counted_per_month(indicators: list[Indicator], measured: dict[int, tuple[Me
         parts.append(sa.select(sa.literal(indicator.id).label("iid"),
                                month.label("month"), n.label("n"))
                      .select_from(sub).group_by(month))
-    per_month: dict[int, dict[str, float]] = {i.id: {} for i in indicators}
     if parts:
         for iid, month, n in db.session.execute(sa.union_all(*parts)):
             per_month[iid][month] = float(n)
