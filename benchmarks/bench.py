@@ -435,12 +435,14 @@ WHERE e.starts_on >= :plan_start AND e.starts_on <= :plan_end AND e.status != 'c
 ORDER BY e.starts_at, e.id LIMIT 50
 """
 UNRECORDED_SQL = """
-SELECT e.id, count(*) FROM events e JOIN registrations r ON r.event_id = e.id
+SELECT e.id, (SELECT count(*) FROM registrations r
+              WHERE r.event_id = e.id AND r.status = 'confirmed')
+FROM events e
 WHERE e.ends_at < :now AND e.starts_at >= :period_start AND e.status != 'cancelled'
-  AND r.status = 'confirmed'
   AND NOT EXISTS (SELECT 1 FROM registrations a WHERE a.event_id = e.id
                   AND a.checked_in_at IS NOT NULL)
-GROUP BY e.id, e.starts_at ORDER BY e.starts_at DESC, e.id DESC
+  AND EXISTS (SELECT 1 FROM registrations r WHERE r.event_id = e.id AND r.status = 'confirmed')
+ORDER BY e.starts_at DESC, e.id DESC
 """
 
 
