@@ -309,10 +309,11 @@ def _event_months_statement(dialect: str) -> sa.Select[Any]:
              .table_valued(*[sa.column(name, type_) for name, type_ in _SCOPE_FIELDS])
              .render_derived(name="p", with_types=True))
     else:
-        # SQLite compares the stored naive UTC text, which the items hold as such
+        # SQLite compares the stored naive UTC text, which the items hold as such; the items
+        # read once (MATERIALIZED), not once per event compared
         each = sa.func.json_each(scopes).table_valued("value").alias("each")
         p = sa.select(*[sa.func.json_extract(each.c.value, f"$.{name}").label(name)
-                        for name, _type in _SCOPE_FIELDS]).subquery("p")
+                        for name, _type in _SCOPE_FIELDS]).cte("p").prefix_with("MATERIALIZED")
 
     def registrations(*conditions: Any) -> Any:
         return (sa.select(sa.func.count(Registration.id))
