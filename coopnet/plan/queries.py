@@ -504,9 +504,8 @@ def _in_scope(event: Event, kinds: tuple[str, ...], cities: tuple[str, ...]) -> 
 def unlinked_events(plan: Plan, at: date, *, limit: int = 50) -> UnlinkedEvents:
     """Events held in the plan period (Brussels day of the start; not cancelled; ended by `at`)
     whose kind (and city) fits some confirmed event indicator's scope, linked to no action of
-    the plan: they count for nothing until someone links them. Two queries (three when the
-    list is full), whatever the number of events; the list holds at most `limit`, `total` says
-    how many there are."""
+    the plan: they count for nothing until someone links them. Two queries, whatever the number
+    of events; the list holds at most `limit`, `total` says how many there are."""
     from coopnet.events.models import EventKind
     from coopnet.plan.models import event_actions
 
@@ -534,12 +533,12 @@ def unlinked_events(plan: Plan, at: date, *, limit: int = 50) -> UnlinkedEvents:
                Event.status != "cancelled", Event.ends_at <= w.cutoff,
                sa.or_(*fits), sa.not_(linked))
     )
-    events = list(db.session.execute(
-        stmt.order_by(Event.starts_at, Event.id).limit(limit)).unique().scalars())
-    # fewer than a full list: they are all there are; a full one: count them all
-    total = len(events) if len(events) < limit else db.session.execute(
-        sa.select(sa.func.count()).select_from(stmt.with_only_columns(Event.id).subquery())
-    ).scalar_one()
+    # how many there are in all beside each listed one (counted before the LIMIT): one pass
+    rows = db.session.execute(
+        stmt.add_columns(sa.func.count().over().label("total"))
+        .order_by(Event.starts_at, Event.id).limit(limit)).all()
+    events = [row[0] for row in rows]
+    total = rows[0].total if rows else 0
     scoped = [(i, _kind_and_city(i)) for i in indicators]
     items = [UnlinkedEvent(event, [i for i, scope in scoped if _in_scope(event, *scope)])
              for event in events]
