@@ -211,8 +211,10 @@ def _entered_trend(entries: list[tuple[date, float]], kind: MeasureKind, w: Wind
 def compute_figures(plan: Plan, indicators: list[Indicator], at: date, *,
                     trend: bool = False) -> dict[int, Figures]:
     """Every indicator's figures in one SELECT of scalar subqueries, the values entered by hand
-    in one query. With the trend: the counts with a trend column are counted per month (one
-    UNION query) and their figure is the sum of their months, instead of a second count."""
+    in one query. With the trend: the counts with a trend column are counted per month (the
+    event counts by one constant statement, built without a statement of their own; the others
+    in one UNION query) and their figure is the sum of their months, instead of a second
+    count."""
     measured: dict[int, tuple[Measured, Window]] = {}
     entered: list[Indicator] = []
     by_month: list[Indicator] = []
@@ -222,6 +224,11 @@ def compute_figures(plan: Plan, indicators: list[Indicator], at: date, *,
             # no statement: `latest_entered` over the entries (one query for all of them)
             measured[indicator.id] = (NO_DATA, window_for(indicator, plan, at))
             entered.append(indicator)
+            continue
+        if trend and indicator.status == "confirmed" and indicator.measure in MONTHLY_EVENT_COUNTS:
+            # no statement either: the constant per-month statement counts it from its window
+            measured[indicator.id] = (NO_DATA, window_for(indicator, plan, at))
+            by_month.append(indicator)
             continue
         measured[indicator.id] = measure(indicator, plan, at, lean=True)
         if (trend and kind is not None and kind.judged == COUNT and kind.trend_column
