@@ -12,8 +12,9 @@ beside a reference measured in the same run, and the ratio is what counts:
   and an event page against minimal.py doing one indexed SELECT through a template;
 - at the generated scale (`flask demo scale`, a million registrations at factor 1), one
   connection: the plan report against a hand-written SQL aggregate computing the same figures,
-  the dashboard against hand-written SQL computing the figures and monthly trend lines it shows
-  (both run here, in the benchmark's own process; figures and lines must agree), and the
+  the dashboard against hand-written SQL computing everything it shows: every confirmed
+  indicator's figure, the trend lines and the two warnings' figures (unlinked events, past
+  events without attendance); both run here, in the benchmark's own process, and must agree; the
   drill-down, door page, event list API, a person's GDPR export and the member list against
   their own time on the demo data, before the scale was added.
 
@@ -380,105 +381,293 @@ GROUP BY 1
 }
 
 
+# the other measures, one hand-written statement each (:day the last counted day; a share and
+# a growth as the figure, the counts as their number; the trends of the micro-meetings and of
+# the vacancies by month of their date column, as the dashboard draws them)
+MEMBERS_ON = """(SELECT count(DISTINCT m.organization_id) FROM memberships m
+  WHERE m.starts_on <= {day} AND (m.ends_on IS NULL OR m.ends_on >= {day}))"""
+OTHER_SQL = {
+    "member_count": "SELECT " + MEMBERS_ON.format(day=":day"),
+    "member_growth": "SELECT ({now} - {base}) * 100.0 / nullif({base}, 0)".format(
+        now=MEMBERS_ON.format(day=":day"), base=MEMBERS_ON.format(day=":baseline")),
+    "members_contacted_share": """
+SELECT count(DISTINCT m.organization_id) FILTER (WHERE EXISTS (
+         SELECT 1 FROM member_contacts c WHERE c.organization_id = m.organization_id
+         AND c.contacted_on >= :first AND c.contacted_on <= :day
+         AND c.kind IN ('intro', 'conversation', 'visit', 'phone'))) * 100.0
+       / nullif(count(DISTINCT m.organization_id), 0)
+FROM memberships m WHERE m.starts_on <= :day AND (m.ends_on IS NULL OR m.ends_on >= :day)
+""",
+    "new_members_intro_share": """
+SELECT count(DISTINCT m.organization_id) FILTER (WHERE EXISTS (
+         SELECT 1 FROM member_contacts c WHERE c.organization_id = m.organization_id
+         AND c.kind = 'intro')) * 100.0 / nullif(count(DISTINCT m.organization_id), 0)
+FROM memberships m WHERE m.starts_on >= :first AND m.starts_on <= :day
+""",
+    "pairings_held": """
+SELECT {month} AS month, count(*) FROM pairings p
+WHERE p.status = 'held' AND p.held_on >= :first AND p.held_on <= :day
+  AND EXISTS (SELECT 1 FROM pairing_members pm JOIN organizations o ON o.id = pm.organization_id
+              WHERE pm.pairing_id = p.id)
+GROUP BY 1
+""",
+    "vacancies_published": """
+SELECT {month} AS month, count(*) FROM vacancies v JOIN organizations o ON o.id = v.organization_id
+WHERE v.status = 'published' AND v.published_at >= :start AND v.published_at < :end_day
+GROUP BY 1
+""",
+}
+# the latest value entered by hand on or before each month end (and the last counted day)
+ENTERED_SQL = """
+WITH days(day) AS (VALUES {days})
+SELECT d.day, (SELECT v.value FROM plan_manual_values v
+               WHERE v.indicator_id = :indicator AND v.recorded_on <= d.day
+               ORDER BY v.recorded_on DESC, v.id DESC LIMIT 1)
+FROM days d
+"""
+# the two warnings: events held in the plan period that fit an event indicator's scope and are
+# linked to no action of the plan (the first 50 and how many); past events of the period with
+# confirmed registrations and no attendance, with their number of registrations
+UNLINKED_SQL = """
+SELECT e.id, count(*) OVER () FROM events e JOIN event_kinds k ON k.id = e.kind_id
+WHERE e.starts_on >= :plan_start AND e.starts_on <= :plan_end AND e.status != 'cancelled'
+  AND e.ends_at <= :cutoff AND ({fits})
+  AND NOT EXISTS (SELECT 1 FROM event_actions ea JOIN plan_actions a ON a.id = ea.action_id
+                  JOIN plan_goals g ON g.id = a.goal_id
+                  WHERE ea.event_id = e.id AND g.plan_id = :plan)
+ORDER BY e.starts_at, e.id LIMIT 50
+"""
+UNRECORDED_SQL = """
+SELECT e.id, (SELECT count(*) FROM registrations r
+              WHERE r.event_id = e.id AND r.status = 'confirmed')
+FROM events e
+WHERE e.ends_at < :now AND e.starts_at >= :period_start AND e.status != 'cancelled'
+  AND NOT EXISTS (SELECT 1 FROM registrations a WHERE a.event_id = e.id
+                  AND a.checked_in_at IS NOT NULL)
+  AND EXISTS (SELECT 1 FROM registrations r WHERE r.event_id = e.id AND r.status = 'confirmed')
+ORDER BY e.starts_at DESC, e.id DESC
+"""
+
+
 @dataclass
 class DashboardReference:
-    """The hand-written statements of the dashboard's event indicators: a GROUP BY month
-    (`monthly`) or the figures-only REFERENCE_SQL, with the months each trend line shows."""
+    """Everything the dashboard shows, as hand-written statements: per confirmed indicator
+    (`kind` monthly: a GROUP BY month; entered: the latest value at each month end; else one
+    figure at column `column`), with the months each trend line shows; the two warnings."""
 
     statements: list[tuple[int, str, Any, dict[str, Any]]]
     months: dict[int, list[str]]
+    entered: dict[int, str] = field(default_factory=dict)
+    warnings: list[tuple[str, Any, dict[str, Any]]] = field(default_factory=list)
+    now: datetime | None = None
 
 
-def _dashboard_reference_statements(plan_id: int, at: date) -> DashboardReference:
-    """Per confirmed event indicator: its monthly statement when the dashboard draws its trend,
-    else the figures-only statement; the month keys run from the window's first month to the
-    month of its last counted day."""
+@dataclass
+class Shown:
+    """What a dashboard shows: figures and trend lines by indicator id, the unlinked events
+    (ids listed, how many) and the past events without attendance ((id, registered) listed)."""
+
+    figures: dict[int, float | None]
+    trends: dict[int, list[float | None]]
+    unlinked: tuple[list[int], int] = ([], 0)
+    unrecorded: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _month_keys(first: date, last: date) -> list[str]:
+    (year, number), keys = (first.year, first.month), []
+    while (year, number) <= (last.year, last.month):
+        keys.append(f"{year:04d}-{number:02d}")
+        year, number = (year + 1, 1) if number == 12 else (year, number + 1)
+    return keys
+
+
+def _dashboard_reference_statements(plan_id: int, at: date, now: datetime | None = None
+                                    ) -> DashboardReference:
+    """The statements of everything the dashboard shows for the plan at `at`: the windows
+    and the scopes are coopnet's (`window_for`, the indicators' parameters), the SQL is written
+    by hand (the event measures: MONTHLY_SQL or the figures-only REFERENCE_SQL)."""
+    import calendar
+    from datetime import time as clock
+
     import sqlalchemy as sa
 
+    from coopnet.db import utcnow
     from coopnet.extensions import db
     from coopnet.plan.measures import window_for
-    from coopnet.plan.models import Indicator, Plan
+    from coopnet.plan.models import Action, Goal, Indicator, Plan
+    from coopnet.timezones import brussels
 
-    month = ("to_char(e.starts_on, 'YYYY-MM')" if db.engine.dialect.name == "postgresql"
-             else "strftime('%Y-%m', e.starts_on)")
+    postgres = db.engine.dialect.name == "postgresql"
+
+    def month(column: str) -> str:
+        return f"to_char({column}, 'YYYY-MM')" if postgres else f"strftime('%Y-%m', {column})"
+
+    def moment(value: datetime) -> Any:
+        return value if postgres else value.replace(tzinfo=None).strftime(
+            "%Y-%m-%d %H:%M:%S.%f")
+
+    def day(value: date) -> Any:
+        return value if postgres else value.isoformat()
+
     plan = db.session.get(Plan, plan_id)
-    statements, months = [], {}
-    for indicator_id, measure, statement, params in _reference_statements(plan_id, at):
-        if measure in MONTHLY_SQL:
-            scope = "".join(part for key, part in (("kinds", KIND_SCOPE), ("cities", CITY_SCOPE))
-                            if key in params)
-            statement = sa.text(MONTHLY_SQL[measure].format(month=month, scope=scope)
-                                ).bindparams(*[sa.bindparam(k, expanding=True)
-                                               for k in ("kinds", "cities") if k in params])
-            indicator = db.session.get(Indicator, indicator_id)
-            assert indicator is not None and plan is not None
-            w = window_for(indicator, plan, at)
-            last, (year, number), keys = min(w.at, w.ends_on), (w.starts_on.year,
-                                                                 w.starts_on.month), []
-            while (year, number) <= (last.year, last.month):
-                keys.append(f"{year:04d}-{number:02d}")
-                year, number = (year + 1, 1) if number == 12 else (year, number + 1)
-            months[indicator_id] = keys
-        statements.append((indicator_id, measure, statement, params))
+    assert plan is not None
+    now = now or utcnow()
+    statements, months, entered = [], {}, {}
+    event_statements = {iid: (statement, params) for iid, _m, statement, params
+                        in _reference_statements(plan_id, at)}
+    scopes = set()
+    for indicator in db.session.execute(
+            sa.select(Indicator).join(Action).join(Goal)
+            .where(Goal.plan_id == plan_id, Indicator.status == "confirmed")
+            .order_by(Indicator.id)).scalars():
+        measure, w = indicator.measure or "", window_for(indicator, plan, at)
+        last = min(w.at, w.ends_on)
+        keys = _month_keys(w.starts_on, last)
+        if measure in EVENT_MEASURES:
+            statement, params = event_statements[indicator.id]
+            scopes.add((tuple(params.get("kinds", ())), tuple(params.get("cities", ()))))
+            if measure in MONTHLY_SQL:
+                scope = "".join(part for key, part in (("kinds", KIND_SCOPE),
+                                                       ("cities", CITY_SCOPE)) if key in params)
+                statement = sa.text(MONTHLY_SQL[measure].format(
+                    month=month("e.starts_on"), scope=scope)).bindparams(
+                    *[sa.bindparam(k, expanding=True) for k in ("kinds", "cities")
+                      if k in params])
+                months[indicator.id] = keys
+        elif measure in OTHER_SQL:
+            baseline = (indicator.params or {}).get("baseline")
+            params = {"first": day(w.starts_on), "day": day(last),
+                      "baseline": day(date.fromisoformat(baseline) if baseline
+                                      else w.starts_on - timedelta(days=1)),
+                      "start": moment(brussels(w.starts_on, clock(0))),
+                      "end_day": moment(brussels(last + timedelta(days=1), clock(0)))}
+            column = {"pairings_held": "p.held_on", "vacancies_published": "v.published_at"}
+            statement = sa.text(OTHER_SQL[measure].format(month=month(column.get(measure, ""))))
+            if measure in column:
+                months[indicator.id] = keys
+        elif measure in ("manual", "milestone"):
+            ends = []
+            for key in keys:
+                year, number = map(int, key.split("-"))
+                ends.append(min(date(year, number, calendar.monthrange(year, number)[1]), last))
+            ends.append(last)
+            params = {f"d{n}": day(value) for n, value in enumerate(ends)}
+            params["indicator"] = indicator.id
+            statement = sa.text(ENTERED_SQL.format(days=", ".join(
+                f"(:d{n})" for n in range(len(ends)))))
+            entered[indicator.id] = measure
+        else:
+            continue
+        statements.append((indicator.id, measure, statement, params))
+    warnings: list[tuple[str, Any, dict[str, Any]]] = []
+    fits: list[str] = []
+    fit_params: dict[str, Any] = {}
+    expanding: list[str] = []
+    for n, (kinds, cities) in enumerate(sorted(scopes)):
+        condition = ["1 = 1"]
+        if kinds:
+            condition.append(f"k.slug IN :kinds{n}")
+            fit_params[f"kinds{n}"], expanding = list(kinds), [*expanding, f"kinds{n}"]
+        if cities:
+            condition.append(f"lower(e.city) IN :cities{n}")
+            fit_params[f"cities{n}"], expanding = list(cities), [*expanding, f"cities{n}"]
+        fits.append("(" + " AND ".join(condition) + ")")
+    if fits:
+        cutoff = min(brussels(at + timedelta(days=1), clock(0)),
+                     brussels(plan.ends_on + timedelta(days=1), clock(0)))
+        warnings.append(("unlinked", sa.text(UNLINKED_SQL.format(fits=" OR ".join(fits)))
+                         .bindparams(*[sa.bindparam(k, expanding=True) for k in expanding]),
+                         {**fit_params, "plan": plan_id, "plan_start": day(plan.starts_on),
+                          "plan_end": day(plan.ends_on), "cutoff": moment(cutoff)}))
+    period_end = brussels(plan.ends_on + timedelta(days=1), clock(0))
+    warnings.append(("unrecorded", sa.text(UNRECORDED_SQL),
+                     {"now": moment(min(now, period_end)),
+                      "period_start": moment(brussels(plan.starts_on, clock(0)))}))
     db.session.rollback()
-    return DashboardReference(statements, months)
+    return DashboardReference(statements, months, entered, warnings, now)
 
 
-def _dashboard_reference(reference: DashboardReference
-                         ) -> tuple[dict[int, float], dict[int, list[float]]]:
-    """(figure per indicator, cumulative count at each month end per trend line)."""
+def _rounded(value: Any) -> float | None:
+    # as the dashboard shows a figure: one decimal, a whole number without one
+    if value is None:
+        return None
+    shown = round(float(value), 1)
+    return float(int(shown)) if shown == int(shown) else shown
+
+
+def _dashboard_reference(reference: DashboardReference) -> Shown:
+    """Run the hand-written statements: the figures, trend lines and warnings they give."""
     from coopnet.extensions import db
 
-    figures, trends = {}, {}
+    figures: dict[int, float | None] = {}
+    trends: dict[int, list[float | None]] = {}
     for indicator_id, measure, statement, params in reference.statements:
-        if indicator_id not in reference.months:
-            row = db.session.execute(statement, params).one()
-            figures[indicator_id] = float(row[EVENT_MEASURES[measure]])
-            continue
-        per_month: dict[str, int] = {month: n for month, n in
-                                     db.session.execute(statement, params).all()}
-        figures[indicator_id] = float(sum(per_month.values()))
-        total, line = 0, []
-        for key in reference.months[indicator_id]:
-            total += per_month.get(key, 0)
-            line.append(float(total))
-        if per_month:  # the dashboard draws no line for a count without any record
-            trends[indicator_id] = line
+        rows = db.session.execute(statement, params).all()
+        if indicator_id in reference.entered:
+            values = [None if v is None else float(v) for _d, v in rows]
+            if measure == "milestone":
+                values = [1.0 if v is not None and v >= 1 else 0.0 for v in values]
+            figures[indicator_id] = _rounded(values[-1])
+            trends[indicator_id] = values[:-1]
+        elif indicator_id in reference.months:
+            per_month: dict[str, int] = dict(rows)  # type: ignore[arg-type]
+            figures[indicator_id] = _rounded(sum(per_month.values()))
+            total, line = 0, list[float | None]()
+            for key in reference.months[indicator_id]:
+                total += per_month.get(key, 0)
+                line.append(float(total))
+            if per_month:  # the dashboard draws no line for a count without any record
+                trends[indicator_id] = line
+        else:
+            figures[indicator_id] = _rounded(rows[0][EVENT_MEASURES.get(measure, 0)])
+    shown = Shown(figures, trends)
+    for name, statement, params in reference.warnings:
+        rows = db.session.execute(statement, params).all()
+        if name == "unlinked":
+            shown.unlinked = ([row[0] for row in rows], rows[0][1] if rows else 0)
+        else:
+            shown.unrecorded = [(row[0], row[1]) for row in rows]
     db.session.rollback()
-    return figures, trends
+    return shown
 
 
-def _dashboard_figures(plan_id: int, at: date
-                       ) -> tuple[dict[int, float | None], dict[int, list[float | None]]]:
-    """The figures and trend lines the dashboard shows, from coopnet's own query."""
+def _dashboard_figures(plan_id: int, at: date, now: datetime) -> Shown:
+    """What the dashboard shows, from coopnet's own queries (those its page calls)."""
     from coopnet.extensions import db
     from coopnet.plan.models import Plan
-    from coopnet.plan.queries import plan_report
+    from coopnet.plan.queries import events_without_attendance, plan_report, unlinked_events
 
     plan = db.session.get(Plan, plan_id)
     assert plan is not None
     report = plan_report(plan, at, trend=True)
-    figures = {iid: fig.actual for iid, fig in report.figures.items()}
-    trends = {iid: [value for _day, value in fig.trend] for iid, fig in report.figures.items()
-              if fig.trend}
+    unlinked = unlinked_events(plan, at, limit=50)
+    shown = Shown({iid: fig.actual for iid, fig in report.figures.items()},
+                  {iid: [value for _day, value in fig.trend]
+                   for iid, fig in report.figures.items() if fig.trend},
+                  ([item.event.id for item in unlinked.items], unlinked.total),
+                  [(event.id, registered)
+                   for event, registered in events_without_attendance(plan, now)])
     db.session.rollback()
-    return figures, trends
+    return shown
 
 
-def _dashboard_differences(figures: dict[int, float],
-                           reference: tuple[dict[int, float], dict[int, list[float]]],
-                           shown: tuple[dict[int, float | None], dict[int, list[float | None]]],
-                           monthly: DashboardReference) -> dict[int, Any]:
-    """What the dashboard shows that differs from the hand-written SQL, by indicator id: a
-    figure (also against the figures-only reference's), a trend line, or a line drawn where the
-    SQL finds no record."""
-    (ref_figures, ref_trends), (shown_figures, shown_trends) = reference, shown
-    wrong: dict[int, Any] = {i: (shown_figures.get(i), f) for i, f in ref_figures.items()
-                             if shown_figures.get(i) != f or figures.get(i) != f}
-    wrong.update({i: (shown_trends.get(i), line) for i, line in ref_trends.items()
-                  if shown_trends.get(i) != line})
-    wrong.update({i: (shown_trends[i], None) for i in monthly.months
-                  if i in shown_trends and i not in ref_trends})
+def _dashboard_differences(figures: dict[int, float], reference: Shown, shown: Shown
+                           ) -> dict[str, Any]:
+    """What the dashboard shows that differs from the hand-written SQL: a figure (by indicator
+    id; the event figures also against the figures-only reference's), a trend line, a line
+    drawn where the SQL finds no record, the unlinked events, the events without attendance."""
+    wrong: dict[str, Any] = {}
+    for iid in reference.figures.keys() | shown.figures.keys():
+        ours, ref = shown.figures.get(iid), reference.figures.get(iid)
+        if ours != ref or (iid in figures and figures[iid] != ref):
+            wrong[f"figure {iid}"] = (ours, ref)
+    for iid in reference.trends.keys() | shown.trends.keys():
+        if shown.trends.get(iid) != reference.trends.get(iid):
+            wrong[f"trend {iid}"] = (shown.trends.get(iid), reference.trends.get(iid))
+    if shown.unlinked != reference.unlinked:
+        wrong["unlinked events"] = (shown.unlinked, reference.unlinked)
+    if shown.unrecorded != reference.unrecorded:
+        wrong["events without attendance"] = (shown.unrecorded, reference.unrecorded)
     return wrong
 
 
@@ -739,27 +928,29 @@ def _run(app: Any, wrk: str, tmp: str, env: dict[str, str], port: int, minimal_p
     with app.app_context():
         statements = _reference_statements(plan["id"], date.fromisoformat(at))
         reference, figures = _time_call(lambda: _reference_figures(statements))
-        monthly = _dashboard_reference_statements(plan["id"], date.fromisoformat(at))
-        dash_reference, (dash_figures, dash_trends) = _time_call(
-            lambda: _dashboard_reference(monthly))
-        shown_figures, shown_trends = _dashboard_figures(plan["id"], date.fromisoformat(at))
+        from coopnet.db import utcnow
+
+        now = utcnow()
+        monthly = _dashboard_reference_statements(plan["id"], date.fromisoformat(at), now)
+        dash_reference, expected = _time_call(lambda: _dashboard_reference(monthly))
+        shown = _dashboard_figures(plan["id"], date.fromisoformat(at), now)
     _s, data, _ms, _h = _request(port, "GET", report_path, token=boss)
     ours_figures = _report_figures(json.loads(data))
     wrong = {i: (ours_figures.get(i), f) for i, f in figures.items() if ours_figures.get(i) != f}
-    wrong_dash = _dashboard_differences(figures, (dash_figures, dash_trends),
-                                        (shown_figures, shown_trends), monthly)
+    wrong_dash = _dashboard_differences(figures, expected, shown)
     notes.append(f"figures of {len(figures)} event indicators checked against the hand-written "
                  f"SQL: {'all equal' if not wrong else f'DIFFERENT {wrong}'}; demo times of the "
                  f"report {demo_report.best:.0f} ms, dashboard {demo_dashboard.best:.0f} ms")
-    notes.append(f"the dashboard's figures and {len(dash_trends)} trend lines (cumulative by "
-                 f"month) checked against the hand-written GROUP BY month: "
+    notes.append(f"the dashboard's {len(expected.figures)} figures, {len(expected.trends)} trend "
+                 f"lines, {expected.unlinked[1]} unlinked events and {len(expected.unrecorded)} "
+                 f"events without attendance checked against the hand-written SQL: "
                  f"{'all equal' if not wrong_dash else f'DIFFERENT {wrong_dash}'}; the "
                  f"dashboard against the figures-only SQL ({reference.best:.0f} ms): "
                  f"{dashboard.best / reference.best if reference.best else 0:.1f}x")
     rows.append(_time_row("plan report JSON at scale vs hand-written SQL", report, reference, 2,
                           "(SQL)"))
-    rows.append(_time_row("plan dashboard at scale vs hand-written SQL with trends", dashboard,
-                          dash_reference, 2, "(SQL+trends)"))
+    rows.append(_time_row("plan dashboard at scale vs hand-written SQL of all it shows",
+                          dashboard, dash_reference, 2, "(SQL: figures, lines, warnings)"))
     if wrong:
         rows[-1].met = rows[-2].met = False
     if wrong_dash:

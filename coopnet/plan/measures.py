@@ -4,20 +4,23 @@ Each measure is ONE function returning a `Measured`: the figure as a scalar SQL 
 and the SELECT of the records it counts (the drill-down), built from the same scope, so the
 list length always equals a counted figure. The report puts every indicator's figure into
 a single SELECT of scalar subqueries (values entered by hand: one query for all of them, read
-by `latest_entered`); the dashboard counts the counts with a trend line per month in one UNION
-query and takes their figure as the sum of their months. Its query count does not grow with
-the data.
+by `latest_entered`); the dashboard counts the counts with a trend line per month (the event
+counts in one constant statement whose indicators are a bound JSON list, the others in one
+UNION query) and takes their figure as the sum of their months. Its query count does not grow
+with the data.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.sql.visitors import replacement_traverse
 
 from coopnet.events.models import Event, EventKind
 from coopnet.members.models import MemberContact, Membership, Organization, Person
@@ -164,6 +167,12 @@ def _count(records: sa.Select[Any]) -> sa.ColumnElement[int]:
                                                   ).scalar_subquery()
 
 
+def _held(start: Any, end: Any, cutoff: Any) -> tuple[sa.ColumnElement[bool], ...]:
+    """An event that counts in a window: not cancelled, started in it, ended by the cutoff."""
+    return (Event.status != "cancelled", Event.starts_at >= start, Event.starts_at < end,
+            Event.ends_at <= cutoff)
+
+
 def _scope(indicator: Indicator, w: Window) -> sa.Select[Any]:
     """Ids of the events that count: linked to the action, held (not cancelled, ended) in the
     window, optionally of the given kinds and in the given cities."""
@@ -172,8 +181,7 @@ def _scope(indicator: Indicator, w: Window) -> sa.Select[Any]:
         sa.select(Event.id)
         .join(event_actions, event_actions.c.event_id == Event.id)
         .where(event_actions.c.action_id == indicator.action_id,
-               Event.status != "cancelled",
-               Event.starts_at >= w.start, Event.starts_at < w.end, Event.ends_at <= w.cutoff)
+               *_held(w.start, w.end, w.cutoff))
     )
     if params.get("kinds"):
         stmt = stmt.where(Event.kind_id.in_(
@@ -273,6 +281,100 @@ def _registration_measure(indicator: Indicator, w: Window, *conditions: Any) -> 
 
 REGISTERED = (Registration.status == "confirmed", Registration.is_advance)
 ATTENDED = (Registration.attended,)
+
+# the event counts with a trend line: what each of their events adds to its month
+MONTHLY_EVENT_COUNTS = ("events_held", "registrations", "attendances")
+
+
+# the fields of each item of the bound JSON list, with their types
+_SCOPE_FIELDS = (("iid", sa.Integer), ("action", sa.Integer), ("measure", sa.String),
+                 ("start", sa.DateTime(timezone=True)), ("end", sa.DateTime(timezone=True)),
+                 ("cutoff", sa.DateTime(timezone=True)), ("kind", sa.String),
+                 ("city", sa.String))
+
+
+@functools.cache
+def _event_months_statement(dialect: str) -> sa.Select[Any]:
+    """ONE constant statement (built once per dialect) for every event count's records per
+    month: the indicators come as one bound JSON list (`scopes`, see `event_counts_per_month`),
+    so neither building nor planning the statement grows with the plan. Each event in an
+    indicator's scope (`_held`, linked to its action, of its kind, in its city) adds 1 (events
+    held) or its registrations (`REGISTERED`, `ATTENDED`) to the month of the Brussels day it
+    starts on; a month without records is left out, as `_registration_dates` leaves it out."""
+    scopes = sa.bindparam("scopes", type_=sa.JSON)
+    p: Any
+    if dialect == "postgresql":
+        # typed once per item by the function, not cast again for every event compared
+        p = (sa.func.json_to_recordset(scopes)
+             .table_valued(*[sa.column(name, type_) for name, type_ in _SCOPE_FIELDS])
+             .render_derived(name="p", with_types=True))
+    else:
+        # SQLite compares the stored naive UTC text, which the items hold as such; the items
+        # read once (MATERIALIZED), not once per event compared
+        each = sa.func.json_each(scopes).table_valued("value").alias("each")
+        p = sa.select(*[sa.func.json_extract(each.c.value, f"$.{name}").label(name)
+                        for name, _type in _SCOPE_FIELDS]).cte("p").prefix_with("MATERIALIZED")
+
+    def registrations(*conditions: Any) -> Any:
+        return (sa.select(sa.func.count(Registration.id))
+                .where(Registration.event_id == Event.id, *conditions).scalar_subquery())
+
+    n = sa.case((p.c.measure == "events_held", 1),
+                (p.c.measure == "registrations", registrations(*REGISTERED)),
+                else_=registrations(*ATTENDED))
+    per_event = (
+        sa.select(p.c.iid, Event.starts_on.label("day"), n.label("n"))
+        .select_from(p)
+        .join(event_actions, event_actions.c.action_id == p.c.action)
+        .join(Event, Event.id == event_actions.c.event_id)
+        .join(EventKind, EventKind.id == Event.kind_id)
+        .where(*_held(p.c.start, p.c.end, p.c.cutoff),
+               sa.or_(p.c.kind.is_(None), EventKind.slug == p.c.kind),
+               sa.or_(p.c.city.is_(None), sa.func.lower(Event.city) == p.c.city))
+        .subquery()
+    )
+    month = (sa.func.to_char(per_event.c.day, sa.literal_column("'YYYY-MM'"))
+             if dialect == "postgresql"
+             else sa.func.strftime(sa.literal_column("'%Y-%m'"), per_event.c.day))
+    total = sa.func.sum(per_event.c.n)
+    stmt = (sa.select(per_event.c.iid, month.label("month"), total)
+            .group_by(per_event.c.iid, month).having(total > 0))
+    # the rules' constants written into the SQL: the same text every time, and a plan that
+    # knows them ('cancelled', 'confirmed' ...), also once PostgreSQL reuses a generic plan
+    inlined: sa.Select[Any] = replacement_traverse(stmt, {}, _inline)  # type: ignore[call-overload]
+    return inlined
+
+
+def _inline(element: Any) -> Any:
+    if isinstance(element, sa.BindParameter) and element.key != "scopes":
+        return sa.bindparam(element.key, element.value, type_=element.type,
+                            unique=element.unique, expanding=element.expanding,
+                            literal_execute=True)
+    return None
+
+
+def event_counts_per_month(dialect: str, indicators: list[tuple[Indicator, Window]]
+                           ) -> tuple[sa.Select[Any], dict[str, Any]]:
+    """The constant statement and its parameters for these event counts (MONTHLY_EVENT_COUNTS)
+    per month: rows of (indicator id, 'YYYY-MM', records). An indicator is one item per kind
+    and city of its scope (each distinct, so an event fits at most one item of it); no kind or
+    no city: null, any."""
+    def moment(value: datetime) -> str:
+        if dialect == "postgresql":
+            return value.isoformat()
+        return value.astimezone(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+    scopes: list[dict[str, Any]] = []
+    for indicator, w in indicators:
+        params = indicator.params or {}
+        kinds = sorted(set(params.get("kinds") or ())) or [None]
+        cities = sorted({c.lower() for c in params.get("cities") or ()}) or [None]
+        scopes.extend({"iid": indicator.id, "action": indicator.action_id,
+                       "measure": indicator.measure, "start": moment(w.start),
+                       "end": moment(w.end), "cutoff": moment(w.cutoff), "kind": kind,
+                       "city": city}
+                      for kind in kinds for city in cities)
+    return _event_months_statement(dialect), {"scopes": scopes}
 
 
 def registrations_lean(indicator: Indicator, w: Window) -> Measured:

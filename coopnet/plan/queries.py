@@ -17,10 +17,12 @@ from coopnet.plan.measures import (
     COUNT,
     MEASURES,
     MILESTONE,
+    MONTHLY_EVENT_COUNTS,
     NO_DATA,
     Measured,
     MeasureKind,
     Window,
+    event_counts_per_month,
     latest_entered,
     measure,
     window_for,
@@ -161,10 +163,21 @@ def _manual_entries(indicators: list[Indicator], windows: dict[int, Window]
 
 def _counted_per_month(indicators: list[Indicator], measured: dict[int, tuple[Measured, Window]]
                        ) -> dict[int, dict[str, float]]:
-    """Records per month of the counts with a trend column (one UNION query); every record
-    falls in one group, so the groups add up to the count."""
+    """Records per month of the counts with a trend column (the event counts in one constant
+    statement, the others in one UNION query); every record falls in one group, so the groups
+    add up to the count."""
+    per_month: dict[int, dict[str, float]] = {i.id: {} for i in indicators}
+    events = [i for i in indicators if i.measure in MONTHLY_EVENT_COUNTS]
+    if events:
+        # the event counts: one constant statement, their scopes a bound JSON parameter
+        stmt, params = event_counts_per_month(
+            db.engine.dialect.name, [(i, measured[i.id][1]) for i in events])
+        for iid, month, n in db.session.execute(stmt, params):
+            per_month[iid][month] = float(n)
     parts = []
     for indicator in indicators:
+        if indicator.measure in MONTHLY_EVENT_COUNTS:
+            continue
         m, _w = measured[indicator.id]
         kind = MEASURES[indicator.measure or ""]
         records = m.dated if m.dated is not None else m.records
@@ -175,7 +188,6 @@ def _counted_per_month(indicators: list[Indicator], measured: dict[int, tuple[Me
         parts.append(sa.select(sa.literal(indicator.id).label("iid"),
                                month.label("month"), n.label("n"))
                      .select_from(sub).group_by(month))
-    per_month: dict[int, dict[str, float]] = {i.id: {} for i in indicators}
     if parts:
         for iid, month, n in db.session.execute(sa.union_all(*parts)):
             per_month[iid][month] = float(n)
@@ -199,8 +211,10 @@ def _entered_trend(entries: list[tuple[date, float]], kind: MeasureKind, w: Wind
 def compute_figures(plan: Plan, indicators: list[Indicator], at: date, *,
                     trend: bool = False) -> dict[int, Figures]:
     """Every indicator's figures in one SELECT of scalar subqueries, the values entered by hand
-    in one query. With the trend: the counts with a trend column are counted per month (one
-    UNION query) and their figure is the sum of their months, instead of a second count."""
+    in one query. With the trend: the counts with a trend column are counted per month (the
+    event counts by one constant statement, built without a statement of their own; the others
+    in one UNION query) and their figure is the sum of their months, instead of a second
+    count."""
     measured: dict[int, tuple[Measured, Window]] = {}
     entered: list[Indicator] = []
     by_month: list[Indicator] = []
@@ -210,6 +224,11 @@ def compute_figures(plan: Plan, indicators: list[Indicator], at: date, *,
             # no statement: `latest_entered` over the entries (one query for all of them)
             measured[indicator.id] = (NO_DATA, window_for(indicator, plan, at))
             entered.append(indicator)
+            continue
+        if trend and indicator.status == "confirmed" and indicator.measure in MONTHLY_EVENT_COUNTS:
+            # no statement either: the constant per-month statement counts it from its window
+            measured[indicator.id] = (NO_DATA, window_for(indicator, plan, at))
+            by_month.append(indicator)
             continue
         measured[indicator.id] = measure(indicator, plan, at, lean=True)
         if (trend and kind is not None and kind.judged == COUNT and kind.trend_column
@@ -492,9 +511,8 @@ def _in_scope(event: Event, kinds: tuple[str, ...], cities: tuple[str, ...]) -> 
 def unlinked_events(plan: Plan, at: date, *, limit: int = 50) -> UnlinkedEvents:
     """Events held in the plan period (Brussels day of the start; not cancelled; ended by `at`)
     whose kind (and city) fits some confirmed event indicator's scope, linked to no action of
-    the plan: they count for nothing until someone links them. Two queries (three when the
-    list is full), whatever the number of events; the list holds at most `limit`, `total` says
-    how many there are."""
+    the plan: they count for nothing until someone links them. Two queries, whatever the number
+    of events; the list holds at most `limit`, `total` says how many there are."""
     from coopnet.events.models import EventKind
     from coopnet.plan.models import event_actions
 
@@ -522,12 +540,12 @@ def unlinked_events(plan: Plan, at: date, *, limit: int = 50) -> UnlinkedEvents:
                Event.status != "cancelled", Event.ends_at <= w.cutoff,
                sa.or_(*fits), sa.not_(linked))
     )
-    events = list(db.session.execute(
-        stmt.order_by(Event.starts_at, Event.id).limit(limit)).unique().scalars())
-    # fewer than a full list: they are all there are; a full one: count them all
-    total = len(events) if len(events) < limit else db.session.execute(
-        sa.select(sa.func.count()).select_from(stmt.with_only_columns(Event.id).subquery())
-    ).scalar_one()
+    # how many there are in all beside each listed one (counted before the LIMIT): one pass
+    rows = db.session.execute(
+        stmt.add_columns(sa.func.count().over().label("total"))
+        .order_by(Event.starts_at, Event.id).limit(limit)).all()
+    events = [row[0] for row in rows]
+    total = rows[0].total if rows else 0
     scoped = [(i, _kind_and_city(i)) for i in indicators]
     items = [UnlinkedEvent(event, [i for i, scope in scoped if _in_scope(event, *scope)])
              for event in events]

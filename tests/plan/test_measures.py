@@ -397,3 +397,52 @@ def test_figures_and_trend_lines_count_the_records_at_the_edges_of_the_window(ct
     assert [v for _d, v in with_trend[came.id].trend] == [2, 2, 6]
     assert [v for _d, v in with_trend[registered.id].trend] == [2, 2, 7]
     assert [v for _d, v in with_trend[readers.id].trend] == [None, None, 5]
+
+
+@pytest.mark.parametrize(("measure", "params", "line"), [
+    # kinds and cities together, each given twice or in other case: E1 (Antwerpen, March),
+    # E2 (Gent, June); E6 is a webinar without a city
+    ("events_held", {"kinds": ["coopborrel", "webinar", "coopborrel"],
+                     "cities": ["GENT", "gent", "Antwerpen"]}, [0, 0, 1, 1, 1, 2, 2]),
+    ("registrations", {"kinds": ["coopborrel", "webinar"], "cities": ["Gent", "Antwerpen"]},
+     [0, 0, 3, 3, 3, 5, 5]),
+    # cities alone: E1 only
+    ("events_held", {"cities": ["antwerpen"]}, [0, 0, 1, 1, 1, 1, 1]),
+    # kinds alone: E6 on 1 July, P2 attended (E5 is not linked)
+    ("attendances", {"kinds": ["webinar"]}, [0, 0, 0, 0, 0, 0, 1]),
+])
+def test_trend_lines_keep_the_kinds_and_cities_of_each_indicator(world, measure, params, line):
+    plan, action = world
+    indicator = make_indicator(action, measure, target=10, params=params)
+    # an indicator of the same action without a scope, counted in the same statement
+    everything = make_indicator(action, "events_held", target=10)
+    at = date(2021, 7, 15)
+    with_trend = compute_figures(plan, [indicator, everything], at, trend=True)
+    without = compute_figures(plan, [indicator, everything], at)
+    assert [value for _day, value in with_trend[indicator.id].trend] == line
+    assert with_trend[indicator.id].actual == without[indicator.id].actual == line[-1]
+    # E1, E2 and E6 (E4 cancelled, E3 after the date)
+    assert [value for _day, value in with_trend[everything.id].trend] == [0, 0, 1, 1, 1, 2, 3]
+
+
+def test_a_count_without_any_record_is_zero_and_draws_no_line(world):
+    # no webinar in Gent at all; one in Brussel held in May without any registration
+    plan, action = world
+    empty = make_event("E7", kind_slug="webinar", city="Brussel",
+                       starts_at=brussels(date(2021, 5, 5), time(18)))
+    link_events(action, empty)
+    nowhere = make_indicator(action, "registrations", target=10,
+                             params={"kinds": ["webinar"], "cities": ["Gent"]})
+    nobody = make_indicator(action, "attendances", target=10,
+                            params={"kinds": ["webinar"], "cities": ["Brussel"]})
+    held = make_indicator(action, "events_held", target=10,
+                          params={"kinds": ["webinar"], "cities": ["Brussel"]})
+    figures = compute_figures(plan, [nowhere, nobody, held], date(2021, 7, 15), trend=True)
+    assert [figures[i.id].actual for i in (nowhere, nobody, held)] == [0, 0, 1]
+    assert figures[nowhere.id].trend == figures[nobody.id].trend == []
+    assert [value for _day, value in figures[held.id].trend] == [0, 0, 0, 0, 1, 1, 1]
+
+
+def test_a_plan_without_indicators_has_no_figures(ctx):
+    plan, _action = make_plan()
+    assert compute_figures(plan, [], date(2021, 7, 15), trend=True) == {}
