@@ -400,13 +400,14 @@ def _register_checked(event: Event, clean_name: str, clean_email: str,
                       actor: User | None, now: datetime) -> tuple[Registration, bool]:
     """`register` after the entry point has checked who may register for this event."""
     prepared = _prepare_confirmation(event, clean_name, now)
-    _begin_write()
-
+    # the reads come before the write lock (SQLite's is the whole database's): what another
+    # registration writes meanwhile, the INSERTs' ON CONFLICT find out
     language = _own_language(source)
     person_id, registration_id = _known(event.id, clean_email)
     if registration_id is not None:
         existing = db.session.get(Registration, registration_id)
         assert existing is not None
+        _begin_write()
         _remember_language(existing.person, language)
         _queue_registration_mail(existing, "registration_resend", now=now)
         return existing, False
@@ -418,6 +419,7 @@ def _register_checked(event: Event, clean_name: str, clean_email: str,
             "This event is for contact persons of member co-ops. Sign in with the address "
             "the network knows you by, then register."))
 
+    _begin_write()
     # the one lookup above found the person if the address is known (`find_or_create_person`)
     person = (db.session.get(Person, person_id) if person_id is not None
               else create_person(name=clean_name, email=clean_email, language=language))
