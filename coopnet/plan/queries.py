@@ -520,35 +520,46 @@ def unlinked_events(plan: Plan, at: date, *, limit: int = 50) -> UnlinkedEvents:
     scopes = {_kind_and_city(i) for i in indicators}
     if not scopes:
         return UnlinkedEvents([], 0)
-    fits = []
-    for kinds, cities in scopes:
-        conditions: list[Any] = []
-        if kinds:
-            conditions.append(EventKind.slug.in_(kinds))
-        if cities:
-            conditions.append(sa.func.lower(Event.city).in_(cities))
-        fits.append(sa.and_(sa.true(), *conditions))
+    fits: list[Any] = []
+    # the scopes naming kinds only are one IN list (an OR of many short lists costs SQLite an
+    # index probe per list)
+    only_kinds = sorted({kind for kinds, cities in scopes if not cities for kind in kinds})
+    if only_kinds:
+        fits.append(EventKind.slug.in_(only_kinds))
+    for kinds, cities in sorted(scopes):
+        if not kinds and not cities:
+            fits.append(sa.true())
+        elif cities:
+            conditions: list[Any] = [sa.func.lower(Event.city).in_(cities)]
+            if kinds:
+                conditions.append(EventKind.slug.in_(kinds))
+            fits.append(sa.and_(*conditions))
     plan_actions = sa.select(Action.id).join(Goal, Goal.id == Action.goal_id).where(
         Goal.plan_id == plan.id)
     linked = sa.exists().where(event_actions.c.event_id == Event.id,
                                event_actions.c.action_id.in_(plan_actions))
     w = Window(plan.starts_on, plan.ends_on, at)
-    stmt = (
-        sa.select(Event).join(EventKind, EventKind.id == Event.kind_id)
+    # the page's ids and how many there are in all beside each (counted before the LIMIT):
+    # one pass over narrow rows, then the listed events loaded whole
+    page = (
+        sa.select(Event.id, Event.starts_at, sa.func.count().over().label("total"))
+        .join(EventKind, EventKind.id == Event.kind_id)
         # the Brussels day the event starts on: 00:30 on 1 January belongs to the new year
         .where(Event.starts_on >= plan.starts_on, Event.starts_on <= plan.ends_on,
                Event.status != "cancelled", Event.ends_at <= w.cutoff,
                sa.or_(*fits), sa.not_(linked))
+        .order_by(Event.starts_at, Event.id).limit(limit).subquery()
     )
-    # how many there are in all beside each listed one (counted before the LIMIT): one pass
     rows = db.session.execute(
-        stmt.add_columns(sa.func.count().over().label("total"))
-        .order_by(Event.starts_at, Event.id).limit(limit)).all()
+        sa.select(Event, page.c.total).join(page, page.c.id == Event.id)
+        .order_by(page.c.starts_at, page.c.id)).all()
     events = [row[0] for row in rows]
     total = rows[0].total if rows else 0
     scoped = [(i, _kind_and_city(i)) for i in indicators]
-    items = [UnlinkedEvent(event, [i for i, scope in scoped if _in_scope(event, *scope)])
-             for event in events]
+    items = []
+    for event in events:
+        fitting = {scope: _in_scope(event, *scope) for scope in scopes}
+        items.append(UnlinkedEvent(event, [i for i, scope in scoped if fitting[scope]]))
     return UnlinkedEvents(items, total)
 
 
