@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -125,12 +124,13 @@ def judge(indicator: Indicator, actual: float | None, w: Window) -> tuple[int | 
 
 
 def _month_ends(w: Window) -> list[date]:
-    days, year, month = [], w.starts_on.year, w.starts_on.month
+    days = []
     last = min(w.at, w.ends_on)
-    while date(year, month, 1) <= last:
-        end = date(year, month, calendar.monthrange(year, month)[1])
-        days.append(min(end, last))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    first = w.starts_on.replace(day=1)
+    while first <= last:
+        following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        days.append(min(following - timedelta(days=1), last))
+        first = following
     return days
 
 
@@ -198,7 +198,7 @@ def _count_trend(per_month: dict[str, float], w: Window) -> list[tuple[date, flo
     total = 0.0
     points: list[tuple[date, float | None]] = []
     for day in _month_ends(w):
-        total += per_month.get(day.strftime("%Y-%m"), 0.0)
+        total += per_month.get(f"{day.year:04d}-{day.month:02d}", 0.0)
         points.append((day, total))
     return points
 
