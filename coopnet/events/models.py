@@ -14,6 +14,7 @@ from coopnet.timezones import brussels_today
 
 VISIBILITIES = ("public", "members", "internal")
 STATUSES = ("draft", "published", "cancelled")
+NOT_CANCELLED = tuple(s for s in STATUSES if s != "cancelled")
 
 
 # the French names of the event kinds the first migration installs (reference data, by slug)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -125,12 +124,13 @@ def judge(indicator: Indicator, actual: float | None, w: Window) -> tuple[int | 
 
 
 def _month_ends(w: Window) -> list[date]:
-    days, year, month = [], w.starts_on.year, w.starts_on.month
+    days = []
     last = min(w.at, w.ends_on)
-    while date(year, month, 1) <= last:
-        end = date(year, month, calendar.monthrange(year, month)[1])
-        days.append(min(end, last))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    first = w.starts_on.replace(day=1)
+    while first <= last:
+        following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        days.append(min(following - timedelta(days=1), last))
+        first = following
     return days
 
 
@@ -198,7 +198,7 @@ def _count_trend(per_month: dict[str, float], w: Window) -> list[tuple[date, flo
     total = 0.0
     points: list[tuple[date, float | None]] = []
     for day in _month_ends(w):
-        total += per_month.get(day.strftime("%Y-%m"), 0.0)
+        total += per_month.get(f"{day.year:04d}-{day.month:02d}", 0.0)
         points.append((day, total))
     return points
 
@@ -520,35 +520,46 @@ def unlinked_events(plan: Plan, at: date, *, limit: int = 50) -> UnlinkedEvents:
     scopes = {_kind_and_city(i) for i in indicators}
     if not scopes:
         return UnlinkedEvents([], 0)
-    fits = []
-    for kinds, cities in scopes:
-        conditions: list[Any] = []
-        if kinds:
-            conditions.append(EventKind.slug.in_(kinds))
-        if cities:
-            conditions.append(sa.func.lower(Event.city).in_(cities))
-        fits.append(sa.and_(sa.true(), *conditions))
+    fits: list[Any] = []
+    # the scopes naming kinds only are one IN list (an OR of many short lists costs SQLite an
+    # index probe per list)
+    only_kinds = sorted({kind for kinds, cities in scopes if not cities for kind in kinds})
+    if only_kinds:
+        fits.append(EventKind.slug.in_(only_kinds))
+    for kinds, cities in sorted(scopes):
+        if not kinds and not cities:
+            fits.append(sa.true())
+        elif cities:
+            conditions: list[Any] = [sa.func.lower(Event.city).in_(cities)]
+            if kinds:
+                conditions.append(EventKind.slug.in_(kinds))
+            fits.append(sa.and_(*conditions))
     plan_actions = sa.select(Action.id).join(Goal, Goal.id == Action.goal_id).where(
         Goal.plan_id == plan.id)
     linked = sa.exists().where(event_actions.c.event_id == Event.id,
                                event_actions.c.action_id.in_(plan_actions))
     w = Window(plan.starts_on, plan.ends_on, at)
-    stmt = (
-        sa.select(Event).join(EventKind, EventKind.id == Event.kind_id)
+    # the page's ids and how many there are in all beside each (counted before the LIMIT):
+    # one pass over narrow rows, then the listed events loaded whole
+    page = (
+        sa.select(Event.id, Event.starts_at, sa.func.count().over().label("total"))
+        .join(EventKind, EventKind.id == Event.kind_id)
         # the Brussels day the event starts on: 00:30 on 1 January belongs to the new year
         .where(Event.starts_on >= plan.starts_on, Event.starts_on <= plan.ends_on,
                Event.status != "cancelled", Event.ends_at <= w.cutoff,
                sa.or_(*fits), sa.not_(linked))
+        .order_by(Event.starts_at, Event.id).limit(limit).subquery()
     )
-    # how many there are in all beside each listed one (counted before the LIMIT): one pass
     rows = db.session.execute(
-        stmt.add_columns(sa.func.count().over().label("total"))
-        .order_by(Event.starts_at, Event.id).limit(limit)).all()
+        sa.select(Event, page.c.total).join(page, page.c.id == Event.id)
+        .order_by(page.c.starts_at, page.c.id)).all()
     events = [row[0] for row in rows]
     total = rows[0].total if rows else 0
     scoped = [(i, _kind_and_city(i)) for i in indicators]
-    items = [UnlinkedEvent(event, [i for i, scope in scoped if _in_scope(event, *scope)])
-             for event in events]
+    items = []
+    for event in events:
+        fitting = {scope: _in_scope(event, *scope) for scope in scopes}
+        items.append(UnlinkedEvent(event, [i for i, scope in scoped if fitting[scope]]))
     return UnlinkedEvents(items, total)
 
 

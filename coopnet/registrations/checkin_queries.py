@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from coopnet.events.models import Event
+from coopnet.events.models import NOT_CANCELLED, Event
 from coopnet.extensions import db
 from coopnet.members.models import Person
 from coopnet.registrations.attendee_report import AttendeeRow
@@ -221,7 +221,9 @@ def _without_attendance(now: datetime, since: datetime | None = None) -> sa.Sele
     stmt = (
         sa.select(Event, registered.label("registered"))
         # most past events have attendance: that probe first ends the work for them
-        .where(Event.ends_at < now, Event.status != "cancelled",
+        # "not cancelled" as the other statuses: SQLite then walks ix_events_status_starts_at
+        # from `since` instead of every event ever held
+        .where(Event.ends_at < now, Event.status.in_(NOT_CANCELLED),
                ~sa.exists().where(Registration.event_id == Event.id, Registration.attended),
                sa.exists().where(confirmed))
     )

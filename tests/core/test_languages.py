@@ -2,6 +2,7 @@
 formats for dates and numbers; mails and calendar files follow the registrant's language."""
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import render_template_string
@@ -61,6 +62,27 @@ def test_dates_and_numbers_follow_the_language(app):
         "3/11/21 12:00|3/11/21|3 nov. 2021|1\u202f500,2"
     # Belgian Dutch
     assert _render(app, "nl", template, **values) == "3/11/2021, 12:00|3/11/2021|3 nov 2021|1.500,2"
+
+
+
+def test_figures_are_written_with_at_most_one_decimal_in_each_language(app):
+    """The dashboard's figures: thousands grouped, one decimal at most (none when it is 0),
+    rounded half to even as Babel does, the minus sign kept for a negative that rounds to 0."""
+    template = ("{% for n in values %}{{ n|number }}{% if not loop.last %}|{% endif %}"
+                "{% endfor %}")
+    values = [0, 7, 1500, 1234567, 0.04, 0.3, 2.0, 12.25, 999.96, -1234.56, -0.04, None,
+              Decimal("1234.56")]
+    assert _render(app, "nl", template, values=values) == \
+        "0|7|1.500|1.234.567|0|0,3|2|12,2|1.000|-1.234,6|-0|–|1.234,6"
+    assert _render(app, "fr", template, values=values) == (
+        "0|7|1\u202f500|1\u202f234\u202f567|0|0,3|2|12,2|1\u202f000|-1\u202f234,6|-0|–"
+        "|1\u202f234,6")
+    assert _render(app, "en", template, values=values) == \
+        "0|7|1,500|1,234,567|0|0.3|2|12.2|1,000|-1,234.6|-0|–|1,234.6"
+    # beyond a float's exact digits: the shortest decimal that reads back as it, not the
+    # float's binary expansion
+    assert _render(app, "nl", "{{ n|number }}", n=1.2345678901234567e20) == \
+        "123.456.789.012.345.670.000"
 
 
 def test_a_french_registrant_gets_the_mail_and_calendar_file_in_french(client, app):

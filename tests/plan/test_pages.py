@@ -44,13 +44,19 @@ def _borrels(app, people: int = 2):
 
 
 def test_dashboard_shows_the_tree_with_figures_and_status(app, client, login):
-    plan_id, _held, came, _event = _borrels(app, people=4)
+    plan_id, held, came, _event = _borrels(app, people=4)
+    with app.app_context():
+        action_id = db.session.get(Indicator, came).action_id
     login(client, "coordinator")
     page = client.get(f"/plan/{plan_id}?at=2021-12-31")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "Regionale ontmoeting" in html and "50 deelnemers" in html
-    assert f'/plan/indicators/{came}?at=2021-12-31">2</a> / 50' in html
+    # every indicator and action links to its own page, the indicator's at the date shown
+    assert f'<a href="/plan/indicators/{held}?at=2021-12-31">3 coopborrels</a>' in html
+    assert f'<a href="/plan/indicators/{came}?at=2021-12-31">50 deelnemers</a>' in html
+    assert f'<a class="fw-semibold" href="/plan/indicators/{came}?at=2021-12-31">2</a> / 50' in html
+    assert f'<a href="/plan/actions/{action_id}">' in html
     assert "achter" in html  # 2 of 50 with a year gone: behind
     assert "<svg" in html  # the trend
 

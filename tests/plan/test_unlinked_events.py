@@ -66,6 +66,28 @@ def test_lists_held_unlinked_events_of_a_counted_kind(ctx):
     assert [a.id for a in found.items[0].actions] == [ids["action"]]
 
 
+
+def test_an_indicator_of_every_kind_lists_every_unlinked_event_earliest_first(ctx):
+    plan, action = make_plan()
+    make_indicator(action, "events_held", target=10, text="10 activiteiten", params={})
+    make_indicator(action, "events_held", target=3, text="3 borrels in Gent",
+                   params={"cities": ["Gent"]})
+    # created latest first: the list follows the start, not the order of entry
+    make_event("Webinar november", kind_slug="webinar",
+               starts_at=brussels(date(2021, 11, 3), time(19)))
+    make_event("Borrel september", kind_slug="coopborrel",
+               starts_at=brussels(date(2021, 9, 16), time(18)), city="Gent")
+    make_event("Lezing februari", kind_slug="lezing",
+               starts_at=brussels(date(2021, 2, 2), time(20)), city="Brugge")
+    found = unlinked_events(plan, AT)
+    assert found.total == 3
+    assert [(item.event.title, [i.text for i in item.indicators]) for item in found.items] == [
+        ("Lezing februari", ["10 activiteiten"]),
+        ("Borrel september", ["10 activiteiten", "3 borrels in Gent"]),
+        ("Webinar november", ["10 activiteiten"]),
+    ]
+
+
 def test_an_event_not_ended_by_the_report_date_is_not_listed_yet(ctx):
     ids = _world()
     found = unlinked_events(db.session.get(Plan, ids["plan"]), date(2021, 4, 1))
