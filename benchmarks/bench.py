@@ -905,7 +905,10 @@ def _run(app: Any, wrk: str, tmp: str, env: dict[str, str], port: int, minimal_p
         "drill-down page (attendances)": (f"/plan/indicators/{drill}?at={at}", None, coordinator),
         "door page (an upcoming demo event)": (f"/staff/events/{event['id']}/checkin", None,
                                                coordinator),
-        "events API GET /api/v1/events": ("/api/v1/events", None, None),
+        # a page of 25 on both sides: the demo's default page (100) is one partial page of
+        # about 45 events, the scaled one a full page of 100: more events, not more history
+        "events API GET /api/v1/events (a page of 25)": ("/api/v1/events?per_page=25", None,
+                                                        None),
         "GDPR export of a person": (f"/staff/people/{person}/export.json", None, coordinator),
         "member list": ("/staff/members/", None, coordinator),
     }
