@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from typing import Any
 
 from sqlalchemy import Engine, event
@@ -43,9 +45,6 @@ def begin_immediate(driver_connection: Any) -> None:
     long after the lock came free; here the wait is tried again after 0.1 ms, growing to 1 ms,
     for at most the same 30 seconds, then fails as before ("database is locked").
     """
-    import sqlite3
-    import time
-
     driver_connection.execute("PRAGMA busy_timeout=0")
     try:
         deadline = time.monotonic() + WRITE_WAIT_LIMIT
