@@ -18,6 +18,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
+from coopnet.db import exists_where
 from coopnet.extensions import db
 from coopnet.members.models import Membership, Organization, Person
 from coopnet.timezones import brussels_today
@@ -32,7 +33,7 @@ def is_member_on(day: date, organization_id: sa.SQLColumnExpression[int | None] 
                  ) -> sa.ColumnElement[bool]:
     """SQL: the organisation (by default `Organization.id`) is a member on `day`."""
     column = Organization.id if organization_id is None else organization_id
-    return sa.exists().where(Membership.organization_id == column, Membership.active_on(day))
+    return exists_where(Membership.organization_id == column, Membership.active_on(day))
 
 
 def was_member_on_any(memberships: Iterable[Membership], day: date) -> bool:

@@ -718,6 +718,12 @@ def latest_entered(entries: list[tuple[date, float]], kind: MeasureKind, day: da
         if recorded_on > day:
             break
         value = entered
+    return entered_figure(value, kind)
+
+
+def entered_figure(value: float | None, kind: MeasureKind) -> float | None:
+    """What the latest value entered by hand counts as: a milestone is done (1) when it is at
+    least 1, else not (0); any other measure counts the value itself (None: nothing entered)."""
     if kind.judged == MILESTONE:
         return 1.0 if value is not None and value >= 1 else 0.0
     return value

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from coopnet.events.models import Event
 from coopnet.extensions import db
@@ -21,6 +22,7 @@ from coopnet.plan.measures import (
     Measured,
     MeasureKind,
     Window,
+    entered_figure,
     event_counts_per_month,
     latest_entered,
     measure,
@@ -89,15 +91,40 @@ def list_plans() -> list[Plan]:
 
 
 def plan_tree(plan: Plan) -> list[Goal]:
-    """The plan's strategic goals with operational goals, actions and indicators loaded."""
-    indicators = selectinload(Goal.actions).selectinload(Action.indicators)
-    return list(db.session.execute(
-        sa.select(Goal).where(Goal.plan_id == plan.id, Goal.level == 1)
-        .options(indicators,
-                 selectinload(Goal.children).selectinload(Goal.actions)
-                 .selectinload(Action.indicators))
-        .order_by(Goal.position)
+    """The plan's strategic goals with operational goals, actions and indicators loaded.
+
+    Three flat queries (goals, actions, indicators of the plan), the lists put together here:
+    about 3x cheaper than the ORM's chained eager loading of the same tree (measured: 5 ms
+    instead of 13 for the demo plan's 87 indicators), and no further query when a template
+    walks it (`goal.children`, `action.indicators`, `indicator.action`)."""
+    goals = list(db.session.execute(
+        sa.select(Goal).where(Goal.plan_id == plan.id).order_by(Goal.position, Goal.id)
     ).scalars())
+    actions = list(db.session.execute(
+        sa.select(Action).join(Goal, Goal.id == Action.goal_id).where(Goal.plan_id == plan.id)
+        .order_by(Action.position, Action.id)
+    ).scalars())
+    indicators = db.session.execute(
+        sa.select(Indicator).join(Action, Action.id == Indicator.action_id)
+        .join(Goal, Goal.id == Action.goal_id).where(Goal.plan_id == plan.id)
+        .order_by(Indicator.position, Indicator.id)
+    ).scalars()
+    children: dict[int, list[Goal]] = {goal.id: [] for goal in goals}
+    goal_actions: dict[int, list[Action]] = {goal.id: [] for goal in goals}
+    action_indicators: dict[int, list[Indicator]] = {action.id: [] for action in actions}
+    for goal in goals:
+        if goal.parent_id is not None and goal.parent_id in children:
+            children[goal.parent_id].append(goal)
+    for action in actions:
+        goal_actions[action.goal_id].append(action)
+    for indicator in indicators:
+        action_indicators[indicator.action_id].append(indicator)
+    for goal in goals:
+        set_committed_value(goal, "children", children[goal.id])
+        set_committed_value(goal, "actions", goal_actions[goal.id])
+    for action in actions:
+        set_committed_value(action, "indicators", action_indicators[action.id])
+    return [goal for goal in goals if goal.level == 1]
 
 
 def _fraction(w: Window) -> float:
@@ -123,7 +150,11 @@ def judge(indicator: Indicator, actual: float | None, w: Window) -> tuple[int | 
     return percent, expected, "on_track" if actual >= expected else "behind"
 
 
-def _month_ends(w: Window) -> list[date]:
+@functools.lru_cache(maxsize=512)
+def _month_ends(w: Window) -> tuple[date, ...]:
+    """The last day of each month of the window up to its last day (that day for the last
+    month). A pure function of the window, worked out once per window and process: the
+    dashboard draws dozens of lines over the same few windows."""
     days = []
     last = min(w.at, w.ends_on)
     first = w.starts_on.replace(day=1)
@@ -131,7 +162,7 @@ def _month_ends(w: Window) -> list[date]:
         following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
         days.append(min(following - timedelta(days=1), last))
         first = following
-    return days
+    return tuple(days)
 
 
 def _month(column: Any) -> sa.ColumnElement[str]:
@@ -205,7 +236,15 @@ def _count_trend(per_month: dict[str, float], w: Window) -> list[tuple[date, flo
 
 def _entered_trend(entries: list[tuple[date, float]], kind: MeasureKind, w: Window
                    ) -> list[tuple[date, float | None]]:
-    return [(day, latest_entered(entries, kind, day)) for day in _month_ends(w)]
+    # `latest_entered` at each month end, the entries (sorted by date) walked once
+    points: list[tuple[date, float | None]] = []
+    value, position = None, 0
+    for day in _month_ends(w):
+        while position < len(entries) and entries[position][0] <= day:
+            value = entries[position][1]
+            position += 1
+        points.append((day, entered_figure(value, kind)))
+    return points
 
 
 def compute_figures(plan: Plan, indicators: list[Indicator], at: date, *,
@@ -508,15 +547,24 @@ def _in_scope(event: Event, kinds: tuple[str, ...], cities: tuple[str, ...]) -> 
             and (not cities or (event.city or "").lower() in cities))
 
 
-def unlinked_events(plan: Plan, at: date, *, limit: int = 50) -> UnlinkedEvents:
+def _event_scoped(report: Report) -> list[Indicator]:
+    """`_event_scoped_indicators` from a report's tree already loaded (no query), same order."""
+    keys = {k for k, kind in MEASURES.items() if kind.uses_events}
+    return sorted((i for i in report.indicators() if i.status == "confirmed" and i.measure in keys),
+                  key=lambda i: (i.action.goal.position, i.action.position, i.position, i.id))
+
+
+def unlinked_events(plan: Plan, at: date, *, limit: int = 50, report: Report | None = None
+                    ) -> UnlinkedEvents:
     """Events held in the plan period (Brussels day of the start; not cancelled; ended by `at`)
     whose kind (and city) fits some confirmed event indicator's scope, linked to no action of
     the plan: they count for nothing until someone links them. Two queries, whatever the number
-    of events; the list holds at most `limit`, `total` says how many there are."""
+    of events (one when `report`, the plan's tree already loaded, is given); the list holds at
+    most `limit`, `total` says how many there are."""
     from coopnet.events.models import EventKind
     from coopnet.plan.models import event_actions
 
-    indicators = _event_scoped_indicators(plan)
+    indicators = _event_scoped(report) if report is not None else _event_scoped_indicators(plan)
     scopes = {_kind_and_city(i) for i in indicators}
     if not scopes:
         return UnlinkedEvents([], 0)
@@ -534,10 +582,12 @@ def unlinked_events(plan: Plan, at: date, *, limit: int = 50) -> UnlinkedEvents:
             if kinds:
                 conditions.append(EventKind.slug.in_(kinds))
             fits.append(sa.and_(*conditions))
-    plan_actions = sa.select(Action.id).join(Goal, Goal.id == Action.goal_id).where(
-        Goal.plan_id == plan.id)
-    linked = sa.exists().where(event_actions.c.event_id == Event.id,
-                               event_actions.c.action_id.in_(plan_actions))
+    # from the event to its few links, then to their goals: not a probe of the event's links
+    # per action of the plan (`action_id IN (the plan's actions)` cost SQLite 2x the time)
+    linked = (sa.select(sa.literal_column("1")).select_from(event_actions)
+              .join(Action, Action.id == event_actions.c.action_id)
+              .join(Goal, Goal.id == Action.goal_id)
+              .where(event_actions.c.event_id == Event.id, Goal.plan_id == plan.id).exists())
     w = Window(plan.starts_on, plan.ends_on, at)
     # the page's ids and how many there are in all beside each (counted before the LIMIT):
     # one pass over narrow rows, then the listed events loaded whole

@@ -217,7 +217,7 @@ def dashboard(plan_id: int):
                              label=_("Trend by month against the target line"))
               for iid, fig in report.figures.items() if fig.trend}
     indicators = report.indicators()
-    unlinked = unlinked_events(plan, at, limit=PAGE_SIZE)
+    unlinked = unlinked_events(plan, at, limit=PAGE_SIZE, report=report)
     unlinked_form = _unlinked_form(report.goals)
     if unlinked.items:
         # preselect the action the first listed event would most likely serve

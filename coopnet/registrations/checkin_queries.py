@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from coopnet.db import exists_where
 from coopnet.events.models import NOT_CANCELLED, Event
 from coopnet.extensions import db
 from coopnet.members.models import Person
@@ -224,8 +225,8 @@ def _without_attendance(now: datetime, since: datetime | None = None) -> sa.Sele
         # "not cancelled" as the other statuses: SQLite then walks ix_events_status_starts_at
         # from `since` instead of every event ever held
         .where(Event.ends_at < now, Event.status.in_(NOT_CANCELLED),
-               ~sa.exists().where(Registration.event_id == Event.id, Registration.attended),
-               sa.exists().where(confirmed))
+               ~exists_where(Registration.event_id == Event.id, Registration.attended),
+               exists_where(confirmed))
     )
     if since is not None:
         stmt = stmt.where(Event.starts_at >= since)
