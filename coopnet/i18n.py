@@ -18,6 +18,8 @@ from flask_babel import (
     get_locale,
     get_timezone,
 )
+from jinja2 import pass_context
+from jinja2.runtime import Context
 
 LANG_COOKIE = "coopnet_lang"
 # how a figure is written (grouped thousands, at most one decimal), parsed once
@@ -134,11 +136,14 @@ def register_template_helpers(app: Flask) -> None:
         return format_date(value, fmt)
 
     @app.template_filter("number")
-    def _number(value: float | int | None) -> str:
-        """A figure in the visitor's language: 1.500 and 0,3 in Dutch; at most one decimal."""
+    @pass_context
+    def _number(context: Context, value: float | int | None) -> str:
+        """A figure in the visitor's language: 1.500 and 0,3 in Dutch; at most one decimal.
+        The locale is the one the page is rendered in, looked up once per page (a macro
+        imported without the page's context looks it up itself)."""
         if value is None:
             return "–"
-        return format_figure(value, get_locale())
+        return format_figure(value, context.get("format_locale") or get_locale())
 
     @app.template_filter("time")
     def _time(value: datetime | None) -> str:
@@ -151,6 +156,6 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def _inject_locale() -> dict[str, object]:
-        language = language_of(get_locale())
-        return {"current_locale": language, "languages": app.config["COOPNET_LANGUAGES"],
-                "language_names": LANGUAGE_NAMES}
+        locale = get_locale()
+        return {"current_locale": language_of(locale), "format_locale": locale,
+                "languages": app.config["COOPNET_LANGUAGES"], "language_names": LANGUAGE_NAMES}

@@ -464,8 +464,7 @@ def member_growth(indicator: Indicator, w: Window) -> Measured:
     by both counts and by who joined and who left between (a membership ending ON the baseline
     day was running that day: that co-op counts at the baseline and is among those who left)."""
     baseline = _baseline(indicator, w)
-    now_count, base_count = _count(_members_on(w.last_day)), _count(_members_on(baseline))
-    figure = (now_count - base_count) * sa.literal(100.0) / sa.func.nullif(base_count, 0)
+    now_count, base_count, figure = _growth(w.last_day, baseline)
     joined = _with_membership_date(
         _members_on(w.last_day).where(Organization.id.not_in(member_ids_on(baseline))),
         sa.func.min(Membership.starts_on), Membership.active_on(w.last_day))
@@ -476,6 +475,18 @@ def member_growth(indicator: Indicator, w: Window) -> Measured:
                     parts={"baseline_on": baseline, "baseline": base_count,
                            "measured_on": w.last_day, "now": now_count},
                     listings={"joined": joined, "left": left})
+
+
+def _growth(day: date, baseline: date) -> tuple[Any, Any, sa.ColumnElement[Any]]:
+    """(members on `day`, members on `baseline`, growth in %) as SQL."""
+    now_count, base_count = _count(_members_on(day)), _count(_members_on(baseline))
+    return now_count, base_count, ((now_count - base_count) * sa.literal(100.0)
+                                   / sa.func.nullif(base_count, 0))
+
+
+def member_growth_lean(indicator: Indicator, w: Window) -> Measured:
+    """`member_growth`'s figure alone (its lists of who joined and who left not built)."""
+    return Measured(_growth(w.last_day, _baseline(indicator, w))[2], None)
 
 
 def _with_membership_date(members: sa.Select[Any], aggregate: Any, condition: Any
@@ -510,34 +521,59 @@ def _with_last_contact(orgs: sa.Select[Any], day: date) -> sa.Select[Any]:
             .order_by(sub.c.organization, sub.c.organization_id))
 
 
-def _share(records: sa.Select[Any], whole: sa.Select[Any], missing: sa.Select[Any]
+def _share(records: sa.Select[Any], whole: sa.Select[Any], missing: sa.Select[Any] | None
            ) -> Measured:
+    """`records` as a share (%) of `whole`; explained by both counts and the `missing` list
+    (None: the figure alone, for the report)."""
     numerator, denominator = _count(records), _count(whole)
     figure = numerator * sa.literal(100.0) / sa.func.nullif(denominator, 0)
+    if missing is None:
+        return Measured(figure, None)
     return Measured(figure, records, parts={"numerator": numerator, "denominator": denominator},
                     listings={"missing": missing})
+
+
+def _contacted(w: Window) -> tuple[sa.Select[Any], sa.Select[Any], sa.Select[Any]]:
+    """(organisations contacted personally in the window, current members, those of them
+    contacted): the parts of `members_contacted_share`."""
+    contacted = sa.select(MemberContact.organization_id).where(
+        MemberContact.contacted_on >= w.starts_on, MemberContact.contacted_on <= w.last_day,
+        MemberContact.kind.in_(PERSONAL_CONTACT_KINDS))
+    members = _members_on(w.last_day)
+    return contacted, members, members.where(Organization.id.in_(contacted))
 
 
 def members_contacted_share(indicator: Indicator, w: Window) -> Measured:
     """Share (%) of current members that staff contacted personally in the window; the missing
     list holds the current members not contacted personally, with their last contact date."""
-    contacted = sa.select(MemberContact.organization_id).where(
-        MemberContact.contacted_on >= w.starts_on, MemberContact.contacted_on <= w.last_day,
-        MemberContact.kind.in_(PERSONAL_CONTACT_KINDS))
-    members = _members_on(w.last_day)
-    records = members.where(Organization.id.in_(contacted))
+    contacted, members, records = _contacted(w)
     missing = _with_last_contact(members.where(Organization.id.not_in(contacted)), w.last_day)
     return _share(records, members, missing)
+
+
+def members_contacted_share_lean(indicator: Indicator, w: Window) -> Measured:
+    """`members_contacted_share`'s figure alone."""
+    _contacted_ids, members, records = _contacted(w)
+    return _share(records, members, None)
 
 
 def new_members_intro_share(indicator: Indicator, w: Window) -> Measured:
     """Share (%) of members who joined in the window that had an intro conversation
     (the member register's own rule: new_members_with_intro / new_members_between)."""
-    records = _organizations(new_members_with_intro(w.starts_on, w.last_day))
-    new_members = _organizations(new_members_between(w.starts_on, w.last_day))
     missing = _with_last_contact(
         _organizations(new_members_without_intro(w.starts_on, w.last_day)), w.last_day)
-    return _share(records, new_members, missing)
+    return _share(*_intro_parts(w), missing)
+
+
+def new_members_intro_share_lean(indicator: Indicator, w: Window) -> Measured:
+    """`new_members_intro_share`'s figure alone."""
+    return _share(*_intro_parts(w), None)
+
+
+def _intro_parts(w: Window) -> tuple[sa.Select[Any], sa.Select[Any]]:
+    """(new members of the window with an intro, all new members of the window)."""
+    return (_organizations(new_members_with_intro(w.starts_on, w.last_day)),
+            _organizations(new_members_between(w.starts_on, w.last_day)))
 
 
 def pairings_held(indicator: Indicator, w: Window) -> Measured:
@@ -646,13 +682,13 @@ MEASURES: dict[str, MeasureKind] = {m.key: m for m in (
                 _l("Current members that had a personal contact (intro, conversation, visit or "
                    "call; not an e-mail) in the period, as a share of all current members."),
                 members_contacted_share, MEMBER_COLUMNS, SHARE, PERCENT, parts=SHARE_PARTS,
-                records_title=_l("Members contacted"),
+                records_title=_l("Members contacted"), lean=members_contacted_share_lean,
                 listings=(Listing("missing", _l("Not contacted yet"), MISSING_COLUMNS),)),
     MeasureKind("new_members_intro_share", _l("Share of new members with an intro"),
                 _l("Members who joined in the period and had an intro conversation (on any "
                    "date), as a share of all members who joined in the period."),
                 new_members_intro_share, MEMBER_COLUMNS, SHARE, PERCENT, parts=SHARE_PARTS,
-                records_title=_l("New members with an intro"),
+                records_title=_l("New members with an intro"), lean=new_members_intro_share_lean,
                 listings=(Listing("missing", _l("New members without an intro"),
                                   MISSING_COLUMNS),)),
     MeasureKind("pairings_held", _l("Micro-meetings held"),
@@ -678,7 +714,7 @@ MEASURES: dict[str, MeasureKind] = {m.key: m for m in (
                        Part("baseline", _l("Members on the baseline date")),
                        Part("measured_on", _l("Measured on"), "date"),
                        Part("now", _l("Members on the date"))),
-                records_title=_l("Members on the date"),
+                records_title=_l("Members on the date"), lean=member_growth_lean,
                 listings=(Listing("joined", _l("Joined since the baseline"),
                                   (*MEMBER_COLUMNS, Column("membership_on", _l("Member since"),
                                                            "date"))),

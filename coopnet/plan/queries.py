@@ -542,9 +542,9 @@ def _kind_and_city(indicator: Indicator) -> tuple[tuple[str, ...], tuple[str, ..
             tuple(sorted(c.lower() for c in params.get("cities") or ())))
 
 
-def _in_scope(event: Event, kinds: tuple[str, ...], cities: tuple[str, ...]) -> bool:
-    return ((not kinds or event.kind.slug in kinds)
-            and (not cities or (event.city or "").lower() in cities))
+def _in_scope(slug: str, city: str, kinds: tuple[str, ...], cities: tuple[str, ...]) -> bool:
+    """An event of kind `slug` in `city` (lower case) fits an indicator's kinds and cities."""
+    return (not kinds or slug in kinds) and (not cities or city in cities)
 
 
 def _event_scoped(report: Report) -> list[Indicator]:
@@ -608,7 +608,8 @@ def unlinked_events(plan: Plan, at: date, *, limit: int = 50, report: Report | N
     scoped = [(i, _kind_and_city(i)) for i in indicators]
     items = []
     for event in events:
-        fitting = {scope: _in_scope(event, *scope) for scope in scopes}
+        slug, city = event.kind.slug, (event.city or "").lower()
+        fitting = {scope: _in_scope(slug, city, *scope) for scope in scopes}
         items.append(UnlinkedEvent(event, [i for i, scope in scoped if fitting[scope]]))
     return UnlinkedEvents(items, total)
 

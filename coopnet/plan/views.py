@@ -17,7 +17,7 @@ from coopnet.errors import DomainError
 from coopnet.events.models import Event, EventKind
 from coopnet.extensions import db
 from coopnet.plan import services
-from coopnet.plan.charts import trend_svg
+from coopnet.plan.charts import progress_bar, trend_svg
 from coopnet.plan.export import (
     drilldown_csv,
     drilldown_xlsx,
@@ -90,6 +90,9 @@ def _at(plan: Plan | None = None) -> date:
 
 def _plan_of(indicator: Indicator) -> Plan:
     return indicator.action.goal.plan
+
+
+bp.add_app_template_global(progress_bar, "progress_bar")
 
 
 @bp.app_template_global("status_label")
@@ -231,7 +234,10 @@ def dashboard(plan_id: int):
         snapshots=snapshots_of(plan), snapshot_form=SnapshotForm(at=at),
         confirm_form=EmptyForm(), unlinked=unlinked, unlinked_form=unlinked_form,
         action_url=_urls_by_id("plan.action", "action_id"),
-        indicator_url=_urls_by_id("plan.indicator", "indicator_id", at=at.isoformat()))
+        indicator_url=_urls_by_id("plan.indicator", "indicator_id", at=at.isoformat()),
+        # each measure's name translated once, not once per indicator
+        measure_labels={key: str(MEASURES[key].label)
+                        for key in {i.measure for i in indicators} if key in MEASURES})
 
 
 # an id no row has: marks where the id goes in a URL built once for many ids

@@ -73,6 +73,7 @@ def test_new_members_share_lists_the_new_members_without_an_intro(ctx):
     make_contact(first, kind="intro", contacted_on=date(2021, 3, 10))
     make_contact(third, kind="conversation", contacted_on=date(2021, 10, 5))
     share = make_indicator(action, "new_members_intro_share", target=100)
+    assert compute_figures(plan, [share], END)[share.id].actual == 33.3  # 1 of 3 (the report's)
     explained = explain_indicator(share, plan, END)
     assert explained.parts == {"numerator": 1, "denominator": 3}
     assert [(r["organization"], r["last_contact_on"]) for r in explained.listings["missing"]] == [
