@@ -448,10 +448,23 @@ def _members_on(day: date) -> sa.Select[Any]:
     )
 
 
+def _member_count(day: date, *conditions: Any) -> sa.ColumnElement[int]:
+    """How many rows `_members_on(day)` gives (narrowed by `conditions` on the membership's
+    organisation id), counted from the memberships alone: every membership names an existing
+    organisation (a foreign key that cascades), so no organisation needs looking up (about 10,000
+    lookups per count on a large network)."""
+    ids = member_ids_on(day).where(*conditions).subquery()
+    return sa.select(sa.func.count(sa.distinct(ids.c.organization_id))).scalar_subquery()
+
+
 def member_count(indicator: Indicator, w: Window) -> Measured:
     """Member co-ops with a running membership on the measuring date."""
-    records = _members_on(w.last_day)
-    return Measured(_count(records), records)
+    return Measured(_member_count(w.last_day), _members_on(w.last_day))
+
+
+def member_count_lean(indicator: Indicator, w: Window) -> Measured:
+    """`member_count`'s figure alone."""
+    return Measured(_member_count(w.last_day), None)
 
 
 def _baseline(indicator: Indicator, w: Window) -> date:
@@ -479,7 +492,7 @@ def member_growth(indicator: Indicator, w: Window) -> Measured:
 
 def _growth(day: date, baseline: date) -> tuple[Any, Any, sa.ColumnElement[Any]]:
     """(members on `day`, members on `baseline`, growth in %) as SQL."""
-    now_count, base_count = _count(_members_on(day)), _count(_members_on(baseline))
+    now_count, base_count = _member_count(day), _member_count(baseline)
     return now_count, base_count, ((now_count - base_count) * sa.literal(100.0)
                                    / sa.func.nullif(base_count, 0))
 
@@ -526,11 +539,16 @@ def _share(records: sa.Select[Any], whole: sa.Select[Any], missing: sa.Select[An
     """`records` as a share (%) of `whole`; explained by both counts and the `missing` list
     (None: the figure alone, for the report)."""
     numerator, denominator = _count(records), _count(whole)
-    figure = numerator * sa.literal(100.0) / sa.func.nullif(denominator, 0)
+    figure = _percent_of(numerator, denominator)
     if missing is None:
         return Measured(figure, None)
     return Measured(figure, records, parts={"numerator": numerator, "denominator": denominator},
                     listings={"missing": missing})
+
+
+def _percent_of(numerator: Any, denominator: Any) -> sa.ColumnElement[Any]:
+    """A share in percent as SQL (no figure when the whole is empty)."""
+    return numerator * sa.literal(100.0) / sa.func.nullif(denominator, 0)
 
 
 def _contacted(w: Window) -> tuple[sa.Select[Any], sa.Select[Any], sa.Select[Any]]:
@@ -553,8 +571,10 @@ def members_contacted_share(indicator: Indicator, w: Window) -> Measured:
 
 def members_contacted_share_lean(indicator: Indicator, w: Window) -> Measured:
     """`members_contacted_share`'s figure alone."""
-    _contacted_ids, members, records = _contacted(w)
-    return _share(records, members, None)
+    contacted = _contacted(w)[0]
+    return Measured(_percent_of(
+        _member_count(w.last_day, Membership.organization_id.in_(contacted)),
+        _member_count(w.last_day)), None)
 
 
 def new_members_intro_share(indicator: Indicator, w: Window) -> Measured:
@@ -703,7 +723,7 @@ MEASURES: dict[str, MeasureKind] = {m.key: m for m in (
                 trend_column="when"),
     MeasureKind("member_count", _l("Member count"),
                 _l("Member co-ops with a running membership on the date."), member_count,
-                MEMBER_COLUMNS, COUNT, NUMBER),
+                MEMBER_COLUMNS, COUNT, NUMBER, lean=member_count_lean),
     MeasureKind("member_growth", _l("Member growth (%)"),
                 _l("Growth of the member count on the date against the count on the baseline "
                    "date, in percent: who joined and who left in between explain the "

@@ -602,15 +602,22 @@ def unlinked_events(plan: Plan, at: date, *, limit: int = 50, report: Report | N
     )
     rows = db.session.execute(
         sa.select(Event, page.c.total).join(page, page.c.id == Event.id)
+        # what the list shows (the other columns load if something asks for them)
+        .options(sa.orm.load_only(Event.id, Event.title, Event.starts_on, Event.starts_at,
+                                  Event.city, Event.kind_id))
         .order_by(page.c.starts_at, page.c.id)).all()
     events = [row[0] for row in rows]
     total = rows[0].total if rows else 0
     scoped = [(i, _kind_and_city(i)) for i in indicators]
     items = []
+    # events that fit the same scopes share one list of the indicators they would serve
+    serving: dict[frozenset[tuple[tuple[str, ...], tuple[str, ...]]], list[Indicator]] = {}
     for event in events:
         slug, city = event.kind.slug, (event.city or "").lower()
-        fitting = {scope: _in_scope(slug, city, *scope) for scope in scopes}
-        items.append(UnlinkedEvent(event, [i for i, scope in scoped if fitting[scope]]))
+        fitting = frozenset(scope for scope in scopes if _in_scope(slug, city, *scope))
+        if fitting not in serving:
+            serving[fitting] = [i for i, scope in scoped if scope in fitting]
+        items.append(UnlinkedEvent(event, serving[fitting]))
     return UnlinkedEvents(items, total)
 
 

@@ -14,6 +14,7 @@ from coopnet.plan.queries import compute_figures, indicator_records, judge
 from coopnet.timezones import brussels
 from tests.factories import (
     link_events,
+    make_contact,
     make_event,
     make_indicator,
     make_organization,
@@ -165,6 +166,24 @@ def test_member_count_and_growth_against_the_baseline(ctx):
     assert len(rows) == total == 4
 
 
+def test_a_co_op_with_two_running_memberships_counts_once(ctx):
+    # a co-op that rejoined while its first membership still ran (the register allows it)
+    plan, action = make_plan()
+    twice = make_organization("Twee keer", member_since=date(2015, 1, 1))
+    twice.memberships.append(Membership(starts_on=date(2021, 3, 1)))
+    make_organization("Een keer", member_since=date(2018, 1, 1))
+    make_contact(twice, kind="visit", contacted_on=date(2021, 5, 1))
+    db.session.commit()
+    count = make_indicator(action, "member_count", target=2)
+    growth = make_indicator(action, "member_growth", target=10,
+                            params={"baseline": "2020-12-31"})
+    share = make_indicator(action, "members_contacted_share", target=100)
+    figures = compute_figures(plan, [count, growth, share], date(2021, 12, 31))
+    assert figures[count.id].actual == 2
+    assert figures[growth.id].actual == 0  # 2 members then, 2 now
+    assert figures[share.id].actual == 50  # 1 of the 2
+
+
 def test_manual_value_keeps_history_and_takes_the_latest(ctx):
     plan, action = make_plan()
     readers = make_indicator(action, "manual", target=2000)
@@ -269,7 +288,7 @@ def test_vacancies_published_in_the_period_and_still_published(ctx):
 
 
 def test_share_of_current_members_contacted_personally(ctx):
-    from tests.factories import make_contact
+
 
     plan, action = make_plan()
     a, b = make_organization("A"), make_organization("B")
@@ -291,7 +310,7 @@ def test_share_of_current_members_contacted_personally(ctx):
 
 
 def test_share_of_new_members_with_an_intro(ctx):
-    from tests.factories import make_contact
+
 
     plan, action = make_plan()
     make_organization("Oud", member_since=date(2015, 1, 1))
