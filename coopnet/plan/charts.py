@@ -15,23 +15,23 @@ def trend_svg(points: list[tuple[date, float | None]], target: float | None, sta
     span = max((ends_on - starts_on).days, 1)
     values = [v for _d, v in points if v is not None]
     top = max([target or 0.0, *values, 1.0])
-
-    def x(day: date) -> float:
-        return round(PAD + (WIDTH - 2 * PAD) * (day - starts_on).days / span, 1)
-
-    def y(value: float) -> float:
-        return round(HEIGHT - PAD - (HEIGHT - 2 * PAD) * value / top, 1)
-
+    inner_width, inner_height, base = WIDTH - 2 * PAD, HEIGHT - 2 * PAD, HEIGHT - PAD
+    # x and y written out inline (a dashboard draws dozens of lines of ~20 points each)
     parts = [f'<svg class="plan-trend" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" '
              f'height="{HEIGHT}" role="img" aria-label="{Markup.escape(label)}">',
-             f'<line x1="{PAD}" y1="{HEIGHT - PAD}" x2="{WIDTH - PAD}" y2="{HEIGHT - PAD}" '
+             f'<line x1="{PAD}" y1="{base}" x2="{WIDTH - PAD}" y2="{base}" '
              'stroke="#ced4da" stroke-width="1"/>']
+    x0, y0 = round(float(PAD), 1), round(base - 0.0, 1)
     if target:
-        parts.append(f'<line x1="{x(starts_on)}" y1="{y(0)}" x2="{x(ends_on)}" y2="{y(target)}" '
+        x1 = round(PAD + inner_width * (ends_on - starts_on).days / span, 1)
+        y1 = round(base - inner_height * target / top, 1)
+        parts.append(f'<line x1="{x0}" y1="{y0}" x2="{x1}" y2="{y1}" '
                      'stroke="#6c757d" stroke-width="1" stroke-dasharray="3 2"/>')
-    line = [(x(day), y(value)) for day, value in points if value is not None]
+    line = [(round(PAD + inner_width * (day - starts_on).days / span, 1),
+             round(base - inner_height * value / top, 1))
+            for day, value in points if value is not None]
     if line:
-        coords = " ".join(f"{px},{py}" for px, py in [(x(starts_on), y(0)), *line])
+        coords = " ".join([f"{x0},{y0}", *[f"{px},{py}" for px, py in line]])
         parts.append(f'<polyline points="{coords}" fill="none" stroke="#1b7f5b" '
                      'stroke-width="2"/>')
         px, py = line[-1]
