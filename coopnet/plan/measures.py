@@ -757,12 +757,17 @@ def measure(indicator: Indicator, plan: Plan, at: date, *, lean: bool = False
     `lean`: the figure (and the trend's dated SELECT) alone where the measure can give them
     without its drill-down statements (`records` may then be None)."""
     w = window_for(indicator, plan, at)
+    return measure_in(indicator, w, lean=lean), w
+
+
+def measure_in(indicator: Indicator, w: Window, *, lean: bool = False) -> Measured:
+    """`measure` over a window already worked out."""
     kind = MEASURES.get(indicator.measure or "")
     if kind is None or indicator.status != "confirmed":
-        return NO_DATA, w
+        return NO_DATA
     if lean and kind.lean is not None:
-        return kind.lean(indicator, w), w
-    return kind.compute(indicator, w), w
+        return kind.lean(indicator, w)
+    return kind.compute(indicator, w)
 
 
 def latest_entered(entries: list[tuple[date, float]], kind: MeasureKind, day: date

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import functools
+import json
+from collections import OrderedDict
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -18,7 +21,6 @@ from coopnet.plan.measures import (
     MEASURES,
     MILESTONE,
     MONTHLY_EVENT_COUNTS,
-    NO_DATA,
     Measured,
     MeasureKind,
     Window,
@@ -26,6 +28,7 @@ from coopnet.plan.measures import (
     event_counts_per_month,
     latest_entered,
     measure,
+    measure_in,
     window_for,
 )
 from coopnet.plan.models import Action, Goal, Indicator, Plan, ReportComment, ReportSnapshot
@@ -97,18 +100,11 @@ def plan_tree(plan: Plan) -> list[Goal]:
     about 3x cheaper than the ORM's chained eager loading of the same tree (measured: 5 ms
     instead of 13 for the demo plan's 87 indicators), and no further query when a template
     walks it (`goal.children`, `action.indicators`, `indicator.action`)."""
-    goals = list(db.session.execute(
-        sa.select(Goal).where(Goal.plan_id == plan.id).order_by(Goal.position, Goal.id)
-    ).scalars())
-    actions = list(db.session.execute(
-        sa.select(Action).join(Goal, Goal.id == Action.goal_id).where(Goal.plan_id == plan.id)
-        .order_by(Action.position, Action.id)
-    ).scalars())
-    indicators = db.session.execute(
-        sa.select(Indicator).join(Action, Action.id == Indicator.action_id)
-        .join(Goal, Goal.id == Action.goal_id).where(Goal.plan_id == plan.id)
-        .order_by(Indicator.position, Indicator.id)
-    ).scalars()
+    of_plan = {"plan_id": plan.id}
+    goal_rows, action_rows, indicator_rows = _plan_tree_statements()
+    goals = list(db.session.execute(goal_rows, of_plan).scalars())
+    actions = list(db.session.execute(action_rows, of_plan).scalars())
+    indicators = db.session.execute(indicator_rows, of_plan).scalars()
     children: dict[int, list[Goal]] = {goal.id: [] for goal in goals}
     goal_actions: dict[int, list[Action]] = {goal.id: [] for goal in goals}
     action_indicators: dict[int, list[Indicator]] = {action.id: [] for action in actions}
@@ -125,6 +121,21 @@ def plan_tree(plan: Plan) -> list[Goal]:
     for action in actions:
         set_committed_value(action, "indicators", action_indicators[action.id])
     return [goal for goal in goals if goal.level == 1]
+
+
+@functools.cache
+def _plan_tree_statements() -> tuple[sa.Select[tuple[Goal]], sa.Select[tuple[Action]],
+                                      sa.Select[tuple[Indicator]]]:
+    """The goals, actions and indicators of the plan `plan_id` (a bound parameter): built once
+    per process (no statement to build, nor a cache key to work out, per page)."""
+    plan_id = sa.bindparam("plan_id", type_=sa.Integer)
+    return (
+        sa.select(Goal).where(Goal.plan_id == plan_id).order_by(Goal.position, Goal.id),
+        sa.select(Action).join(Goal, Goal.id == Action.goal_id).where(Goal.plan_id == plan_id)
+        .order_by(Action.position, Action.id),
+        sa.select(Indicator).join(Action, Action.id == Indicator.action_id)
+        .join(Goal, Goal.id == Action.goal_id).where(Goal.plan_id == plan_id)
+        .order_by(Indicator.position, Indicator.id))
 
 
 def _fraction(w: Window) -> float:
@@ -192,37 +203,72 @@ def _manual_entries(indicators: list[Indicator], windows: dict[int, Window]
     return entries
 
 
-def _counted_per_month(indicators: list[Indicator], measured: dict[int, tuple[Measured, Window]]
-                       ) -> dict[int, dict[str, float]]:
-    """Records per month of the counts with a trend column (the event counts in one constant
-    statement, the others in one UNION query); every record falls in one group, so the groups
-    add up to the count."""
-    per_month: dict[int, dict[str, float]] = {i.id: {} for i in indicators}
-    events = [i for i in indicators if i.measure in MONTHLY_EVENT_COUNTS]
-    if events:
-        # the event counts: one constant statement, their scopes a bound JSON parameter
-        stmt, params = event_counts_per_month(
-            db.engine.dialect.name, [(i, measured[i.id][1]) for i in events])
-        for iid, month, n in db.session.execute(stmt, params):
-            per_month[iid][month] = float(n)
+@dataclass(frozen=True)
+class _FigureStatements:
+    """The statements of the figures that need one (see `_figure_statements`)."""
+
+    figure_ids: tuple[int, ...]  # the columns of `figures`, in order
+    figures: sa.Select[Any] | None  # one row: every figure as a scalar subquery
+    monthly_ids: frozenset[int]  # the counts taken per month by `months` (their figure: the sum)
+    months: sa.Select[Any] | None  # rows of (indicator id, 'YYYY-MM', records)
+
+
+# the statements last built, by what they are built from (an LRU of _FIGURE_STATEMENTS_KEPT)
+_FIGURE_STATEMENTS: OrderedDict[Hashable, _FigureStatements] = OrderedDict()
+_FIGURE_STATEMENTS_KEPT = 64
+
+
+def _statement_key(indicator: Indicator, w: Window) -> Hashable:
+    """Everything a measure's statement is built from: the indicator's measure, status, action,
+    own id and parameters, and its window (period and date)."""
+    return (indicator.id, indicator.action_id, indicator.measure, indicator.status,
+            json.dumps(indicator.params or {}, sort_keys=True, default=str), w)
+
+
+def _figure_statements(indicators: list[Indicator], windows: dict[int, Window], trend: bool
+                       ) -> _FigureStatements:
+    """The figures of these indicators in one SELECT of scalar subqueries and, with the trend,
+    the counts with a trend column per month in one UNION query.
+
+    Kept per process by what they are built from (`_statement_key`, the dialect): a page seen
+    again builds no statement and SQLAlchemy knows their compiled form at once (building them
+    and working out their cache keys cost about a tenth of the dashboard). What they count is
+    read from the database every time."""
+    dialect = db.engine.dialect.name
+    key = (dialect, trend, tuple(_statement_key(i, windows[i.id]) for i in indicators))
+    built = _FIGURE_STATEMENTS.get(key)
+    if built is not None:
+        _FIGURE_STATEMENTS.move_to_end(key)
+        return built
+    figures: dict[int, Any] = {}
     parts = []
+    monthly: set[int] = set()
     for indicator in indicators:
-        if indicator.measure in MONTHLY_EVENT_COUNTS:
+        w = windows[indicator.id]
+        m = measure_in(indicator, w, lean=True)
+        kind = MEASURES.get(indicator.measure or "")
+        if m.figure is None or kind is None:
             continue
-        m, _w = measured[indicator.id]
-        kind = MEASURES[indicator.measure or ""]
-        records = m.dated if m.dated is not None else m.records
-        assert records is not None
-        sub = records.order_by(None).subquery()
-        month = _month(sub.c[kind.trend_column or ""])
-        n = sa.func.sum(sub.c.n) if "n" in sub.c else sa.func.count()
-        parts.append(sa.select(sa.literal(indicator.id).label("iid"),
-                               month.label("month"), n.label("n"))
-                     .select_from(sub).group_by(month))
-    if parts:
-        for iid, month, n in db.session.execute(sa.union_all(*parts)):
-            per_month[iid][month] = float(n)
-    return per_month
+        if trend and kind.judged == COUNT and kind.trend_column:
+            # counted per month; the figure is the sum of the months (no second count)
+            records = m.dated if m.dated is not None else m.records
+            assert records is not None
+            sub = records.order_by(None).subquery()
+            month = _month(sub.c[kind.trend_column])
+            n = sa.func.sum(sub.c.n) if "n" in sub.c else sa.func.count()
+            parts.append(sa.select(sa.literal(indicator.id).label("iid"),
+                                   month.label("month"), n.label("n"))
+                         .select_from(sub).group_by(month))
+            monthly.add(indicator.id)
+        else:
+            figures[indicator.id] = m.figure
+    built = _FigureStatements(
+        tuple(figures), sa.select(*figures.values()) if figures else None, frozenset(monthly),
+        sa.union_all(*parts) if parts else None)  # type: ignore[arg-type]
+    _FIGURE_STATEMENTS[key] = built
+    while len(_FIGURE_STATEMENTS) > _FIGURE_STATEMENTS_KEPT:
+        _FIGURE_STATEMENTS.popitem(last=False)
+    return built
 
 
 def _count_trend(per_month: dict[str, float], w: Window) -> list[tuple[date, float | None]]:
@@ -254,49 +300,56 @@ def compute_figures(plan: Plan, indicators: list[Indicator], at: date, *,
     event counts by one constant statement, built without a statement of their own; the others
     in one UNION query) and their figure is the sum of their months, instead of a second
     count."""
-    measured: dict[int, tuple[Measured, Window]] = {}
+    windows = {i.id: window_for(i, plan, at) for i in indicators}
     entered: list[Indicator] = []
-    by_month: list[Indicator] = []
+    event_months: list[Indicator] = []
+    built: list[Indicator] = []
     for indicator in indicators:
         kind = MEASURES.get(indicator.measure or "")
-        if kind is not None and indicator.status == "confirmed" and kind.entered_by_hand:
+        if kind is None or indicator.status != "confirmed":
+            continue  # no figure
+        if kind.entered_by_hand:
             # no statement: `latest_entered` over the entries (one query for all of them)
-            measured[indicator.id] = (NO_DATA, window_for(indicator, plan, at))
             entered.append(indicator)
-            continue
-        if trend and indicator.status == "confirmed" and indicator.measure in MONTHLY_EVENT_COUNTS:
+        elif trend and indicator.measure in MONTHLY_EVENT_COUNTS:
             # no statement either: the constant per-month statement counts it from its window
-            measured[indicator.id] = (NO_DATA, window_for(indicator, plan, at))
-            by_month.append(indicator)
-            continue
-        measured[indicator.id] = measure(indicator, plan, at, lean=True)
-        if (trend and kind is not None and kind.judged == COUNT and kind.trend_column
-                and measured[indicator.id][0].figure is not None):
-            by_month.append(indicator)
-    counted = {i.id for i in by_month}
-    figure_of = {iid: m.figure for iid, (m, _w) in measured.items()
-                 if m.figure is not None and iid not in counted}
+            event_months.append(indicator)
+        else:
+            built.append(indicator)
+    statements = _figure_statements(built, windows, trend)
     values: dict[int, Any] = {}
-    if figure_of:
+    if statements.figures is not None:
         # one SELECT of scalar subqueries; read by position (labelling each one costs time)
-        row = db.session.execute(sa.select(*figure_of.values())).one()
-        values = dict(zip(figure_of, row, strict=True))
+        row = db.session.execute(statements.figures).one()
+        values = dict(zip(statements.figure_ids, row, strict=True))
+    per_month: dict[int, dict[str, float]] = {i.id: {} for i in event_months}
+    per_month.update({iid: {} for iid in statements.monthly_ids})
+    if event_months:
+        # the event counts: one constant statement, their scopes a bound JSON parameter
+        stmt, params = event_counts_per_month(
+            db.engine.dialect.name, [(i, windows[i.id]) for i in event_months])
+        for iid, month, n in db.session.execute(stmt, params):
+            per_month[iid][month] = float(n)
+    if statements.months is not None:
+        for iid, month, n in db.session.execute(statements.months):
+            per_month[iid][month] = float(n)
     trends: dict[int, list[tuple[date, float | None]]] = {}
-    for iid, months in _counted_per_month(by_month, measured).items():
+    # every record falls in one month: the months add up to the count
+    for iid, months in per_month.items():
         values[iid] = sum(months.values())
         if months:  # a count without any record has no trend line (no chart)
-            trends[iid] = _count_trend(months, measured[iid][1])
-    entries = _manual_entries(entered, {i.id: measured[i.id][1] for i in entered})
+            trends[iid] = _count_trend(months, windows[iid])
+    entries = _manual_entries(entered, windows)
     for indicator in entered:
         kind = MEASURES[indicator.measure or ""]
-        w = measured[indicator.id][1]
+        w = windows[indicator.id]
         mine = entries.get(indicator.id, [])
         values[indicator.id] = latest_entered(mine, kind, w.last_day)
         if trend:
             trends[indicator.id] = _entered_trend(mine, kind, w)
     result = {}
     for indicator in indicators:
-        _m, w = measured[indicator.id]
+        w = windows[indicator.id]
         raw = values.get(indicator.id)
         actual = None if raw is None else round(float(raw), 1)
         if actual is not None and actual == int(actual):
@@ -554,27 +607,24 @@ def _event_scoped(report: Report) -> list[Indicator]:
                   key=lambda i: (i.action.goal.position, i.action.position, i.position, i.id))
 
 
-def unlinked_events(plan: Plan, at: date, *, limit: int = 50, report: Report | None = None
-                    ) -> UnlinkedEvents:
-    """Events held in the plan period (Brussels day of the start; not cancelled; ended by `at`)
-    whose kind (and city) fits some confirmed event indicator's scope, linked to no action of
-    the plan: they count for nothing until someone links them. Two queries, whatever the number
-    of events (one when `report`, the plan's tree already loaded, is given); the list holds at
-    most `limit`, `total` says how many there are."""
+ScopeKey = tuple[tuple[str, ...], tuple[str, ...]]
+
+
+@functools.lru_cache(maxsize=256)
+def _unlinked_page(scopes: tuple[ScopeKey, ...], limit: int) -> sa.Select[Any]:
+    """The statement of `unlinked_events` for these indicator scopes ((kinds, cities), sorted):
+    the plan and its days are bound parameters (`plan_id`, `first_day`, `last_day`, `cutoff`),
+    so it is built once per process for each set of scopes, not once per page."""
     from coopnet.events.models import EventKind
     from coopnet.plan.models import event_actions
 
-    indicators = _event_scoped(report) if report is not None else _event_scoped_indicators(plan)
-    scopes = {_kind_and_city(i) for i in indicators}
-    if not scopes:
-        return UnlinkedEvents([], 0)
     fits: list[Any] = []
     # the scopes naming kinds only are one IN list (an OR of many short lists costs SQLite an
     # index probe per list)
     only_kinds = sorted({kind for kinds, cities in scopes if not cities for kind in kinds})
     if only_kinds:
         fits.append(EventKind.slug.in_(only_kinds))
-    for kinds, cities in sorted(scopes):
+    for kinds, cities in scopes:
         if not kinds and not cities:
             fits.append(sa.true())
         elif cities:
@@ -587,25 +637,45 @@ def unlinked_events(plan: Plan, at: date, *, limit: int = 50, report: Report | N
     linked = (sa.select(sa.literal_column("1")).select_from(event_actions)
               .join(Action, Action.id == event_actions.c.action_id)
               .join(Goal, Goal.id == Action.goal_id)
-              .where(event_actions.c.event_id == Event.id, Goal.plan_id == plan.id).exists())
-    w = Window(plan.starts_on, plan.ends_on, at)
+              .where(event_actions.c.event_id == Event.id,
+                     Goal.plan_id == sa.bindparam("plan_id", type_=sa.Integer)).exists())
+    day = Event.__table__.c.starts_on.type
     # the page's ids and how many there are in all beside each (counted before the LIMIT):
     # one pass over narrow rows, then the listed events loaded whole
     page = (
         sa.select(Event.id, Event.starts_at, sa.func.count().over().label("total"))
         .join(EventKind, EventKind.id == Event.kind_id)
         # the Brussels day the event starts on: 00:30 on 1 January belongs to the new year
-        .where(Event.starts_on >= plan.starts_on, Event.starts_on <= plan.ends_on,
-               Event.status != "cancelled", Event.ends_at <= w.cutoff,
+        .where(Event.starts_on >= sa.bindparam("first_day", type_=day),
+               Event.starts_on <= sa.bindparam("last_day", type_=day),
+               Event.status != "cancelled",
+               Event.ends_at <= sa.bindparam("cutoff", type_=Event.__table__.c.ends_at.type),
                sa.or_(*fits), sa.not_(linked))
         .order_by(Event.starts_at, Event.id).limit(limit).subquery()
     )
+    return (sa.select(Event, page.c.total).join(page, page.c.id == Event.id)
+            # what the list shows (the other columns load if something asks for them)
+            .options(sa.orm.load_only(Event.id, Event.title, Event.starts_on, Event.starts_at,
+                                      Event.city, Event.kind_id))
+            .order_by(page.c.starts_at, page.c.id))
+
+
+def unlinked_events(plan: Plan, at: date, *, limit: int = 50, report: Report | None = None
+                    ) -> UnlinkedEvents:
+    """Events held in the plan period (Brussels day of the start; not cancelled; ended by `at`)
+    whose kind (and city) fits some confirmed event indicator's scope, linked to no action of
+    the plan: they count for nothing until someone links them. Two queries, whatever the number
+    of events (one when `report`, the plan's tree already loaded, is given); the list holds at
+    most `limit`, `total` says how many there are."""
+    indicators = _event_scoped(report) if report is not None else _event_scoped_indicators(plan)
+    scopes = {_kind_and_city(i) for i in indicators}
+    if not scopes:
+        return UnlinkedEvents([], 0)
+    w = Window(plan.starts_on, plan.ends_on, at)
     rows = db.session.execute(
-        sa.select(Event, page.c.total).join(page, page.c.id == Event.id)
-        # what the list shows (the other columns load if something asks for them)
-        .options(sa.orm.load_only(Event.id, Event.title, Event.starts_on, Event.starts_at,
-                                  Event.city, Event.kind_id))
-        .order_by(page.c.starts_at, page.c.id)).all()
+        _unlinked_page(tuple(sorted(scopes)), limit),
+        {"plan_id": plan.id, "first_day": plan.starts_on, "last_day": plan.ends_on,
+         "cutoff": w.cutoff}).all()
     events = [row[0] for row in rows]
     total = rows[0].total if rows else 0
     scoped = [(i, _kind_and_city(i)) for i in indicators]

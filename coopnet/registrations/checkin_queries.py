@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -213,7 +214,8 @@ class UnrecordedEvent:
     registered: int
 
 
-def _without_attendance(now: datetime, since: datetime | None = None) -> sa.Select:
+def _without_attendance(now: datetime | sa.BindParameter[datetime],
+                        since: datetime | sa.BindParameter[datetime] | None = None) -> sa.Select:
     # per event two index probes (ix_registrations_event_status, _event_checked_in), not a
     # GROUP BY over every registration of all time; the count only for the events listed
     confirmed = (Registration.event_id == Event.id) & (Registration.status == "confirmed")
@@ -233,6 +235,17 @@ def _without_attendance(now: datetime, since: datetime | None = None) -> sa.Sele
     return stmt
 
 
+@functools.cache
+def _without_attendance_listing(from_since: bool) -> sa.Select:
+    """`_without_attendance` with its moments as bound parameters `now` (and `since`), most
+    recent first: built once per process, so a page that lists them builds no statement and
+    SQLAlchemy finds its compiled form at once."""
+    moment = Event.__table__.c.ends_at.type
+    since = sa.bindparam("since", type_=moment) if from_since else None
+    return (_without_attendance(sa.bindparam("now", type_=moment), since)
+            .order_by(Event.starts_at.desc(), Event.id.desc()))
+
+
 def past_events_without_attendance(now: datetime, *, since: datetime | None = None
                                    ) -> list[UnrecordedEvent]:
     """Past, not cancelled events that have confirmed registrations but no attendance at all
@@ -240,9 +253,8 @@ def past_events_without_attendance(now: datetime, *, since: datetime | None = No
 
     They would count zero participants in the plan; the most recent come first.
     """
-    rows = db.session.execute(
-        _without_attendance(now, since).order_by(Event.starts_at.desc(), Event.id.desc())
-    ).all()
+    params = {"now": now} if since is None else {"now": now, "since": since}
+    rows = db.session.execute(_without_attendance_listing(since is not None), params).all()
     return [UnrecordedEvent(row[0], row.registered) for row in rows]
 
 

@@ -105,6 +105,35 @@ def test_event_measures_count_by_hand(world, measure, params, expected, names):
         assert [row["event"] for row in rows] == names
 
 
+@pytest.mark.parametrize("trend", [False, True])
+def test_a_changed_indicator_is_counted_by_its_new_scope_date_and_status(world, trend):
+    # the statements are kept per process by what they are built from: every change counts
+    plan, action = world
+    held = make_indicator(action, "events_held", target=10, params=BORRELS)
+    grown = make_indicator(action, "member_growth", target=10,
+                           params={"baseline": "2021-01-01"})
+
+    def figures(at: date = date(2022, 6, 1)) -> tuple[float | None, float | None]:
+        found = compute_figures(plan, [held, grown], at, trend=trend)
+        return found[held.id].actual, found[grown.id].actual
+
+    before = figures()
+    assert before[0] == 2  # E1, E2
+    assert figures() == before  # the same again
+    held.params = {}
+    db.session.commit()
+    assert figures()[0] == 3  # E1, E2, E6
+    held.params = {"kinds": ["coopborrel"], "cities": ["Antwerpen"]}
+    db.session.commit()
+    assert figures()[0] == 1  # E1
+    assert figures(date(2021, 3, 1))[0] == 0  # before E1 was held (10 March)
+    held.status = "proposed"
+    grown.params = {"baseline": "2021-12-31"}
+    db.session.commit()
+    assert figures()[0] is None  # a proposal counts nothing
+    assert figures()[1] != before[1]  # another baseline
+
+
 def test_attendance_records_name_the_people_and_organisations(world):
     plan, action = world
     indicator = make_indicator(action, "attendances", target=50, params=BORRELS)
