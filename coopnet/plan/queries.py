@@ -558,6 +558,9 @@ class UnlinkedEvent:
 
     event: Event
     indicators: list[Indicator]
+    # the indicators as one line, "text (action); text (action)", made once for all the events
+    # that would serve the same indicators
+    serves: str = ""
 
     @property
     def actions(self) -> list[Action]:
@@ -681,13 +684,14 @@ def unlinked_events(plan: Plan, at: date, *, limit: int = 50, report: Report | N
     scoped = [(i, _kind_and_city(i)) for i in indicators]
     items = []
     # events that fit the same scopes share one list of the indicators they would serve
-    serving: dict[frozenset[tuple[tuple[str, ...], tuple[str, ...]]], list[Indicator]] = {}
+    serving: dict[frozenset[ScopeKey], tuple[list[Indicator], str]] = {}
     for event in events:
         slug, city = event.kind.slug, (event.city or "").lower()
         fitting = frozenset(scope for scope in scopes if _in_scope(slug, city, *scope))
         if fitting not in serving:
-            serving[fitting] = [i for i, scope in scoped if scope in fitting]
-        items.append(UnlinkedEvent(event, serving[fitting]))
+            served = [i for i, scope in scoped if scope in fitting]
+            serving[fitting] = (served, "; ".join(f"{i.text} ({i.action.title})" for i in served))
+        items.append(UnlinkedEvent(event, *serving[fitting]))
     return UnlinkedEvents(items, total)
 
 

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 import sqlalchemy as sa
+from markupsafe import escape
 
 from coopnet.audit.models import AuditEntry
 from coopnet.errors import DomainError
@@ -161,6 +162,10 @@ def test_coordinator_sees_the_list_and_links_two_in_one_post(app, client, app_co
     page = client.get(url).get_data(as_text=True)
     assert "Activiteiten die nog nergens meetellen (2)" in page
     assert "Borrel mei" in page and "Nieuwjaarsborrel" in page
+    with app.app_context():
+        action_title = db.session.get(Action, ids["action"]).title
+    # each listed event names what it would serve, its action beside it
+    assert page.count(f"3 coopborrels ({escape(action_title)})") == 2
     for title in ("Borrel maart", "Webinar juni", "Afgelaste borrel", "Borrel 2022"):
         assert title not in page
     assert f'/plan/indicators/{ids["indicator"]}?at=2021-12-31">1</a> / 3' in page
@@ -216,3 +221,17 @@ def test_query_count_does_not_grow_with_unlinked_events(app, client, login, coun
     assert page.status_code == 200
     assert "Extra borrel 29" in page.get_data(as_text=True)
     assert big.count == small.count
+
+
+def test_what_an_event_would_serve_is_shown_as_text_not_markup(app, client, login):
+    with app.app_context():
+        ids = _world()
+        indicator = db.session.get(Indicator, ids["indicator"])
+        indicator.text = '<b onmouseover="x()">3</b> & borrels'
+        db.session.get(Action, ids["action"]).title = "Ontmoeting <i>regio</i>"
+        db.session.commit()
+    login(client, "coordinator")
+    page = client.get(f"/plan/{ids['plan']}?at=2021-12-31").get_data(as_text=True)
+    assert ("&lt;b onmouseover=&#34;x()&#34;&gt;3&lt;/b&gt; &amp; borrels "
+            "(Ontmoeting &lt;i&gt;regio&lt;/i&gt;)") in page
+    assert "<b onmouseover" not in page and "<i>regio</i>" not in page
