@@ -9,11 +9,11 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from babel import Locale
+from babel import dates as babel_dates
 from babel.numbers import parse_pattern
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import (
     force_locale,
-    format_date,
     format_datetime,
     get_locale,
     get_timezone,
@@ -128,12 +128,16 @@ def register_template_helpers(app: Flask) -> None:
         return format_datetime(value, fmt) if value else ""
 
     @app.template_filter("date")
-    def _date(value: date | datetime | None, fmt: str = "medium") -> str:
+    @pass_context
+    def _date(context: Context, value: date | datetime | None, fmt: str = "medium") -> str:
         if value is None:
             return ""
         if isinstance(value, datetime):
             return format_datetime(value, "EEEE d MMMM y" if fmt == "long" else "d MMM y")
-        return format_date(value, fmt)
+        # a calendar day (no time zone to shift): Babel's format in the page's locale, as
+        # flask_babel's format_date writes it without looking the locale up again
+        return babel_dates.format_date(value, fmt, locale=context.get("format_locale")
+                                       or get_locale())
 
     @app.template_filter("number")
     @pass_context
