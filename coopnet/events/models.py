@@ -127,6 +127,10 @@ class Event(TimestampMixin, db.Model):
         sa.CheckConstraint("visibility IN ('public', 'members', 'internal')", name="visibility_known"),
         sa.CheckConstraint("status IN ('draft', 'published', 'cancelled')", name="status_known"),
         sa.Index("ix_events_status_starts_at", "status", "starts_at"),
+        # what the public list filters and counts on (status, visibility, start, kind): its
+        # total is counted from this index alone, not from every event's row
+        sa.Index("ix_events_status_visibility_starts_at", "status", "visibility", "starts_at",
+                 "kind_id"),
     )
 
     @validates("starts_at")
