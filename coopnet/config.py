@@ -80,7 +80,6 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "TESTING": env == "testing",
         "SECRET_KEY": os.environ.get("COOPNET_SECRET_KEY") or None,
         "SQLALCHEMY_DATABASE_URI": os.environ.get("COOPNET_DATABASE_URL") or default_db,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # public site address, used in e-mails, calendar files and API answers
         "COOPNET_BASE_URL": os.environ.get("COOPNET_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "COOPNET_TIMEZONE": "Europe/Brussels",
@@ -124,6 +123,11 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "COOPNET_DEV_MAILBOX": env == "development",
     }
     config.update(overrides)
+    # a pooled PostgreSQL connection may have been dropped by the server (a restart, an idle
+    # timeout): each is tested with a ping before use. A SQLite file has no server to lose,
+    # and the ping would be one more statement on every request.
+    config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {
+        "pool_pre_ping": not str(config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite")})
     _check_rate_limits(config)
     if config["COOPNET_WEBINAR_MIN_MINUTES"] < 0:
         raise ConfigError("COOPNET_WEBINAR_MIN_MINUTES must be 0 or more minutes")

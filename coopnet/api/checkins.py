@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -78,7 +79,13 @@ def _text(body: dict[str, Any], key: str) -> str:
     return clean_text(value)
 
 
-_EVENT_ONLY = (sa.orm.lazyload(Event.kind),)
+@functools.cache
+def _event_row() -> sa.Select[tuple[Event]]:
+    """The event `event_id` without its kind (loaded if something asks for it): a scan needs
+    the event's row only. Built once per process: `session.get` with options builds and
+    annotates a new statement on every scan (about a sixth of a check-in's time)."""
+    return (sa.select(Event).where(Event.id == sa.bindparam("event_id"))
+            .options(sa.orm.lazyload(Event.kind)))
 
 
 @bp.post("/events/<int:event_id>/checkins")
@@ -87,8 +94,9 @@ def create_checkin(event_id: int):
     """Check in by ticket code (the QR's long code, a ticket URL, or the short code printed
     under the QR): 201 the first time, 200 `already_checked_in` after."""
     # the scan needs the event's row only; its kind is loaded if something asks for it
-    event = found_or_not_found(db.session.get(Event, event_id, options=_EVENT_ONLY),
-                               EVENT_NOT_FOUND)
+    event = found_or_not_found(
+        db.session.execute(_event_row(), {"event_id": event_id}).scalar_one_or_none(),
+        EVENT_NOT_FOUND)
     code = _text(json_body(), "code")
     if not code:
         raise Invalid({"code": _("Send the ticket code.")})

@@ -78,3 +78,17 @@ def test_rate_limits_have_defaults_and_refuse_what_is_not_a_limit(monkeypatch):
     monkeypatch.setenv("COOPNET_PROXY_COUNT", "-1")
     with pytest.raises(ConfigError, match="COOPNET_PROXY_COUNT"):
         create_app({"TESTING": True})
+
+
+@pytest.mark.parametrize(("url", "pinged"), [
+    ("postgresql+psycopg://postgres@127.0.0.1:5432/test", True),
+    ("sqlite:///{tmp}/x.sqlite", False),
+])
+def test_pooled_connections_are_pinged_only_where_a_server_can_drop_them(
+        monkeypatch, tmp_path, url, pinged):
+    # PostgreSQL may close an idle connection; a SQLite file has no server to lose
+    monkeypatch.setenv("COOPNET_ENV", "production")
+    monkeypatch.setenv("COOPNET_SECRET_KEY", "a" * 64)
+    monkeypatch.setenv("COOPNET_DATABASE_URL", url.format(tmp=tmp_path))
+    app = create_app()
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": pinged}
