@@ -579,19 +579,6 @@ class UnlinkedEvents:
     total: int
 
 
-def _event_scoped_indicators(plan: Plan) -> list[Indicator]:
-    """The plan's confirmed indicators with an event measure (they count linked events)."""
-    keys = [k for k, kind in MEASURES.items() if kind.uses_events]
-    return list(db.session.execute(
-        sa.select(Indicator).join(Action, Action.id == Indicator.action_id)
-        .join(Goal, Goal.id == Action.goal_id)
-        .where(Goal.plan_id == plan.id, Indicator.status == "confirmed",
-               Indicator.measure.in_(keys))
-        .options(sa.orm.contains_eager(Indicator.action))
-        .order_by(Goal.position, Action.position, Indicator.position, Indicator.id)
-    ).scalars())
-
-
 def _kind_and_city(indicator: Indicator) -> tuple[tuple[str, ...], tuple[str, ...]]:
     params = indicator.params or {}
     return (tuple(sorted(params.get("kinds") or ())),
@@ -603,10 +590,11 @@ def _in_scope(slug: str, city: str, kinds: tuple[str, ...], cities: tuple[str, .
     return (not kinds or slug in kinds) and (not cities or city in cities)
 
 
-def _event_scoped(report: Report) -> list[Indicator]:
-    """`_event_scoped_indicators` from a report's tree already loaded (no query), same order."""
+def _event_scoped(indicators: list[Indicator]) -> list[Indicator]:
+    """Of a plan's indicators (`Report.indicators`), the confirmed ones with an event measure
+    (they count linked events), by goal, action and indicator position."""
     keys = {k for k, kind in MEASURES.items() if kind.uses_events}
-    return sorted((i for i in report.indicators() if i.status == "confirmed" and i.measure in keys),
+    return sorted((i for i in indicators if i.status == "confirmed" and i.measure in keys),
                   key=lambda i: (i.action.goal.position, i.action.position, i.position, i.id))
 
 
@@ -667,10 +655,11 @@ def unlinked_events(plan: Plan, at: date, *, limit: int = 50, report: Report | N
                     ) -> UnlinkedEvents:
     """Events held in the plan period (Brussels day of the start; not cancelled; ended by `at`)
     whose kind (and city) fits some confirmed event indicator's scope, linked to no action of
-    the plan: they count for nothing until someone links them. Two queries, whatever the number
-    of events (one when `report`, the plan's tree already loaded, is given); the list holds at
-    most `limit`, `total` says how many there are."""
-    indicators = _event_scoped(report) if report is not None else _event_scoped_indicators(plan)
+    the plan: they count for nothing until someone links them. One query, whatever the number
+    of events, after the plan's tree (`report`'s, else read in three queries); the list holds
+    at most `limit`, `total` says how many there are."""
+    report = report if report is not None else Report(plan, at, plan_tree(plan), {})
+    indicators = _event_scoped(report.indicators())
     scopes = {_kind_and_city(i) for i in indicators}
     if not scopes:
         return UnlinkedEvents([], 0)

@@ -89,6 +89,20 @@ def test_an_indicator_of_every_kind_lists_every_unlinked_event_earliest_first(ct
     ]
 
 
+def test_only_confirmed_event_counts_make_an_event_count_for_nothing(ctx):
+    # "Webinar juni" fits a proposed webinar count and a confirmed count entered by hand
+    # (kinds given, but it counts no events): neither counts webinars, so it is not listed
+    ids = _world()
+    action = db.session.get(Action, ids["action"])
+    make_indicator(action, "events_held", target=2, text="2 webinars (voorstel)",
+                   status="proposed", params={"kinds": ["webinar"]})
+    make_indicator(action, "manual", target=2, text="2 webinars (met de hand)",
+                   params={"kinds": ["webinar"]})
+    found = unlinked_events(db.session.get(Plan, ids["plan"]), AT)
+    assert [item.event.title for item in found.items] == ["Nieuwjaarsborrel", "Borrel mei"]
+    assert found.total == 2
+
+
 def test_an_event_not_ended_by_the_report_date_is_not_listed_yet(ctx):
     ids = _world()
     found = unlinked_events(db.session.get(Plan, ids["plan"]), date(2021, 4, 1))
