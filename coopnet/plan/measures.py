@@ -551,29 +551,25 @@ def _percent_of(numerator: Any, denominator: Any) -> sa.ColumnElement[Any]:
     return numerator * sa.literal(100.0) / sa.func.nullif(denominator, 0)
 
 
-def _contacted(w: Window) -> tuple[sa.Select[Any], sa.Select[Any], sa.Select[Any]]:
-    """(organisations contacted personally in the window, current members, those of them
-    contacted): the parts of `members_contacted_share`."""
-    contacted = sa.select(MemberContact.organization_id).where(
+def _contacted(w: Window) -> sa.Select[Any]:
+    """Ids of the organisations contacted personally in the window."""
+    return sa.select(MemberContact.organization_id).where(
         MemberContact.contacted_on >= w.starts_on, MemberContact.contacted_on <= w.last_day,
         MemberContact.kind.in_(PERSONAL_CONTACT_KINDS))
-    members = _members_on(w.last_day)
-    return contacted, members, members.where(Organization.id.in_(contacted))
 
 
 def members_contacted_share(indicator: Indicator, w: Window) -> Measured:
     """Share (%) of current members that staff contacted personally in the window; the missing
     list holds the current members not contacted personally, with their last contact date."""
-    contacted, members, records = _contacted(w)
+    contacted, members = _contacted(w), _members_on(w.last_day)
     missing = _with_last_contact(members.where(Organization.id.not_in(contacted)), w.last_day)
-    return _share(records, members, missing)
+    return _share(members.where(Organization.id.in_(contacted)), members, missing)
 
 
 def members_contacted_share_lean(indicator: Indicator, w: Window) -> Measured:
     """`members_contacted_share`'s figure alone."""
-    contacted = _contacted(w)[0]
     return Measured(_percent_of(
-        _member_count(w.last_day, Membership.organization_id.in_(contacted)),
+        _member_count(w.last_day, Membership.organization_id.in_(_contacted(w))),
         _member_count(w.last_day)), None)
 
 
