@@ -8,8 +8,9 @@ ical.js (Thunderbird's parser) reads only the first, putting events an hour off.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
-from functools import cache
+from datetime import UTC, datetime, timedelta
+from functools import cache, lru_cache
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -65,30 +66,60 @@ def _location(event: Event, with_join_link: bool) -> str:
     return event.place
 
 
-def _vevent(event: Event, base_url: str, stamp: datetime, *,
-            with_join_link: bool = False) -> VEvent:
-    """One VEVENT; the join link of an online event only in a registrant's file."""
+def _vevent_fields(event: Event, base_url: str, *, with_join_link: bool) -> tuple[Any, ...]:
+    """What one event's VEVENT says, but its DTSTAMP: the join link of an online event only in
+    a registrant's file, the kind in the language of the request."""
     host = urlsplit(base_url).hostname or "coopnet"
     url = f"{base_url}/events/{event.id}"
-    vevent = VEvent()
-    vevent.add("uid", f"event-{event.id}@{host}")
-    vevent.add("dtstamp", stamp)
-    vevent.add("dtstart", event.starts_at.astimezone(BRUSSELS))
-    vevent.add("dtend", event.ends_at.astimezone(BRUSSELS))
-    vevent.add("sequence", event.sequence)
-    vevent.add("summary", event.title)
     description = event.description
     if event.online_url and with_join_link:
         description = f"{description}\n\n{event.online_url}".strip()
-    vevent.add("description", f"{description}\n\n{url}".strip())
-    location = _location(event, with_join_link)
+    return (f"event-{event.id}@{host}", event.starts_at.astimezone(BRUSSELS),
+            event.ends_at.astimezone(BRUSSELS), event.sequence, event.title,
+            f"{description}\n\n{url}".strip(), _location(event, with_join_link), url,
+            "CANCELLED" if event.status == "cancelled" else "CONFIRMED", event.updated_at,
+            event.kind.label)
+
+
+def _vevent_from(fields: tuple[Any, ...], stamp: datetime) -> VEvent:
+    (uid, starts, ends, sequence, summary, description, location, url, status, modified,
+     category) = fields
+    vevent = VEvent()
+    vevent.add("uid", uid)
+    vevent.add("dtstamp", stamp.astimezone(UTC))  # RFC 5545: DTSTAMP is always in UTC
+    vevent.add("dtstart", starts)
+    vevent.add("dtend", ends)
+    vevent.add("sequence", sequence)
+    vevent.add("summary", summary)
+    vevent.add("description", description)
     if location:
         vevent.add("location", location)
     vevent.add("url", url)
-    vevent.add("status", "CANCELLED" if event.status == "cancelled" else "CONFIRMED")
-    vevent.add("last-modified", event.updated_at)
-    vevent.add("categories", [event.kind.label])  # in the language of the request
+    vevent.add("status", status)
+    vevent.add("last-modified", modified)
+    vevent.add("categories", [category])
     return vevent
+
+
+def _vevent(event: Event, base_url: str, stamp: datetime, *,
+            with_join_link: bool = False) -> VEvent:
+    """One VEVENT; the join link of an online event only in a registrant's file."""
+    return _vevent_from(_vevent_fields(event, base_url, with_join_link=with_join_link), stamp)
+
+
+# a DTSTAMP no event file is written with: the cached VEVENT carries it until the real one
+# replaces it (both are the same 16 characters, so the lines fold alike: never)
+_STAMP_HOLDER = datetime(1970, 1, 1, tzinfo=UTC)
+_STAMP_LINE = b"\r\nDTSTAMP:19700101T000000Z\r\n"
+
+
+@lru_cache(maxsize=256)
+def _vevent_bytes(fields: tuple[Any, ...]) -> bytes:
+    """A VEVENT serialised once per process for what it says (the key is every value written,
+    so a changed event, language or link is a new entry, never a stale file)."""
+    serialised = _vevent_from(fields, _STAMP_HOLDER).to_ical()
+    assert serialised.count(_STAMP_LINE) == 1
+    return serialised
 
 
 END = b"END:VCALENDAR\r\n"
@@ -105,9 +136,10 @@ def event_ics(event: Event, *, now: datetime | None = None, with_join_link: bool
     """The .ics file of one event. `with_join_link`: a registrant's copy (mails, ticket page),
     with an online event's join link as location and in the description; the public file
     says only "Online"."""
-    vevent = _vevent(event, current_app.config["COOPNET_BASE_URL"], now or utcnow(),
-                     with_join_link=with_join_link)
-    return _calendar_head() + vevent.to_ical() + END
+    fields = _vevent_fields(event, current_app.config["COOPNET_BASE_URL"],
+                            with_join_link=with_join_link)
+    stamp = (now or utcnow()).astimezone(UTC).strftime("\r\nDTSTAMP:%Y%m%dT%H%M%SZ\r\n")
+    return _calendar_head() + _vevent_bytes(fields).replace(_STAMP_LINE, stamp.encode()) + END
 
 
 def feed_ics(events: Iterable[Event], *, name: str, now: datetime | None = None) -> bytes:

@@ -49,13 +49,14 @@ _INSERT_HISTORY = sa.insert(CheckInEvent.__table__)
 @functools.cache
 def _claim_statement() -> sa.Update:
     """The conditional UPDATE that decides between concurrent scans (built once per process):
-    only one finds the row confirmed and not yet checked in."""
-    return (sa.update(Registration)
-            .where(Registration.id == sa.bindparam("registration_id"),
-                   Registration.checked_in_at.is_(None), Registration.status == "confirmed")
+    only one finds the row confirmed and not yet checked in. A table UPDATE, not the ORM's,
+    which is built anew on every execution; the column's onupdate still sets updated_at."""
+    registrations = Registration.__table__.c
+    return (sa.update(Registration.__table__)
+            .where(registrations.id == sa.bindparam("registration_id"),
+                   registrations.checked_in_at.is_(None), registrations.status == "confirmed")
             .values(checked_in_at=sa.bindparam("attended_at"),
-                    checked_in_by_id=sa.bindparam("by_id"))
-            .execution_options(synchronize_session=False))
+                    checked_in_by_id=sa.bindparam("by_id")))
 
 
 @dataclass(frozen=True)

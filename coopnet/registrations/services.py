@@ -102,29 +102,42 @@ def _take_seat(event_id: int) -> bool:
 
 @functools.cache
 def _take_seat_statement() -> sa.Update:
-    # built once per process: every registration runs it
-    return (sa.update(Event)
-            .where(Event.id == sa.bindparam("event_id"),
-                   sa.or_(Event.capacity.is_(None), Event.seats_taken < Event.capacity))
-            .values(seats_taken=Event.seats_taken + 1)
-            .execution_options(synchronize_session=False))
+    # built once per process: every registration runs it. A table UPDATE, not the ORM's:
+    # the ORM builds its bulk UPDATE anew on each execution (and works out its cache key)
+    events = Event.__table__.c
+    return (sa.update(Event.__table__)
+            .where(events.id == sa.bindparam("event_id"),
+                   sa.or_(events.capacity.is_(None), events.seats_taken < events.capacity))
+            .values(seats_taken=events.seats_taken + 1, **_NOT_AN_EDIT))
+
+
+# the seat counter is the registrations' bookkeeping, not an edit of the event: its
+# updated_at (the calendar files' LAST-MODIFIED) stays when the time the event last changed
+_NOT_AN_EDIT = {"updated_at": Event.__table__.c.updated_at}
 
 
 def _lock_event(event_id: int) -> None:
     """Hold the event row's write lock until commit (a no-op UPDATE)."""
-    db.session.execute(
-        sa.update(Event).where(Event.id == event_id)
-        .values(seats_taken=Event.seats_taken)
-        .execution_options(synchronize_session=False)
-    )
+    db.session.execute(_lock_event_statement(), {"event_id": event_id})
+
+
+@functools.cache
+def _lock_event_statement() -> sa.Update:
+    events = Event.__table__.c
+    return (sa.update(Event.__table__).where(events.id == sa.bindparam("event_id"))
+            .values(seats_taken=events.seats_taken, **_NOT_AN_EDIT))
 
 
 def _free_seat(event_id: int) -> None:
-    db.session.execute(
-        sa.update(Event).where(Event.id == event_id, Event.seats_taken > 0)
-        .values(seats_taken=Event.seats_taken - 1)
-        .execution_options(synchronize_session=False)
-    )
+    db.session.execute(_free_seat_statement(), {"event_id": event_id})
+
+
+@functools.cache
+def _free_seat_statement() -> sa.Update:
+    events = Event.__table__.c
+    return (sa.update(Event.__table__)
+            .where(events.id == sa.bindparam("event_id"), events.seats_taken > 0)
+            .values(seats_taken=events.seats_taken - 1, **_NOT_AN_EDIT))
 
 
 def _refresh_seats(event: Event) -> None:

@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from coopnet.db import utcnow
+from coopnet.timezones import to_brussels
 from tests.factories import make_event, make_organization, make_person, make_user
 
 
@@ -58,7 +59,8 @@ def test_event_list_public_sees_published_public_events_staff_sees_all(client, a
         "Open webinar", "Coopborrel Gent", "Concept", "Stuurgroep"}
     kind = client.get("/api/v1/events?kind=coopborrel").get_json()["events"]
     assert [e["title"] for e in kind] == ["Coopborrel Gent"]
-    first_day = (soon + timedelta(days=1)).astimezone(UTC).date().isoformat()
+    # the API's days are Brussels days (at 23:30 UTC it is already tomorrow in Brussels)
+    first_day = to_brussels(soon + timedelta(days=1)).date().isoformat()
     later = client.get(f"/api/v1/events?from={first_day}").get_json()["events"]
     assert [e["title"] for e in later] == ["Coopborrel Gent"]
     until = client.get(f"/api/v1/events?to={first_day}").get_json()["events"]

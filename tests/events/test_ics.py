@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from flask_babel import force_locale
 from icalendar import Calendar
 
 from coopnet.events.services import cancel_event
@@ -107,6 +108,38 @@ def test_event_file_is_byte_for_byte_the_calendar_icalendar_writes(app, events):
             whole.add_component(_vevent(event, "http://coopnet.test", stamp))
             assert event_ics(event, now=stamp) == whole.to_ical()
             assert event_ics(event, now=stamp).count(b"BEGIN:VTIMEZONE") == 1
+
+
+def test_event_file_follows_each_change_and_stamps_the_moment_in_utc(app, events):
+    # each VEVENT is serialised once per process for what it says: a changed event, another
+    # language or the holder's copy must each give their own file, never an earlier one
+    from coopnet.events.ics import event_ics
+    from coopnet.events.models import Event
+
+    brussels_morning = datetime.fromisoformat("2026-12-01T10:15:07+01:00")
+    with app.test_request_context():
+        event = db.session.get(Event, events["summer"])
+        first = Calendar.from_ical(event_ics(event, now=brussels_morning)).walk("VEVENT")[0]
+        assert str(first["SUMMARY"]) == "Webinar GDPR"
+        assert first["LOCATION"] == "Online"
+        assert event_ics(event, now=brussels_morning).decode().count(
+            "\r\nDTSTAMP:20261201T091507Z\r\n") == 1
+        holder = Calendar.from_ical(event_ics(event, with_join_link=True)).walk("VEVENT")[0]
+        assert holder["LOCATION"] == "https://meet.coopkracht.test/gdpr"
+        event.title = "Webinar GDPR (nieuwe datum)"
+        event.starts_at = datetime(2021, 6, 24, 17, 30, tzinfo=UTC)
+        event.ends_at = datetime(2021, 6, 24, 18, 30, tzinfo=UTC)
+        changed = Calendar.from_ical(event_ics(event, now=brussels_morning)).walk("VEVENT")[0]
+        assert str(changed["SUMMARY"]) == "Webinar GDPR (nieuwe datum)"
+        assert changed["DTSTART"].dt.isoformat() == "2021-06-24T19:30:00+02:00"
+        later = datetime(2026, 12, 2, 8, 0, tzinfo=UTC)
+        assert b"\r\nDTSTAMP:20261202T080000Z\r\n" in event_ics(event, now=later)
+        db.session.rollback()
+    for language, kind in (("nl", b"Coopborrel"), ("en", b"Coop drinks"), ("nl", b"Coopborrel")):
+        with app.test_request_context(), force_locale(language):
+            event = db.session.get(Event, events["winter"])
+            categories = Calendar.from_ical(event_ics(event)).walk("VEVENT")[0]["CATEGORIES"]
+            assert categories.to_ical() == kind
 
 
 def test_the_holders_file_of_an_online_event_has_the_join_link_for_thunderbird_too(

@@ -240,3 +240,29 @@ def test_unlimited_event_confirms_everyone(ctx):
     assert {_register(event, n)[0].status for n in range(5)} == {"confirmed"}
     db.session.commit()
     assert event.seats_taken == 5
+
+
+def test_seats_taken_and_given_back_are_not_edits_of_the_event(ctx):
+    # the seat counter is bookkeeping: the event's last edit (the calendar files'
+    # LAST-MODIFIED) stays what it was, however many register, wait or cancel
+    from datetime import UTC, datetime
+
+    from coopnet.events.models import Event
+
+    event = make_event(capacity=1)
+    edited = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    db.session.execute(sa.update(Event.__table__).where(Event.__table__.c.id == event.id)
+                       .values(updated_at=edited))
+    db.session.commit()
+    first, _ = _register(event, 1)
+    second, _ = _register(event, 2)  # full: waits, with the event row locked
+    db.session.commit()
+    cancel_registration(first, now=_now(event, 3))  # gives the seat back, promotes the second
+    db.session.commit()
+    assert second.status == "confirmed"
+    stored = db.session.execute(sa.select(Event.__table__.c.updated_at, Event.seats_taken)
+                                .where(Event.id == event.id)).one()
+    assert stored == (edited, 1)
+    files = [a.content for m in _mails() for a in m.attachments]
+    assert len(files) == 2  # the first confirmation and the promotion
+    assert all(b"\r\nLAST-MODIFIED:20260105T090000Z\r\n" in f for f in files)
