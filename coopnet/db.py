@@ -108,6 +108,17 @@ def as_loaded(session: Session | scoped_session[Any], obj: _T) -> _T:
     return obj
 
 
+def commit_keeping_values(session: Session | scoped_session[Any]) -> None:
+    """Commit the request's work, its objects keeping the values they have (not expired).
+
+    For a request that reads nothing more from the database after its commit, only what it
+    wrote (an answer built from it): expiring every loaded object at the commit would be work
+    for nothing, and reading one again a query. The session ends with the request."""
+    own: Session = session() if isinstance(session, scoped_session) else session
+    own.expire_on_commit = False
+    own.commit()
+
+
 def insert_unless_taken(table: sa.Table, index_elements: list[str] | None = None,
                        index_where: str | None = None) -> sa.TextualSelect:
     """The table's INSERT of every column but `id`, returning the new id, that writes nothing

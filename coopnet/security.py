@@ -49,18 +49,27 @@ CONTENT_SECURITY_POLICY = "; ".join([
 ])
 
 
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(self), microphone=(), geolocation=()"),
+)
+
+
 def init_app(app: Flask) -> None:
     """Clean incoming text and add the headers to every response."""
     app.request_class = Request
 
     @app.after_request
     def _security_headers(response: Response) -> Response:
+        # each header unless the view set its own (one pass over the answer's headers)
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
-        if app.config["SESSION_COOKIE_SECURE"]:
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        present = {name.lower() for name in headers.keys()}
+        for name, value in SECURITY_HEADERS:
+            if name.lower() not in present:
+                headers.add(name, value)
+        if app.config["SESSION_COOKIE_SECURE"] and "strict-transport-security" not in present:
+            headers.add("Strict-Transport-Security", "max-age=31536000")
         return response

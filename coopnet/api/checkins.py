@@ -12,11 +12,18 @@ from flask_login import current_user
 from coopnet.api import EVENT_NOT_FOUND, bp
 from coopnet.auth.access import STAFF, access
 from coopnet.auth.models import User
+from coopnet.db import commit_keeping_values
 from coopnet.errors import Invalid
 from coopnet.events.models import Event
 from coopnet.events.queries import event_for
 from coopnet.extensions import db
-from coopnet.registrations.checkin import CheckInResult, add_walk_in, check_in, undo_check_in
+from coopnet.registrations.checkin import (
+    CheckInResult,
+    add_walk_in,
+    check_in,
+    registration_for_code,
+    undo_check_in,
+)
 from coopnet.registrations.checkin_queries import DOOR_PAGE_MAX, event_counts
 from coopnet.registrations.door_sync import (
     apply_door_actions,
@@ -82,24 +89,38 @@ def _text(body: dict[str, Any], key: str) -> str:
 def create_checkin(event_id: int):
     """Check in by ticket code (the QR's long code, a ticket URL, or the short code printed
     under the QR): 201 the first time, 200 `already_checked_in` after."""
-    # the event page's lookup (a statement built once per process; staff see every event)
-    event = found_or_not_found(event_for(current_user, event_id), EVENT_NOT_FOUND)
+    # The ticket is looked up first: one of the event's own registrations shows that the event
+    # exists (staff see every event), and the scan needs no read of the event. Otherwise the
+    # event page's lookup decides. Errors keep their order: an unknown event (404), a missing
+    # code (422), then what the service says of the ticket.
+    scanned = _scanned_code()
+    registration = registration_for_code(event_id, scanned) if scanned else None
+    if registration is None or registration.event_id != event_id:
+        found_or_not_found(event_for(current_user, event_id), EVENT_NOT_FOUND)
     code = _text(json_body(), "code")
     if not code:
         raise Invalid({"code": _("Send the ticket code.")})
-    result = check_in(event, code, actor=_actor(), channel="api")
-    # answered from what the service just wrote: after the commit it would be read again
-    answer = _answer(result)
-    db.session.commit()
-    return answer
+    result = check_in(event_id, registration or code, actor=_actor(), channel="api")
+    # the write lock is held until the commit: the answer is made after it, from the
+    # objects as the service wrote them (kept, not expired: nothing is read again)
+    commit_keeping_values(db.session)
+    return _answer(result)
+
+
+def _scanned_code() -> str:
+    """The code the body sends, or "" when there is none to look up (checked later)."""
+    try:
+        return _text(json_body(), "code")
+    except Invalid:
+        return ""
 
 
 @bp.delete("/events/<int:event_id>/checkins/<code>")
 @access(STAFF)
 def delete_checkin(event_id: int, code: str):
     """Undo a check-in; the history keeps both."""
-    event = found_or_not_found(db.session.get(Event, event_id), EVENT_NOT_FOUND)
-    registration = undo_check_in(event, code, actor=_actor(), channel="api")
+    found_or_not_found(db.session.get(Event, event_id), EVENT_NOT_FOUND)
+    registration = undo_check_in(event_id, code, actor=_actor(), channel="api")
     db.session.commit()
     return jsonify({"status": "undone", "registration": registration_json(registration)})
 

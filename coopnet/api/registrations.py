@@ -11,7 +11,7 @@ from flask_login import current_user
 from coopnet.api import EVENT_NOT_FOUND, bp
 from coopnet.api.events import iso, public_event_or_404
 from coopnet.auth.access import PUBLIC, STAFF, TICKET, access
-from coopnet.db import utcnow
+from coopnet.db import commit_keeping_values, utcnow
 from coopnet.errors import Invalid
 from coopnet.events.models import Event
 from coopnet.extensions import db
@@ -114,12 +114,13 @@ def create_registration(event_id: int):
         source="api", actor=current_user if current_user.is_authenticated else None,
         now=utcnow(),
     )
-    # the answer from what the service just wrote: after the commit it would be read again
+    # the write lock is held until the commit: the answer is made after it, from the objects
+    # as the service wrote them (kept, not expired: nothing is read again)
+    commit_keeping_values(db.session)
     answer = {"id": registration.id, "status": registration.status,
               "waitlist_position": waitlist_position(registration)}
     if created:
         answer.update(ticket_code=registration.ticket_code, manage_url=manage_url(registration))
-    db.session.commit()
     if created:
         return jsonify(answer), 201
     return jsonify({**answer, "ticket_code": None, "manage_url": None, "link_resent": True,

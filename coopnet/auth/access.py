@@ -24,6 +24,7 @@ from typing import TypeVar
 
 import sqlalchemy as sa
 from flask import Flask, Request, Response, abort, current_app, g, redirect, request, url_for
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface, SessionMixin
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -75,6 +76,25 @@ def is_api_request(req: Request | None = None) -> bool:
     return (req or request).path.startswith("/api/")
 
 
+class ApiSession(SecureCookieSession):
+    """The session of an API request: empty, and thrown away with the request."""
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session for pages; none for the API, which goes by bearer tokens
+    only: its requests never read the session cookie nor write one (nor pay to verify it)."""
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if is_api_request(request):
+            return ApiSession()
+        return super().open_session(app, request)
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        if isinstance(session, ApiSession):
+            return
+        super().save_session(app, session, response)
+
+
 def bearer_credentials(req: Request) -> str | None:
     """The credentials of an `Authorization: Bearer ...` header, "" if empty; None without one."""
     scheme, _, credentials = req.headers.get("Authorization", "").strip().partition(" ")
@@ -98,8 +118,9 @@ def _authenticate_bearer() -> None:
     elif is_api_request():  # pages go by the session; a live token there is merely not refused
         g.bearer_user, g.bearer_token_id = api_token.user, api_token.id
         now = utcnow()
-        if token_use_due(api_token, now):
+        if token_use_due(api_token.last_used_at, now):
             db.session.info[TOKEN_USE_KEY] = (api_token.id, now)
+            g.token_use_noted = True
 
 
 def bearer_user() -> User | None:
@@ -127,6 +148,8 @@ def _keep_token_use(response: Response) -> Response:
     What the request left uncommitted is thrown away first; the use is then its own small
     transaction, at most once per token per LAST_USED_PRECISION.
     """
+    if not g.get("token_use_noted"):
+        return response  # nothing noted: no session to open for it
     pending = db.session.info.pop(TOKEN_USE_KEY, None)
     if pending is None:
         return response
@@ -151,6 +174,11 @@ def check_request_access() -> ResponseReturnValue | None:
     _authenticate_bearer()
     if g.bearer_invalid:
         return invalid_token_response()
+    if is_api_request():
+        # the API's user is the token's account, or nobody: told to Flask-Login here, which
+        # then never looks for one in the session or a remember-me cookie (for the API its
+        # loaders would only answer this)
+        login_manager._update_request_context_with_user(g.bearer_user)  # noqa: SLF001
     endpoint = request.endpoint
     if endpoint is None or endpoint in EXEMPT_ENDPOINTS:
         return None  # 404/405 follow, or a static file
@@ -168,7 +196,9 @@ def check_request_access() -> ResponseReturnValue | None:
 
 
 def init_app(app: Flask) -> None:
-    """Install the access check, the user loaders and the saving of token use."""
+    """Install the access check, the user loaders, the API's cookieless session and the saving
+    of token use."""
+    app.session_interface = SessionInterface()
     login_manager.login_view = "auth.login"
     login_manager.login_message = None  # the sign-in page explains itself
 

@@ -21,11 +21,19 @@ def is_staff(user: User | AnonymousUserMixin | None) -> bool:
                 and user.has_role("staff"))
 
 
+def _constants(*values: str) -> list[sa.ColumnElement[str]]:
+    """Constant words written into the SQL text once, when a statement is compiled: an IN list
+    of bound values is expanded anew on every execution of the (cached) statement instead."""
+    if not all(value.isidentifier() for value in values):
+        raise ValueError("only plain words can be written into SQL text")
+    return [sa.literal_column(f"'{value}'") for value in values]
+
+
 # what visitors and members may see; built once (an expression, not data): building the
 # correlated EXISTS of `Event.kind.has(...)` anew cost every public page a few milliseconds
 _PUBLIC = sa.and_(
-    Event.status.in_(("published", "cancelled")),
-    Event.visibility.in_(("public", "members")),
+    Event.status.in_(_constants("published", "cancelled")),
+    Event.visibility.in_(_constants("public", "members")),
     Event.kind_id.in_(sa.select(EventKind.id).where(EventKind.is_internal.is_(False))),
 )
 

@@ -109,9 +109,10 @@ def short_code_from_typing(typed: str) -> str | None:
     return None
 
 
-def registration_for_code(event: Event, scanned: str) -> Registration | None:
+def registration_for_code(event_id: int, scanned: str) -> Registration | None:
     """The registration a scanned or typed code names: the long ticket code (QR, or a ticket
-    URL) of any event, or the short code of a registration of `event`. None: not ours.
+    URL) of any event, or the short code of a registration of the event `event_id`. None:
+    not ours.
 
     The one server-side lookup for the door page, the check-in API and anything else that
     takes a code; the caller checks the registration belongs to its event."""
@@ -119,7 +120,7 @@ def registration_for_code(event: Event, scanned: str) -> Registration | None:
     # only on the rarer paths (wrong event, a second scan), loaded then
     short = short_code_from_typing(scanned)
     if short is not None:
-        stmt, params = _by_code_statements()[1], {"event_id": event.id, "short_code": short}
+        stmt, params = _by_code_statements()[1], {"event_id": event_id, "short_code": short}
     else:
         code = ticket_code_from_scan(scanned)
         if not code or len(code) > 100:
@@ -137,9 +138,9 @@ def _by_code_statements() -> tuple[sa.Select[tuple[Registration]], sa.Select[tup
                               Registration.short_code == sa.bindparam("short_code")))
 
 
-def _load_registration(event: Event, code_or_registration: str | Registration | int
+def _load_registration(event_id: int, code_or_registration: str | Registration | int
                        ) -> Registration:
-    """The registration a code (or id) points to, checked to belong to `event`."""
+    """The registration a code (or id) points to, checked to belong to the event `event_id`."""
     registration: Registration | None
     if isinstance(code_or_registration, Registration):
         registration = code_or_registration
@@ -152,10 +153,10 @@ def _load_registration(event: Event, code_or_registration: str | Registration | 
                 .where(Registration.id == code_or_registration)
             ).unique().scalar_one_or_none()
         else:
-            registration = registration_for_code(event, code_or_registration)
+            registration = registration_for_code(event_id, code_or_registration)
         if registration is None:
             raise NotFound("unknown_ticket", _("Unknown ticket: this code is not ours."))
-    if registration.event_id != event.id:
+    if registration.event_id != event_id:
         raise DomainError(
             "wrong_event",
             _("This ticket is for another event: %(title)s (%(when)s).",
@@ -177,7 +178,7 @@ def _refuse_unconfirmed(registration: Registration) -> None:
 
 
 def check_in(
-    event: Event,
+    event_id: int,
     code_or_registration: str | Registration | int,
     *,
     actor: User | None,
@@ -185,7 +186,9 @@ def check_in(
     channel: str = "door",
     attended_at: datetime | None = None,
 ) -> CheckInResult:
-    """Check a confirmed registration in, exactly once however many devices scan it at once.
+    """Check a confirmed registration of the event `event_id` in, exactly once however many
+    devices scan it at once. The caller knows the event exists (it was shown, or the scanned
+    ticket is one of its registrations).
 
     `attended_at` is when the person came, stored as `checked_in_at`: `now` at the door,
     the session's time when attendance is recorded afterwards (a webinar report). The
@@ -195,7 +198,7 @@ def check_in(
     """
     now = now or utcnow()
     attended_at = attended_at or now
-    registration = _load_registration(event, code_or_registration)
+    registration = _load_registration(event_id, code_or_registration)
     _refuse_unconfirmed(registration)
     if registration.checked_in_at is not None:
         return CheckInResult("already_checked_in", registration)
@@ -219,12 +222,12 @@ def check_in(
         "by_id": actor.id if actor else None, "channel": channel})
     record_audit("registration.checked_in", object_type="registration",
                  object_id=registration.id, actor=actor, now=now,
-                 details={"event_id": event.id, "channel": channel})
+                 details={"event_id": event_id, "channel": channel})
     return CheckInResult("checked_in", registration)
 
 
 def undo_check_in(
-    event: Event,
+    event_id: int,
     code_or_registration: str | Registration | int,
     *,
     actor: User | None,
@@ -236,7 +239,7 @@ def undo_check_in(
     Raises `unknown_ticket`, `wrong_event`, or `not_checked_in` when there is nothing to undo.
     """
     now = now or utcnow()
-    registration = _load_registration(event, code_or_registration)
+    registration = _load_registration(event_id, code_or_registration)
     result = db.session.execute(
         sa.update(Registration)
         .where(Registration.id == registration.id, Registration.checked_in_at.is_not(None))
@@ -253,7 +256,7 @@ def undo_check_in(
                                 by_id=actor.id if actor else None, channel=channel))
     record_audit("registration.check_in_undone", object_type="registration",
                  object_id=registration.id, actor=actor, now=now,
-                 details={"event_id": event.id, "channel": channel})
+                 details={"event_id": event_id, "channel": channel})
     return registration
 
 
@@ -362,7 +365,7 @@ def add_walk_in(
         record_audit("registration.walk_in_added", object_type="registration",
                      object_id=registration.id, actor=actor, now=now,
                      details={"event_id": event.id, "channel": channel, "source": source})
-    return check_in(event, registration, actor=actor, now=now, channel=channel,
+    return check_in(event.id, registration, actor=actor, now=now, channel=channel,
                     attended_at=attended_at)
 
 
@@ -398,11 +401,11 @@ def mark_attendance(
     checked = undone = 0
     for registration in registrations:
         if registration.id in present and registration.checked_in_at is None:
-            if check_in(event, registration, actor=actor, now=now,
+            if check_in(event.id, registration, actor=actor, now=now,
                         channel="list").status == "checked_in":
                 checked += 1
         elif registration.id not in present and registration.attended:
-            undo_check_in(event, registration, actor=actor, now=now, channel="list")
+            undo_check_in(event.id, registration, actor=actor, now=now, channel="list")
             undone += 1
     return AttendanceChange(checked, undone)
 
@@ -449,7 +452,7 @@ def import_attendance(
             if outcome == "confirm":
                 _confirm_without_seat(event, match.registration, source="import", actor=actor,
                                       now=now, channel="import")
-            result = check_in(event, match.registration, actor=actor, now=now, channel="import",
+            result = check_in(event.id, match.registration, actor=actor, now=now, channel="import",
                               attended_at=attended_at)
         else:
             name = row.name or (row.email or "").split("@")[0]

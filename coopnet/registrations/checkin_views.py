@@ -154,7 +154,7 @@ def scan(event_id: int):
             target = data["registration_id"]
         else:
             target = _text(data, "code")
-        result = check_in(event, target, actor=_actor(), channel="door")
+        result = check_in(event.id, target, actor=_actor(), channel="door")
     except DomainError as error:
         db.session.rollback()
         return _json_error(error)
@@ -171,7 +171,7 @@ def undo(event_id: int):
         registration_id = json_body().get("registration_id")
         if not isinstance(registration_id, int):
             raise Invalid({"registration_id": _("Send the registration.")})
-        registration = undo_check_in(event, registration_id, actor=_actor(), channel="door")
+        registration = undo_check_in(event.id, registration_id, actor=_actor(), channel="door")
     except DomainError as error:
         db.session.rollback()
         return _json_error(error)

@@ -19,6 +19,7 @@ someone else's registration won: theirs is answered, and a seat taken meanwhile 
 from __future__ import annotations
 
 import functools
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, render_template
+from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -284,6 +286,7 @@ class _PreparedMail:
     short_code: str
     first_name: str
     language: str
+    subject: str
     text: str
     attachments: list[tuple[str, str, bytes]]
 
@@ -295,15 +298,44 @@ def _prepare_confirmation(event: Event, clean_name: str, now: datetime) -> _Prep
     ticket_code = new_ticket_code()
     # chosen before the lock too; the unique index (event, short code) decides (`_place`)
     short_code = new_short_code()
-    confirmed = SimpleNamespace(status="confirmed", short_code_display=format_short_code(short_code))
     join = event.online_url if event.status == "published" and event.online_url else None
-    text = render_template(
-        "registrations/mail/registration.txt", kind="registration_confirmed",
-        registration=confirmed, event=event, person=SimpleNamespace(first_name=first_name),
-        manage_url=f"{current_app.config['COOPNET_BASE_URL']}/r/{ticket_code}", position=None,
-        join_url=join)
-    return _PreparedMail(ticket_code, short_code, first_name, current_language(), text,
+    text = _confirmation_text(event, join, {
+        "first_name": first_name, "short_code": format_short_code(short_code),
+        "manage_url": f"{current_app.config['COOPNET_BASE_URL']}/r/{ticket_code}"})
+    return _PreparedMail(ticket_code, short_code, first_name, current_language(),
+                         _SUBJECTS["registration_confirmed"](event.title), text,
                          _calendar_attachments(event, now))
+
+
+# A confirmation differs between the registrants of one event only in these three values. The
+# text is rendered once per process for each event (as the mail shows it), link, language and
+# time zone, with a marker where each value goes; a marker holds a NUL, which typed text never
+# does (names and addresses lose control characters), and the values are put in in one pass.
+_MARKER = "\x00{}\x00"
+_MARKERS = re.compile("\x00(first_name|short_code|manage_url)\x00")
+
+
+def _confirmation_text(event: Event, join: str | None, values: dict[str, str]) -> str:
+    """The confirmation mail's text (registrations/mail/registration.txt) for these values."""
+    template = _confirmation_template(
+        str(get_locale()), str(get_timezone()), event.title, event.starts_at, event.ends_at,
+        event.is_online, event.place, join)
+    return _MARKERS.sub(lambda found: values[found.group(1)], template)
+
+
+@functools.lru_cache(maxsize=256)
+def _confirmation_template(_locale: str, _zone: str, title: str, starts_at: datetime,
+                           ends_at: datetime, is_online: bool, place: str,
+                           join: str | None) -> str:
+    # the template sees only what the key holds: the cached text cannot depend on anything else
+    shown = SimpleNamespace(title=title, starts_at=starts_at, ends_at=ends_at,
+                            is_online=is_online, place=place)
+    return render_template(
+        "registrations/mail/registration.txt", kind="registration_confirmed",
+        registration=SimpleNamespace(status="confirmed",
+                                     short_code_display=_MARKER.format("short_code")),
+        event=shown, person=SimpleNamespace(first_name=_MARKER.format("first_name")),
+        manage_url=_MARKER.format("manage_url"), position=None, join_url=join)
 
 
 # each mail's subject, translated when that mail is queued (only its own)
@@ -323,18 +355,19 @@ def _queue_registration_mail(registration: Registration, kind: str, *, now: date
                              prepared: _PreparedMail | None = None,
                              moved_from: Event | None = None) -> None:
     """Queue the mail of `kind` about this registration, written in the person's language."""
+    if (prepared is not None and kind == "registration_confirmed"
+            and registration.status == "confirmed"
+            and prepared.ticket_code == registration.ticket_code
+            and prepared.short_code == registration.short_code
+            and prepared.first_name == registration.person.first_name
+            and prepared.language == mail_language_of(registration.person)):
+        # the mail rendered before the lock is this one, in the person's language
+        queue_mail(kind=kind, to=registration.person.email or "", subject=prepared.subject,
+                   text=prepared.text, attachments=prepared.attachments, now=now)
+        return
     with in_language_of(registration.person):
         event = registration.event
         subject = _SUBJECTS[kind](event.title)
-        if (prepared is not None and kind == "registration_confirmed"
-                and registration.status == "confirmed"
-                and prepared.ticket_code == registration.ticket_code
-                and prepared.short_code == registration.short_code
-                and prepared.first_name == registration.person.first_name
-                and prepared.language == mail_language_of(registration.person)):
-            queue_mail(kind=kind, to=registration.person.email or "", subject=subject,
-                       text=prepared.text, attachments=prepared.attachments, now=now)
-            return
         text = render_template(
             "registrations/mail/registration.txt", kind=kind, registration=registration,
             event=event, person=registration.person, manage_url=manage_url(registration),

@@ -77,9 +77,13 @@ def test_malformed_check_in_answers_422(client, scanner, body):
 
 
 def test_unknown_event_answers_404(client, scanner):
-    response = client.post("/api/v1/events/999999/checkins", json={"code": scanner["confirmed"]},
-                           headers=scanner["headers"])
-    assert response.status_code == 404
+    # before anything is said of the ticket or the body: a real ticket of another event, a
+    # made-up one, none at all
+    for body in ({"code": scanner["confirmed"]}, {"code": "no-such-ticket"}, {"code": ""}, None):
+        response = client.post("/api/v1/events/999999/checkins", json=body,
+                               headers=scanner["headers"])
+        assert response.status_code == 404
+        assert response.get_json()["error"]["code"] == "not_found"
     assert client.get("/api/v1/events/999999/counts",
                       headers=scanner["headers"]).status_code == 404
 

@@ -229,13 +229,11 @@ def test_the_token_wins_over_a_remembered_session_on_the_api(app, client, login)
 
 def test_token_use_is_due_at_most_every_five_minutes():
     first = datetime(2022, 2, 10, 19, 0, tzinfo=UTC)
-    token = ApiToken(name="scanner", token_hash="h" * 64)
-    assert token_use_due(token, first) is True
-    token.last_used_at = first
-    assert token_use_due(token, first + timedelta(minutes=1)) is False
-    assert token_use_due(token, first + timedelta(minutes=4, seconds=59)) is False
-    assert token_use_due(token, first + timedelta(minutes=5)) is True
-    assert token_use_due(token, first + timedelta(minutes=10)) is True
+    assert token_use_due(None, first) is True
+    assert token_use_due(first, first + timedelta(minutes=1)) is False
+    assert token_use_due(first, first + timedelta(minutes=4, seconds=59)) is False
+    assert token_use_due(first, first + timedelta(minutes=5)) is True
+    assert token_use_due(first, first + timedelta(minutes=10)) is True
 
 
 class _Writes:
@@ -325,3 +323,22 @@ def test_a_refused_request_still_notes_the_token_use(app, client, event_id):
                            headers=_bearer(token))
     assert response.status_code == 404
     assert _last_used(app, token) is not None
+
+
+def test_the_api_neither_reads_nor_writes_the_session_cookie(app, client):
+    """A signed-in browser calling the API: the API does not see the session, sets no cookie,
+    and the browser is still signed in on the pages afterwards."""
+    with app.app_context():
+        make_user("coordinator", email="co@coopnet.test", password="pw-pw-pw-pw")
+    client.post("/auth/login", data={"email": "co@coopnet.test", "password": "pw-pw-pw-pw",
+                                     "remember": "y"})
+    assert client.get("/staff/events/").status_code == 200
+    _user_id, token = _staff_token(app)
+    for headers in ({}, _bearer(token)):
+        answer = client.get("/api/v1/", headers=headers)
+        assert answer.status_code == 200
+        assert answer.get_json()["role"] == ("staff" if headers else None)
+        assert "Set-Cookie" not in answer.headers
+    refused = client.get("/api/v1/events/1/counts")
+    assert refused.status_code == 401 and "Set-Cookie" not in refused.headers
+    assert client.get("/staff/events/").status_code == 200

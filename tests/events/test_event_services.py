@@ -139,7 +139,7 @@ def test_cancel_event_keeps_the_attendance_of_people_already_checked_in(ctx):
     event = make_event("Coopborrel Gent", capacity=5, starts_at=START)
     came = _register(event, 1)
     _register(event, 2)
-    check_in(event, came, actor=None, now=NOW)
+    check_in(event.id, came, actor=None, now=NOW)
     db.session.commit()
     assert cancel_event(event, actor=None, now=NOW) == 2
     db.session.commit()

@@ -49,7 +49,7 @@ def test_simultaneous_scans_of_one_ticket_check_in_once(app, monkeypatch):
             with app.app_context():
                 event = db.session.get(Event, event_id)
                 actor = db.session.get(User, staff_id)
-                result = checkin_service.check_in(event, code, actor=actor, now=DOOR)
+                result = checkin_service.check_in(event.id, code, actor=actor, now=DOOR)
                 db.session.commit()
                 results.append(result.status)
         except BaseException as error:  # reported below, in the test's thread

@@ -183,7 +183,7 @@ def test_a_poll_of_a_big_door_stays_small(app, login):
         staff = make_user("staff", display_name="An")
         people = [make_registration(event) for _ in range(60)]
         for registration in people[:59]:
-            check_in(event, registration.ticket_code, actor=staff)
+            check_in(event.id, registration.ticket_code, actor=staff)
         db.session.commit()
         event_id, last_code, last_id = event.id, people[59].ticket_code, people[59].id
     client = app.test_client()

@@ -115,7 +115,7 @@ def test_two_offline_devices_give_one_attendance_at_the_earliest_time(door):
 
 def test_an_online_check_in_after_an_offline_one_keeps_the_offline_time(door):
     event, an, bart, lies = door
-    check_in(event, lies.id, actor=bart, now=at(20))
+    check_in(event.id, lies.id, actor=bart, now=at(20))
     db.session.commit()
     assert act(event, an, check("an-00001", lies, 3)) == ["checked_in"]
     assert state(lies) == (at(3), an.id)
@@ -125,7 +125,7 @@ def test_an_online_check_in_after_an_offline_one_keeps_the_offline_time(door):
 def test_an_undo_after_a_check_in_elsewhere_follows_the_times(door):
     event, an, bart, lies = door
     # Bart checks in online at 19:10; An's phone had undone at 19:15 (a later undo wins)
-    check_in(event, lies.id, actor=bart, now=at(10))
+    check_in(event.id, lies.id, actor=bart, now=at(10))
     db.session.commit()
     assert act(event, an, undo("an-00001", lies, 15)) == ["undone"]
     assert state(lies) == (None, None)
@@ -134,7 +134,7 @@ def test_an_undo_after_a_check_in_elsewhere_follows_the_times(door):
 def test_an_earlier_undo_arriving_late_does_not_undo_a_later_check_in(door):
     event, an, bart, lies = door
     # An checked in at 19:05 and undid at 19:06 offline; Bart checked in online at 19:08
-    check_in(event, lies.id, actor=bart, now=at(8))
+    check_in(event.id, lies.id, actor=bart, now=at(8))
     db.session.commit()
     assert act(event, an, check("an-00001", lies, 5), undo("an-00002", lies, 6)) == [
         "checked_in", "undone"]
@@ -145,8 +145,8 @@ def test_an_earlier_undo_arriving_late_does_not_undo_a_later_check_in(door):
 
 def test_a_check_in_done_before_an_undo_elsewhere_stays_undone(door):
     event, an, bart, lies = door
-    check_in(event, lies.id, actor=bart, now=at(1))
-    undo_check_in(event, lies.id, actor=bart, now=at(9))
+    check_in(event.id, lies.id, actor=bart, now=at(1))
+    undo_check_in(event.id, lies.id, actor=bart, now=at(9))
     db.session.commit()
     # An's phone checked her in at 19:04: before Bart's undo at 19:09, so the undo wins
     assert act(event, an, check("an-00001", lies, 4)) == ["undone_later"]

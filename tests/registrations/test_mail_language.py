@@ -93,3 +93,47 @@ def test_tomorrows_reminder_from_the_timer_speaks_each_persons_language(ctx):
         OutboxMessage.to_address == "marie@example.test",
         OutboxMessage.kind == "registration_reminder")).scalar_one()
     assert "Quand: jeudi 10 février 2022, 14:00–15:30" in french.body_text
+
+
+def test_each_confirmation_carries_its_own_name_code_and_link_and_the_events_latest_place(
+        client, app):
+    # the text of a confirmation is rendered once per event and language; what differs per
+    # registrant (first name, ticket code, link) must never come from someone before them
+    from coopnet.registrations.models import Registration
+
+    with app.app_context():
+        event_id = make_event("Coopborrel Gent", kind_slug="coopborrel",
+                              starts_at=utcnow() + timedelta(days=20), city="Gent",
+                              location="Bar Tuinwijk").id
+
+    def register_as(name, email, language):
+        client.set_cookie("coopnet_lang", language)
+        response = client.post(f"/events/{event_id}/register", data={
+            "name": name, "email": email, "organization": "", "consent": "y"})
+        assert response.status_code == 302
+        with app.app_context():
+            registration = db.session.execute(
+                sa.select(Registration).join(Person).where(Person.email == email)).scalar_one()
+            mail = db.session.execute(sa.select(OutboxMessage).where(
+                OutboxMessage.to_address == email)).scalar_one()
+            return registration.ticket_code, registration.short_code_display, mail.body_text
+
+    code, short, text = register_as("Zoë%(title)s{{x}}\\1 Peeters", "zoe@example.test", "nl")
+    assert text.startswith("Dag Zoë%(title)s{{x}}\\1,\n")
+    assert f"Je ticketcode: {short}\n" in text
+    assert f"http://coopnet.test/r/{code}\n" in text
+    assert "Waar: Bar Tuinwijk, Gent\n" in text
+    code2, short2, text2 = register_as("An Peeters", "an@example.test", "nl")
+    assert text2.startswith("Dag An,\n") and "Zoë" not in text2
+    assert f"Je ticketcode: {short2}\n" in text2 and short not in text2
+    assert f"http://coopnet.test/r/{code2}\n" in text2 and code not in text2
+    with app.app_context():
+        from coopnet.events.models import Event
+
+        db.session.get(Event, event_id).location = "Café De Ster"
+        db.session.commit()
+    code3, short3, text3 = register_as("Tom Claes", "tom@example.test", "en")
+    assert text3.startswith("Hello Tom,\n")
+    assert f"Your ticket code: {short3}\n" in text3
+    assert "Where: Café De Ster, Gent\n" in text3
+    assert f"http://coopnet.test/r/{code3}\n" in text3

@@ -51,17 +51,17 @@ def test_check_in_by_short_code_finds_the_registration_of_this_event_only(ctx):
     other = make_event("Coopborrel Leuven", kind_slug="coopborrel")
     lies = make_registration(event, make_person("Lies", "Peeters"), short_code="K7QM3XHP")
     make_registration(other, short_code="ABCD2345")
-    result = check_in(event, "k7qm-3xhp", actor=None, now=NOW)
+    result = check_in(event.id, "k7qm-3xhp", actor=None, now=NOW)
     assert (result.status, result.registration.id) == ("checked_in", lies.id)
-    assert check_in(event, "K7QM 3XHP", actor=None, now=NOW).status == "already_checked_in"
+    assert check_in(event.id, "K7QM 3XHP", actor=None, now=NOW).status == "already_checked_in"
     # a short code is looked up in this event only: another event's is unknown here
     with pytest.raises(NotFound) as caught:
-        check_in(event, "ABCD-2345", actor=None, now=NOW)
+        check_in(event.id, "ABCD-2345", actor=None, now=NOW)
     assert caught.value.code == "unknown_ticket"
     # the long code still works, and still says when it is for another event
-    assert registration_for_code(event, lies.ticket_code).id == lies.id
+    assert registration_for_code(event.id, lies.ticket_code).id == lies.id
     with pytest.raises(DomainError) as wrong:
-        check_in(event, other_code(other), actor=None, now=NOW)
+        check_in(event.id, other_code(other), actor=None, now=NOW)
     assert wrong.value.code == "wrong_event"
 
 
