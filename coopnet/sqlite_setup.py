@@ -10,6 +10,11 @@ from sqlalchemy import Engine, event
 
 # how long a connection waits for another process's write lock before "database is locked"
 BUSY_TIMEOUT_MS = 30000
+# A registration writes about twenty pages (its row and indexes, the person, the seat counter,
+# the audit entry, the mail and its calendar file). At SQLite's default of 1,000 pages the log
+# was copied back into the database (with an fsync) every fifty registrations; measured under
+# load, registrations ran about a fifth faster with 8,000 pages (32 MB of log at most).
+WAL_CHECKPOINT_PAGES = 8000
 
 
 def configure_engine(engine: Engine) -> None:
@@ -25,6 +30,8 @@ def configure_engine(engine: Engine) -> None:
             # WAL lets readers go on while one process writes; many app processes share the file
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
+            # fold the log back into the file every WAL_CHECKPOINT_PAGES, not SQLite's 1,000
+            cursor.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_PAGES}")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.close()
 
