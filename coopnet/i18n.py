@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -163,3 +164,16 @@ def register_template_helpers(app: Flask) -> None:
         locale = get_locale()
         return {"current_locale": language_of(locale), "format_locale": locale,
                 "languages": app.config["COOPNET_LANGUAGES"], "language_names": LANGUAGE_NAMES}
+
+
+def wtforms_translations() -> Any:
+    """WTForms' translations for the current language (its "This field is required." …)."""
+    return _wtforms_catalogue(str(get_locale()))
+
+
+@functools.lru_cache(maxsize=8)
+def _wtforms_catalogue(locale: str) -> Any:
+    from babel import support
+    from wtforms.i18n import messages_path
+
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")

@@ -7,6 +7,8 @@ as ``?city=%00`` would otherwise end in a database error instead of an empty lis
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, Response
 from flask import Request as FlaskRequest
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
@@ -26,6 +28,14 @@ class Request(FlaskRequest):
     @cached_property
     def args(self) -> MultiDict[str, str]:
         return _without_nul(super().args)
+
+    @cached_property
+    def wtforms_translations(self) -> Any:
+        """WTForms' own messages in the page's language, for Flask-WTF (which looks here
+        first): read from their catalogue once per process and language, not per request."""
+        from coopnet.i18n import wtforms_translations
+
+        return wtforms_translations()
 
     def _load_form_data(self) -> None:
         # `form` and `files` are parsed together here, whichever is read first

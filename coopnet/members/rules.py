@@ -29,7 +29,8 @@ def member_ids_on(day: date) -> sa.Select[tuple[int]]:
     return sa.select(Membership.organization_id).where(Membership.active_on(day))
 
 
-def is_member_on(day: date, organization_id: sa.SQLColumnExpression[int | None] | None = None
+def is_member_on(day: date | sa.SQLColumnExpression[date],
+                 organization_id: sa.SQLColumnExpression[int | None] | None = None
                  ) -> sa.ColumnElement[bool]:
     """SQL: the organisation (by default `Organization.id`) is a member on `day`."""
     column = Organization.id if organization_id is None else organization_id

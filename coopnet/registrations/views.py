@@ -51,7 +51,7 @@ from coopnet.registrations.models import Registration
 from coopnet.registrations.queries import (
     event_registrations,
     member_organization_named,
-    member_organizations,
+    member_organization_names,
     registration_by_ticket,
     seats_left,
     status_counts,
@@ -121,7 +121,7 @@ def render_event_page(event: Event, form: RegistrationForm | None = None,
     now = utcnow()
     state = registration_state(event, now)
     registrant = _signed_in_registrant()
-    organizations = member_organizations(now) if state in ("open", "waitlist") else []
+    organizations = member_organization_names(now) if state in ("open", "waitlist") else []
     may_register = event.visibility != "members" or may_register_for_members_only(
         registrant.email or "" if registrant else "", actor=current_user if registrant else None,
         now=now) or (current_user.is_authenticated and current_user.has_role("staff"))
