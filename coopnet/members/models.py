@@ -37,6 +37,9 @@ class Organization(TimestampMixin, db.Model):
 
     __table_args__ = (
         sa.Index("ix_organizations_name", "name"),
+        # the register's filters list the sectors and provinces in use from these alone
+        sa.Index("ix_organizations_sector", "sector"),
+        sa.Index("ix_organizations_province", "province"),
         sa.CheckConstraint("enterprise_number IS NULL OR length(enterprise_number) = 10",
                            name="enterprise_number_length"),
     )

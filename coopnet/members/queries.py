@@ -150,7 +150,7 @@ def register_list(flt: OrganizationFilter, today: date, *, page: int = 1, per_pa
     current_ids = member_ids_on(today)
     any_ids = sa.select(Membership.organization_id)
     is_member = Organization.id.in_(current_ids)
-    stmt = sa.select(Organization, is_member.label("is_member"))
+    stmt = sa.select(Organization.id)  # the filter; the page's rows add what they show
     if flt.search:
         term = f"%{flt.search.strip().lower()}%"
         digits = "".join(ch for ch in flt.search if ch.isdigit())
@@ -169,9 +169,10 @@ def register_list(flt: OrganizationFilter, today: date, *, page: int = 1, per_pa
         stmt = stmt.where(Organization.id.in_(any_ids), Organization.id.not_in(current_ids))
     elif flt.status == "never":
         stmt = stmt.where(Organization.id.not_in(any_ids))
-    total = count_of(stmt)
+    total = count_of(stmt)  # counted from the filter alone, not per organisation "member?"
     rows = db.session.execute(
-        stmt.order_by(Organization.name, Organization.id)
+        stmt.with_only_columns(Organization, is_member.label("is_member"))
+        .order_by(Organization.name, Organization.id)
         .limit(per_page).offset((max(page, 1) - 1) * per_page)
     ).all()
     return [(row[0], bool(row[1])) for row in rows], total
