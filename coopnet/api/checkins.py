@@ -93,11 +93,15 @@ def create_checkin(event_id: int):
     # exists (staff see every event), and the scan needs no read of the event. Otherwise the
     # event page's lookup decides. Errors keep their order: an unknown event (404), a missing
     # code (422), then what the service says of the ticket.
-    scanned = _scanned_code()
-    registration = registration_for_code(event_id, scanned) if scanned else None
+    try:
+        code, refused = _text(json_body(), "code"), None
+    except Invalid as error:
+        code, refused = "", error
+    registration = registration_for_code(event_id, code) if code else None
     if registration is None or registration.event_id != event_id:
         found_or_not_found(event_for(current_user, event_id), EVENT_NOT_FOUND)
-    code = _text(json_body(), "code")
+    if refused is not None:
+        raise refused
     if not code:
         raise Invalid({"code": _("Send the ticket code.")})
     result = check_in(event_id, registration or code, actor=_actor(), channel="api")
@@ -105,14 +109,6 @@ def create_checkin(event_id: int):
     # objects as the service wrote them (kept, not expired: nothing is read again)
     commit_keeping_values(db.session)
     return _answer(result)
-
-
-def _scanned_code() -> str:
-    """The code the body sends, or "" when there is none to look up (checked later)."""
-    try:
-        return _text(json_body(), "code")
-    except Invalid:
-        return ""
 
 
 @bp.delete("/events/<int:event_id>/checkins/<code>")

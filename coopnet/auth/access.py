@@ -120,7 +120,6 @@ def _authenticate_bearer() -> None:
         now = utcnow()
         if token_use_due(api_token.last_used_at, now):
             db.session.info[TOKEN_USE_KEY] = (api_token.id, now)
-            g.token_use_noted = True
 
 
 def bearer_user() -> User | None:
@@ -148,8 +147,8 @@ def _keep_token_use(response: Response) -> Response:
     What the request left uncommitted is thrown away first; the use is then its own small
     transaction, at most once per token per LAST_USED_PRECISION.
     """
-    if not g.get("token_use_noted"):
-        return response  # nothing noted: no session to open for it
+    if not db.session.registry.has():
+        return response  # no session, so nothing noted: none is opened to find that out
     pending = db.session.info.pop(TOKEN_USE_KEY, None)
     if pending is None:
         return response

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from functools import cache, lru_cache
-from typing import Any
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -66,38 +66,54 @@ def _location(event: Event, with_join_link: bool) -> str:
     return event.place
 
 
-def _vevent_fields(event: Event, base_url: str, *, with_join_link: bool) -> tuple[Any, ...]:
-    """What one event's VEVENT says, but its DTSTAMP: the join link of an online event only in
-    a registrant's file, the kind in the language of the request."""
+class _VEventFields(NamedTuple):
+    """What one event's VEVENT says, but its DTSTAMP (the key of its serialised form)."""
+
+    uid: str
+    starts: datetime
+    ends: datetime
+    sequence: int
+    summary: str
+    description: str
+    location: str
+    url: str
+    status: str
+    modified: datetime
+    category: str
+
+
+def _vevent_fields(event: Event, base_url: str, *, with_join_link: bool) -> _VEventFields:
+    """The join link of an online event only in a registrant's file; the kind in the language
+    of the request."""
     host = urlsplit(base_url).hostname or "coopnet"
     url = f"{base_url}/events/{event.id}"
     description = event.description
     if event.online_url and with_join_link:
         description = f"{description}\n\n{event.online_url}".strip()
-    return (f"event-{event.id}@{host}", event.starts_at.astimezone(BRUSSELS),
-            event.ends_at.astimezone(BRUSSELS), event.sequence, event.title,
-            f"{description}\n\n{url}".strip(), _location(event, with_join_link), url,
-            "CANCELLED" if event.status == "cancelled" else "CONFIRMED", event.updated_at,
-            event.kind.label)
+    return _VEventFields(
+        uid=f"event-{event.id}@{host}", starts=event.starts_at.astimezone(BRUSSELS),
+        ends=event.ends_at.astimezone(BRUSSELS), sequence=event.sequence, summary=event.title,
+        description=f"{description}\n\n{url}".strip(),
+        location=_location(event, with_join_link), url=url,
+        status="CANCELLED" if event.status == "cancelled" else "CONFIRMED",
+        modified=event.updated_at, category=event.kind.label)
 
 
-def _vevent_from(fields: tuple[Any, ...], stamp: datetime) -> VEvent:
-    (uid, starts, ends, sequence, summary, description, location, url, status, modified,
-     category) = fields
+def _vevent_from(fields: _VEventFields, stamp: datetime) -> VEvent:
     vevent = VEvent()
-    vevent.add("uid", uid)
+    vevent.add("uid", fields.uid)
     vevent.add("dtstamp", stamp.astimezone(UTC))  # RFC 5545: DTSTAMP is always in UTC
-    vevent.add("dtstart", starts)
-    vevent.add("dtend", ends)
-    vevent.add("sequence", sequence)
-    vevent.add("summary", summary)
-    vevent.add("description", description)
-    if location:
-        vevent.add("location", location)
-    vevent.add("url", url)
-    vevent.add("status", status)
-    vevent.add("last-modified", modified)
-    vevent.add("categories", [category])
+    vevent.add("dtstart", fields.starts)
+    vevent.add("dtend", fields.ends)
+    vevent.add("sequence", fields.sequence)
+    vevent.add("summary", fields.summary)
+    vevent.add("description", fields.description)
+    if fields.location:
+        vevent.add("location", fields.location)
+    vevent.add("url", fields.url)
+    vevent.add("status", fields.status)
+    vevent.add("last-modified", fields.modified)
+    vevent.add("categories", [fields.category])
     return vevent
 
 
@@ -114,7 +130,7 @@ _STAMP_LINE = b"\r\nDTSTAMP:19700101T000000Z\r\n"
 
 
 @lru_cache(maxsize=256)
-def _vevent_bytes(fields: tuple[Any, ...]) -> bytes:
+def _vevent_bytes(fields: _VEventFields) -> bytes:
     """A VEVENT serialised once per process for what it says (the key is every value written,
     so a changed event, language or link is a new entry, never a stale file)."""
     serialised = _vevent_from(fields, _STAMP_HOLDER).to_ical()
